@@ -1,0 +1,121 @@
+// Command derpload is the DERP load generator of Waystation's benchmark
+// (src/bench/run.sh). It drives any DERP server over plain HTTP with
+// Tailscale's own client (tailscale.com/derp/derphttp), so derper and
+// Waystation are measured by exactly the same code.
+//
+// Modes (-mode):
+//
+//	throughput  N sender/receiver pairs; each sender sends fixed-size packets
+//	            as fast as the client allows for -duration; reports packets/s
+//	            and bytes/s received (what the relay delivered).
+//	latency     N pairs at a fixed total offered rate (-rate packets/s); each
+//	            payload carries its send time, receivers report the relay
+//	            latency p50/p99 (client send call to client receive).
+//	idle        opens -conns connections, waits until every one got its
+//	            ServerInfo, writes "ready" to stderr, holds them for -hold (or
+//	            until stdin closes), then closes them all.
+//
+// Every loop is bounded in time and count and the tool only dials the URL it
+// is given; the benchmark gives it loopback addresses only. The result is one
+// JSON object on stdout.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log"
+	"net/url"
+	"os"
+	"time"
+)
+
+// maxDuration bounds every timed phase so that a mistaken flag cannot turn
+// the tool into an unbounded load source.
+const maxDuration = 5 * time.Minute
+
+// maxConns bounds the idle mode's connection count.
+const maxConns = 50000
+
+type options struct {
+	url       string
+	mode      string
+	pairs     int
+	size      int
+	duration  time.Duration
+	warmup    time.Duration
+	rate      float64
+	conns     int
+	dialers   int
+	hold      time.Duration
+	readyFile string
+}
+
+func main() {
+	var o options
+	flag.StringVar(&o.url, "url", "http://127.0.0.1:3340/derp", "DERP URL (plain HTTP, loopback)")
+	flag.StringVar(&o.mode, "mode", "throughput", "throughput | latency | idle")
+	flag.IntVar(&o.pairs, "pairs", 10, "sender/receiver pairs (throughput, latency)")
+	flag.IntVar(&o.size, "size", 1400, "packet payload size in bytes")
+	flag.DurationVar(&o.duration, "duration", 10*time.Second, "measured time (throughput, latency)")
+	flag.DurationVar(&o.warmup, "warmup", 2*time.Second, "unmeasured load before the measured time")
+	flag.Float64Var(&o.rate, "rate", 10000, "total offered packets/s over all pairs (latency)")
+	flag.IntVar(&o.conns, "conns", 10000, "connections to open (idle)")
+	flag.IntVar(&o.dialers, "dialers", 32, "connections being opened at once (idle)")
+	flag.DurationVar(&o.hold, "hold", 60*time.Second, "longest time to hold the idle connections (SIGTERM ends it sooner)")
+	flag.StringVar(&o.readyFile, "ready-file", "", "file to write the connected count to once all idle connections are up")
+	flag.Parse()
+	log.SetFlags(log.Ltime | log.Lmicroseconds)
+	if err := o.validate(); err != nil {
+		fmt.Fprintln(os.Stderr, "derpload:", err)
+		os.Exit(2)
+	}
+
+	var (
+		result any
+		err    error
+	)
+	switch o.mode {
+	case "throughput":
+		result, err = runThroughput(o)
+	case "latency":
+		result, err = runLatency(o)
+	case "idle":
+		result, err = runIdle(o)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "derpload:", err)
+		os.Exit(1)
+	}
+	if err := json.NewEncoder(os.Stdout).Encode(result); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func (o options) validate() error {
+	u, err := url.Parse(o.url)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return fmt.Errorf("-url %q is not an http(s) DERP URL", o.url)
+	}
+	switch o.mode {
+	case "throughput", "latency", "idle":
+	default:
+		return fmt.Errorf("-mode %q: want throughput, latency or idle", o.mode)
+	}
+	if o.pairs < 1 || o.pairs > 1000 {
+		return fmt.Errorf("-pairs %d: want 1..1000", o.pairs)
+	}
+	if o.size < timestampLen || o.size > 65535-32 {
+		return fmt.Errorf("-size %d: want %d..%d", o.size, timestampLen, 65535-32)
+	}
+	if o.duration <= 0 || o.warmup < 0 || o.duration+o.warmup > maxDuration || o.hold > maxDuration {
+		return fmt.Errorf("-duration/-warmup/-hold must be positive and add up to at most %v", maxDuration)
+	}
+	if o.mode == "latency" && (o.rate <= 0 || o.rate > 10_000_000) {
+		return fmt.Errorf("-rate %v: want a positive packets/s value", o.rate)
+	}
+	if o.conns < 1 || o.conns > maxConns || o.dialers < 1 {
+		return fmt.Errorf("-conns %d: want 1..%d (and -dialers >= 1)", o.conns, maxConns)
+	}
+	return nil
+}

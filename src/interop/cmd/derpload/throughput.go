@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"tailscale.com/derp"
+	"tailscale.com/derp/derphttp"
+	"tailscale.com/types/key"
+)
+
+// throughputResult is what the throughput mode prints. Received counts are
+// taken over the measured window only; "sent" counts what the senders handed
+// to their connections in the same window (the relay may drop the rest, as
+// derper does when a receiver's queue is full).
+type throughputResult struct {
+	Mode          string  `json:"mode"`
+	Pairs         int     `json:"pairs"`
+	Size          int     `json:"size"`
+	Seconds       float64 `json:"seconds"`
+	SentPackets   int64   `json:"sent_packets"`
+	RecvPackets   int64   `json:"received_packets"`
+	PacketsPerSec float64 `json:"packets_per_sec"`
+	BytesPerSec   float64 `json:"bytes_per_sec"`
+	SendErrors    int64   `json:"send_errors"`
+}
+
+// counters are shared by the send and receive loops of all pairs.
+type counters struct {
+	sent, received, receivedBytes, sendErrors atomic.Int64
+}
+
+func runThroughput(o options) (*throughputResult, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	pairs, err := dialPairs(ctx, o.url, o.pairs)
+	if err != nil {
+		return nil, err
+	}
+	var c counters
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for _, p := range pairs {
+		wg.Add(2)
+		go func() { defer wg.Done(); receiveLoop(p.receiver, p.sender.SelfPublicKey(), &c, nil) }()
+		go func() { defer wg.Done(); sendFlat(p.sender, p.receiver.SelfPublicKey(), o.size, stop, &c) }()
+	}
+	time.Sleep(o.warmup)
+	sent0, recv0, bytes0 := c.sent.Load(), c.received.Load(), c.receivedBytes.Load()
+	start := time.Now()
+	time.Sleep(o.duration)
+	sent1, recv1, bytes1 := c.sent.Load(), c.received.Load(), c.receivedBytes.Load()
+	elapsed := time.Since(start).Seconds()
+	close(stop)
+	closePairs(pairs)
+	wg.Wait()
+	if recv1 == recv0 {
+		return nil, fmt.Errorf("no packet arrived in %v (%d send errors)", o.duration, c.sendErrors.Load())
+	}
+	return &throughputResult{
+		Mode: "throughput", Pairs: o.pairs, Size: o.size, Seconds: elapsed,
+		SentPackets: sent1 - sent0, RecvPackets: recv1 - recv0,
+		PacketsPerSec: float64(recv1-recv0) / elapsed,
+		BytesPerSec:   float64(bytes1-bytes0) / elapsed,
+		SendErrors:    c.sendErrors.Load(),
+	}, nil
+}
+
+// sendFlat sends fixed packets as fast as the client's Send returns until stop.
+func sendFlat(c *derphttp.Client, dst key.NodePublic, size int, stop <-chan struct{}, n *counters) {
+	pkt := make([]byte, size)
+	for {
+		select {
+		case <-stop:
+			return
+		default:
+		}
+		if err := c.Send(dst, pkt); err != nil {
+			n.sendErrors.Add(1)
+			time.Sleep(10 * time.Millisecond) // the client reconnects lazily; don't spin
+			continue
+		}
+		n.sent.Add(1)
+	}
+}
+
+// receiveLoop counts packets from src until the client is closed; onPacket,
+// when set, sees each packet's payload (valid only during the call).
+func receiveLoop(c *derphttp.Client, src key.NodePublic, n *counters, onPacket func([]byte)) {
+	for {
+		m, err := c.Recv()
+		if err != nil {
+			if err == derphttp.ErrClientClosed {
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+			continue
+		}
+		p, ok := m.(derp.ReceivedPacket)
+		if !ok || p.Source != src {
+			continue
+		}
+		n.received.Add(1)
+		n.receivedBytes.Add(int64(len(p.Data)))
+		if onPacket != nil {
+			onPacket(p.Data)
+		}
+	}
+}
