@@ -35,6 +35,7 @@ type latencyResult struct {
 	P999Micros   float64 `json:"p999_us"`
 	MaxMicros    float64 `json:"max_us"`
 	SendErrors   int64   `json:"send_errors"`
+	FirstError   string  `json:"first_send_error,omitempty"`
 }
 
 // latencyWindow collects one receiver's latencies sent inside the measured window.
@@ -102,6 +103,7 @@ func runLatency(o options) (*latencyResult, error) {
 		P50Micros:    q(0.50), P90Micros: q(0.90), P99Micros: q(0.99), P999Micros: q(0.999),
 		MaxMicros:  float64(all[len(all)-1]) / 1e3,
 		SendErrors: c.sendErrors.Load(),
+		FirstError: c.firstError(),
 	}, nil
 }
 
@@ -118,7 +120,7 @@ func sendPaced(c *derphttp.Client, dst key.NodePublic, size int, perSecond float
 		}
 		binary.BigEndian.PutUint64(pkt, uint64(time.Since(base)))
 		if err := c.Send(dst, pkt); err != nil {
-			n.sendErrors.Add(1)
+			n.sendFailed(err)
 		} else {
 			n.sent.Add(1)
 		}

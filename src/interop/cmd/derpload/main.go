@@ -7,7 +7,10 @@
 //
 //	throughput  N sender/receiver pairs; each sender sends fixed-size packets
 //	            as fast as the client allows for -duration; reports packets/s
-//	            and bytes/s received (what the relay delivered).
+//	            and bytes/s received (what the relay delivered). With
+//	            -window W a sender keeps at most W packets in flight (the
+//	            relay's peak delivery rate); with -window 0 senders are
+//	            open-loop and the relay drops what its queues cannot hold.
 //	latency     N pairs at a fixed total offered rate (-rate packets/s); each
 //	            payload carries its send time, receivers report the relay
 //	            latency p50/p99 (client send call to client receive).
@@ -49,6 +52,7 @@ type options struct {
 	dialers   int
 	hold      time.Duration
 	readyFile string
+	window    int
 }
 
 func main() {
@@ -60,6 +64,7 @@ func main() {
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "measured time (throughput, latency)")
 	flag.DurationVar(&o.warmup, "warmup", 2*time.Second, "unmeasured load before the measured time")
 	flag.Float64Var(&o.rate, "rate", 10000, "total offered packets/s over all pairs (latency)")
+	flag.IntVar(&o.window, "window", 0, "packets in flight per pair (throughput); 0 sends open-loop, letting the relay drop")
 	flag.IntVar(&o.conns, "conns", 10000, "connections to open (idle)")
 	flag.IntVar(&o.dialers, "dialers", 32, "connections being opened at once (idle)")
 	flag.DurationVar(&o.hold, "hold", 60*time.Second, "longest time to hold the idle connections (SIGTERM ends it sooner)")
@@ -113,6 +118,9 @@ func (o options) validate() error {
 	}
 	if o.mode == "latency" && (o.rate <= 0 || o.rate > 10_000_000) {
 		return fmt.Errorf("-rate %v: want a positive packets/s value", o.rate)
+	}
+	if o.window < 0 || o.window > 1<<20 {
+		return fmt.Errorf("-window %d: want 0..%d", o.window, 1<<20)
 	}
 	if o.conns < 1 || o.conns > maxConns || o.dialers < 1 {
 		return fmt.Errorf("-conns %d: want 1..%d (and -dialers >= 1)", o.conns, maxConns)

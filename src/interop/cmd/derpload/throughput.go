@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -25,12 +26,25 @@ type throughputResult struct {
 	RecvPackets   int64   `json:"received_packets"`
 	PacketsPerSec float64 `json:"packets_per_sec"`
 	BytesPerSec   float64 `json:"bytes_per_sec"`
+	Window        int     `json:"window"`
 	SendErrors    int64   `json:"send_errors"`
+	FirstError    string  `json:"first_send_error,omitempty"`
 }
 
 // counters are shared by the send and receive loops of all pairs.
 type counters struct {
 	sent, received, receivedBytes, sendErrors atomic.Int64
+	firstErr                                  atomic.Value
+}
+
+func (n *counters) sendFailed(err error) {
+	n.sendErrors.Add(1)
+	n.firstErr.CompareAndSwap(nil, err.Error())
+}
+
+func (n *counters) firstError() string {
+	s, _ := n.firstErr.Load().(string)
+	return s
 }
 
 func runThroughput(o options) (*throughputResult, error) {
@@ -45,14 +59,21 @@ func runThroughput(o options) (*throughputResult, error) {
 	stop := make(chan struct{})
 	for _, p := range pairs {
 		wg.Add(2)
-		go func() { defer wg.Done(); receiveLoop(p.receiver, p.sender.SelfPublicKey(), &c, nil) }()
-		go func() { defer wg.Done(); sendFlat(p.sender, p.receiver.SelfPublicKey(), o.size, stop, &c) }()
+		var w *window
+		var onPacket func([]byte)
+		if o.window > 0 {
+			w = newWindow(o.window)
+			onPacket = w.acknowledge
+		}
+		go func() { defer wg.Done(); receiveLoop(p.receiver, p.sender.SelfPublicKey(), &c, onPacket) }()
+		go func() { defer wg.Done(); sendFlat(p.sender, p.receiver.SelfPublicKey(), o.size, w, stop, &c) }()
 	}
 	time.Sleep(o.warmup)
 	sent0, recv0, bytes0 := c.sent.Load(), c.received.Load(), c.receivedBytes.Load()
 	start := time.Now()
 	time.Sleep(o.duration)
 	sent1, recv1, bytes1 := c.sent.Load(), c.received.Load(), c.receivedBytes.Load()
+	sendErrors := c.sendErrors.Load() // later ones come from closing the clients below
 	elapsed := time.Since(start).Seconds()
 	close(stop)
 	closePairs(pairs)
@@ -65,21 +86,30 @@ func runThroughput(o options) (*throughputResult, error) {
 		SentPackets: sent1 - sent0, RecvPackets: recv1 - recv0,
 		PacketsPerSec: float64(recv1-recv0) / elapsed,
 		BytesPerSec:   float64(bytes1-bytes0) / elapsed,
-		SendErrors:    c.sendErrors.Load(),
+		Window:        o.window,
+		SendErrors:    sendErrors,
+		FirstError:    c.firstError(),
 	}, nil
 }
 
-// sendFlat sends fixed packets as fast as the client's Send returns until stop.
-func sendFlat(c *derphttp.Client, dst key.NodePublic, size int, stop <-chan struct{}, n *counters) {
+// sendFlat sends fixed packets as fast as the client's Send returns (and, with
+// a window, as the receiver keeps up) until stop.
+func sendFlat(c *derphttp.Client, dst key.NodePublic, size int, w *window, stop <-chan struct{}, n *counters) {
 	pkt := make([]byte, size)
+	var seq uint64
 	for {
 		select {
 		case <-stop:
 			return
 		default:
 		}
+		if w != nil {
+			seq++
+			w.await(seq, stop)
+			binary.BigEndian.PutUint64(pkt, seq)
+		}
 		if err := c.Send(dst, pkt); err != nil {
-			n.sendErrors.Add(1)
+			n.sendFailed(err)
 			time.Sleep(10 * time.Millisecond) // the client reconnects lazily; don't spin
 			continue
 		}

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Renders one run of src/bench/run.sh (its results folder) as the "DERP" and "STUN" sections of
+# BENCHMARKS.md, on stdout.
+set -euo pipefail
+OUT=$1
+m() { jq -r "$1" "$OUT/meta.json"; }
+v() { jq -r "$2" "$OUT/$1.json"; }
+
+# ratio A B: B/A with two decimals ("n/a" when A is zero)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == 0) print "n/a"; else printf "%.2f", b / a }'; }
+fmt() { awk -v x="$1" -v d="${2:-0}" 'BEGIN { printf "%.*f", d, x }'; }
+
+# row LABEL DERPER WAYSTATION DECIMALS BETTER
+row() {
+  printf '| %s | %s | %s | **%s** | %s |\n' "$1" "$(fmt "$2" "$4")" "$(fmt "$3" "$4")" "$(ratio "$2" "$3")" "$5"
+}
+
+# The relay names its Netty transport and TLS engine in its start-up log.
+relay_says() {
+  grep -iE "$1" "$OUT/relay.log" | head -1 | sed -E 's/^[0-9:. ]+[A-Z]+ +//; s/\|/\\|/g' || true
+}
+transport=$(relay_says 'epoll|kqueue|io_uring|nio transport|native transport|transport')
+tls=$(relay_says 'openssl|boringssl|tls engine|jdk ssl|ssl engine')
+
+d_tp=$(v derper-throughput .packets_per_sec); w_tp=$(v waystation-throughput .packets_per_sec)
+d_bps=$(v derper-throughput '.bytes_per_sec / 1e6'); w_bps=$(v waystation-throughput '.bytes_per_sec / 1e6')
+d_ol=$(v derper-overload .packets_per_sec); w_ol=$(v waystation-overload .packets_per_sec)
+rate=$(v derper-latency .offered_packets_per_sec)
+d_p50=$(v derper-latency .p50_us); w_p50=$(v waystation-latency .p50_us)
+d_p99=$(v derper-latency .p99_us); w_p99=$(v waystation-latency .p99_us)
+d_mem=$(v derper-memory '.bytes_per_connection / 1024'); w_mem=$(v waystation-memory '.bytes_per_connection / 1024')
+d_stun=$(v derper-stun .valid_answers_per_sec); w_stun=$(v waystation-stun .valid_answers_per_sec)
+
+if [ "$(m .self_check)" = 1 ]; then
+  echo "> **Self-check run: both columns are derper** (A/A; the ratios show this machine's run-to-run noise)."
+  echo
+fi
+cat <<EOF
+## DERP
+
+One run of \`src/bench/run.sh\` on $(m .date): derper, then Waystation, each alone on loopback
+(127.0.0.1, free ports), driven by the same load generator (\`src/interop/cmd/derpload\`, Tailscale's
+\`derphttp\` client, plain HTTP). Ratio = Waystation / derper.
+
+- Machine: $(m .nproc) cores (\`nproc\`), $(m .cpu), $(m .mem), Linux $(m .kernel); load average at
+  start $(m .load) (the machine is shared; the load generator runs on the same cores as the server).
+- Versions: derper \`$(m .derper)\` (built from \`tailscale.com/cmd/derper\` v1.102.3), Waystation
+  commit \`$(m .commit)\`, $(m .java), $(m .go).
+- Relay JVM: \`$(m .jvm)\` (fixed heap; no pre-touch, so heap pages count in RSS once used).
+  Netty transport, from the relay's log: ${transport:-"(not reported in the log)"}.
+  TLS engine, from the relay's log: ${tls:-"(not reported in the log)"} (the benchmark itself runs plain HTTP, as \`derper -dev\`).
+- derper runs what \`-dev\` configures, spelled out so that it binds loopback only: plain HTTP
+  (\`-a 127.0.0.1:<port>\`), fresh key, no port-80 helper (\`-dev\` itself forces \`:3340\` on all interfaces).
+
+| metric | derper | Waystation | ratio | better |
+| --- | ---: | ---: | ---: | --- |
+$(row "throughput, $(m .pairs) pairs x $(m .size) B, packets/s delivered" "$d_tp" "$w_tp" 0 higher)
+$(row "throughput, MB/s delivered (payload)" "$d_bps" "$w_bps" 1 higher)
+$(row "overload: open-loop senders, packets/s delivered" "$d_ol" "$w_ol" 0 higher)
+$(row "relay latency p50 at $(fmt "$rate") packets/s (half derper's peak), µs" "$d_p50" "$w_p50" 0 lower)
+$(row "relay latency p99 at the same rate, µs" "$d_p99" "$w_p99" 0 lower)
+$(row "RSS per idle connection at $(v derper-memory .connections) connections, KiB" "$d_mem" "$w_mem" 1 lower)
+
+How it is measured:
+- *Throughput*: $(m .pairs) sender/receiver pairs, $(m .size)-byte packets, each sender keeps at most
+  $(m .window) packets in flight (half the relay's per-destination queue of 32, so a relay that keeps up
+  never has to drop); $(m .warmup) warm-up, then $(m .duration) counted at the receivers.
+- *Overload*: the same pairs with open-loop senders (no window): the relay drops what its queues cannot
+  hold (derper's drop policy); counts what still arrives.
+- *Latency*: the same pairs at a fixed total offered rate; the payload carries its send time, the
+  receiver takes the difference (client send call to client receive, through the relay).
+- *Memory*: after a warm-up round of $(m .warm_conns) idle connections (opened and closed), the server's VmRSS
+  (\`/proc/<pid>/status\`) before and $(m .settle) s after opening the idle connections (each completed
+  its handshake and got ServerInfo); difference / connections.
+
+Raw numbers:
+
+| | derper | Waystation |
+| --- | ---: | ---: |
+| throughput: packets sent / received in the window | $(v derper-throughput '"\(.sent_packets) / \(.received_packets)"') | $(v waystation-throughput '"\(.sent_packets) / \(.received_packets)"') |
+| overload: packets sent / received | $(v derper-overload '"\(.sent_packets) / \(.received_packets)"') | $(v waystation-overload '"\(.sent_packets) / \(.received_packets)"') |
+| latency: samples, p90 / p99.9 / max µs | $(v derper-latency '"\(.samples), \(.p90_us|floor) / \(.p999_us|floor) / \(.max_us|floor)"') | $(v waystation-latency '"\(.samples), \(.p90_us|floor) / \(.p999_us|floor) / \(.max_us|floor)"') |
+| idle: RSS before / after, KiB | $(v derper-memory '"\(.rss_before_kb) / \(.rss_after_kb)"') | $(v waystation-memory '"\(.rss_before_kb) / \(.rss_after_kb)"') |
+| idle: connections up, seconds to open them | $(v derper-idle-measured '"\(.connected), \(.open_seconds*10|floor/10)"') | $(v waystation-idle-measured '"\(.connected), \(.open_seconds*10|floor/10)"') |
+
+## STUN
+
+Same run, same machine. Load generator \`src/interop/cmd/stunload\` (\`tailscale.com/net/stun\`, the
+requests tailscaled's netcheck sends): $(m .stun_workers) UDP sockets, each keeping $(m .stun_window)
+binding requests outstanding for $(m .stun_duration); only answers that parse, match an outstanding
+transaction id and map back to the sender's own address count.
+
+| metric | derper | Waystation | ratio | better |
+| --- | ---: | ---: | ---: | --- |
+$(row "binding requests/s answered" "$d_stun" "$w_stun" 0 higher)
+
+Raw: derper $(v derper-stun '"\(.sent) sent, \(.valid_answers) valid, \(.invalid_answers) invalid, \(.late_answers) late, \(.timeouts) timeouts"');
+Waystation $(v waystation-stun '"\(.sent) sent, \(.valid_answers) valid, \(.invalid_answers) invalid, \(.late_answers) late, \(.timeouts) timeouts"').
+EOF
