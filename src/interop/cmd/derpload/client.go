@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"tailscale.com/derp"
 	"tailscale.com/derp/derphttp"
@@ -40,7 +41,12 @@ type pair struct {
 	sender, receiver *derphttp.Client
 }
 
-func dialPairs(ctx context.Context, url string, n int) ([]pair, error) {
+// dialTimeout bounds connecting all pairs.
+const dialTimeout = 60 * time.Second
+
+func dialPairs(url string, n int) ([]pair, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), dialTimeout)
+	defer cancel()
 	netMon := netmon.NewStatic()
 	pairs := make([]pair, 0, n)
 	for range n {

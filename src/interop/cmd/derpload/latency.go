@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/binary"
 	"fmt"
 	"slices"
@@ -53,9 +52,7 @@ func (w *latencyWindow) record(payload []byte) {
 }
 
 func runLatency(o options) (*latencyResult, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	pairs, err := dialPairs(ctx, o.url, o.pairs)
+	pairs, err := dialPairs(o.url, o.pairs)
 	if err != nil {
 		return nil, err
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/binary"
 	"fmt"
 	"sync"
@@ -48,9 +47,7 @@ func (n *counters) firstError() string {
 }
 
 func runThroughput(o options) (*throughputResult, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	pairs, err := dialPairs(ctx, o.url, o.pairs)
+	pairs, err := dialPairs(o.url, o.pairs)
 	if err != nil {
 		return nil, err
 	}
