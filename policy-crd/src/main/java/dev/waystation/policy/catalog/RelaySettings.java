@@ -1,0 +1,72 @@
+package dev.waystation.policy.catalog;
+
+import java.util.List;
+
+import dev.waystation.policy.setting.ScopeKind;
+import dev.waystation.policy.setting.SettingDefinition;
+import dev.waystation.policy.setting.SettingRegistry;
+import dev.waystation.policy.setting.SettingType;
+
+/**
+ * The relay's setting catalog. Region-wide settings are Profile kind (configurable for the fleet or
+ * one DerpRegion); per-client settings are User kind (configurable down to one node key). Defaults
+ * match {@code derper}'s flag defaults where derper has the setting.
+ */
+public final class RelaySettings {
+
+    /** Unsigned integer settings use 0 for "no limit". */
+    public static final long UNLIMITED = 0L;
+
+    public static final SettingDefinition<Boolean> STUN_ENABLED = SettingDefinition.of("STUN.Enabled",
+            ScopeKind.PROFILE, SettingType.BOOLEAN, true, "Answer STUN binding requests on the STUN port.");
+    public static final SettingDefinition<Boolean> STUN_ANSWER_ALL_CLIENTS = SettingDefinition.of(
+            "STUN.AnswerAllClients", ScopeKind.PROFILE, SettingType.BOOLEAN, true,
+            "Answer STUN from any address; false answers only addresses with a live DERP connection.");
+    public static final SettingDefinition<List<String>> DEBUG_ALLOWED_CIDRS = SettingDefinition.of(
+            "Debug.AllowedCIDRs", ScopeKind.PROFILE, SettingType.STRING_LIST, List.of("127.0.0.0/8", "::1/128"),
+            "Client networks (CIDRs) allowed to reach /debug on the management port.");
+    public static final SettingDefinition<String> ADMISSION_VERIFY_URL = SettingDefinition.of(
+            "Admission.VerifyURL", ScopeKind.PROFILE, SettingType.STRING, "",
+            "Admission controller URL asked to admit each client (derper --verify-client-url); empty: none.");
+    public static final SettingDefinition<Boolean> ADMISSION_VERIFY_URL_FAIL_OPEN = SettingDefinition.of(
+            "Admission.VerifyURLFailOpen", ScopeKind.PROFILE, SettingType.BOOLEAN, true,
+            "Admit clients when the admission URL is unreachable (derper --verify-client-url-fail-open).");
+    public static final SettingDefinition<List<String>> ADMISSION_ALLOWED_CLIENTS = SettingDefinition.of(
+            "Admission.AllowedClients", ScopeKind.PROFILE, SettingType.STRING_LIST, List.of(),
+            "Node keys (nodekey:<hex>) admitted; empty admits every client not denied.");
+    public static final SettingDefinition<List<String>> ADMISSION_DENIED_CLIENTS = SettingDefinition.of(
+            "Admission.DeniedClients", ScopeKind.PROFILE, SettingType.STRING_LIST, List.of(),
+            "Node keys (nodekey:<hex>) refused; wins over AllowedClients.");
+    public static final SettingDefinition<Long> ADMISSION_ACCEPT_RATE_PER_SECOND = SettingDefinition.of(
+            "Admission.AcceptRatePerSecond", ScopeKind.PROFILE, SettingType.UNSIGNED_INTEGER, UNLIMITED,
+            "New connections accepted per second (derper --accept-connection-limit); 0: unlimited.");
+    public static final SettingDefinition<Long> ADMISSION_ACCEPT_BURST = SettingDefinition.of(
+            "Admission.AcceptBurst", ScopeKind.PROFILE, SettingType.UNSIGNED_INTEGER, UNLIMITED,
+            "Connections accepted in a burst above the rate (derper --accept-connection-burst); 0: unlimited.");
+    public static final SettingDefinition<Boolean> CLIENT_ALLOWED = SettingDefinition.of("Client.Allowed",
+            ScopeKind.USER, SettingType.BOOLEAN, true, "Whether this client may connect at all.");
+    public static final SettingDefinition<Long> CLIENT_RATE_LIMIT_BYTES_PER_SECOND = SettingDefinition.of(
+            "Client.RateLimitBytesPerSecond", ScopeKind.USER, SettingType.UNSIGNED_INTEGER, UNLIMITED,
+            "Bytes per second this client may send through the relay; 0: unlimited.");
+    public static final SettingDefinition<Long> CLIENT_RATE_BURST_BYTES = SettingDefinition.of(
+            "Client.RateBurstBytes", ScopeKind.USER, SettingType.UNSIGNED_INTEGER, UNLIMITED,
+            "Bytes this client may send in a burst above its rate; 0: one second's worth of the rate.");
+
+    private static final List<SettingDefinition<?>> ALL = List.of(STUN_ENABLED, STUN_ANSWER_ALL_CLIENTS,
+            DEBUG_ALLOWED_CIDRS, ADMISSION_VERIFY_URL, ADMISSION_VERIFY_URL_FAIL_OPEN, ADMISSION_ALLOWED_CLIENTS,
+            ADMISSION_DENIED_CLIENTS, ADMISSION_ACCEPT_RATE_PER_SECOND, ADMISSION_ACCEPT_BURST, CLIENT_ALLOWED,
+            CLIENT_RATE_LIMIT_BYTES_PER_SECOND, CLIENT_RATE_BURST_BYTES);
+
+    private RelaySettings() {
+    }
+
+    /** Every relay setting, in catalog order. */
+    public static List<SettingDefinition<?>> all() {
+        return ALL;
+    }
+
+    /** A fresh registry holding the relay catalog (more definitions may be added before first use). */
+    public static SettingRegistry registry() {
+        return SettingRegistry.of(ALL);
+    }
+}
