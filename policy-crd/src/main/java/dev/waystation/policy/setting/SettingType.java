@@ -24,10 +24,12 @@ public abstract sealed class SettingType<T> permits SettingTypes.Bool, SettingTy
 
     private final String name;
     private final Class<?> javaType;
+    private final String wanted;
 
-    SettingType(String name, Class<?> javaType) {
+    SettingType(String name, Class<?> javaType, String wanted) {
         this.name = name;
         this.javaType = javaType;
+        this.wanted = wanted;
     }
 
     /** {@code Boolean}, {@code String}, {@code UnsignedInteger}, {@code Duration}, {@code StringList}. */
@@ -55,11 +57,8 @@ public abstract sealed class SettingType<T> permits SettingTypes.Bool, SettingTy
         return value == null ? null : toJson((T) value);
     }
 
-    /** "a boolean", "an unsigned integer", ... for error messages. */
-    abstract String wanted();
-
     SettingValueException mismatch(Object raw) {
-        return new SettingValueException("type mismatch: want " + wanted() + ", got " + describe(raw));
+        return new SettingValueException("type mismatch: want " + wanted + ", got " + describe(raw));
     }
 
     static String describe(Object raw) {

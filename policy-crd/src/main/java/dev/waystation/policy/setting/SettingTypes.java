@@ -13,7 +13,7 @@ final class SettingTypes {
 
     static final class Bool extends SettingType<Boolean> {
         Bool() {
-            super("Boolean", Boolean.class);
+            super("Boolean", Boolean.class, "a boolean");
         }
 
         @Override
@@ -34,16 +34,11 @@ final class SettingTypes {
             }
             throw mismatch(raw);
         }
-
-        @Override
-        String wanted() {
-            return "a boolean";
-        }
     }
 
     static final class Text extends SettingType<String> {
         Text() {
-            super("String", String.class);
+            super("String", String.class, "a string");
         }
 
         @Override
@@ -53,16 +48,11 @@ final class SettingTypes {
             }
             throw mismatch(raw);
         }
-
-        @Override
-        String wanted() {
-            return "a string";
-        }
     }
 
     static final class UnsignedInteger extends SettingType<Long> {
         UnsignedInteger() {
-            super("UnsignedInteger", Long.class);
+            super("UnsignedInteger", Long.class, "an unsigned integer");
         }
 
         @Override
@@ -87,16 +77,11 @@ final class SettingTypes {
             }
             throw mismatch(raw);
         }
-
-        @Override
-        String wanted() {
-            return "an unsigned integer";
-        }
     }
 
     static final class GoDuration extends SettingType<Duration> {
         GoDuration() {
-            super("Duration", Duration.class);
+            super("Duration", Duration.class, "a duration string such as \"5s\"");
         }
 
         @Override
@@ -118,16 +103,11 @@ final class SettingTypes {
         public Object toJson(Duration value) {
             return DurationText.format(value);
         }
-
-        @Override
-        String wanted() {
-            return "a duration string such as \"5s\"";
-        }
     }
 
     static final class StringList extends SettingType<List<String>> {
         StringList() {
-            super("StringList", List.class);
+            super("StringList", List.class, "a list of strings");
         }
 
         @Override
@@ -139,11 +119,6 @@ final class SettingTypes {
                 return stringList(list);
             }
             throw mismatch(raw);
-        }
-
-        @Override
-        String wanted() {
-            return "a list of strings";
         }
     }
 }
