@@ -10,7 +10,8 @@ import dev.waystation.policy.setting.SettingType;
 /**
  * The relay's setting catalog. Region-wide settings are Profile kind (configurable for the fleet or
  * one DerpRegion); per-client settings are User kind (configurable down to one node key). Defaults
- * match {@code derper}'s flag defaults where derper has the setting.
+ * match {@code derper}'s flag defaults where derper has the setting, except that the admission webhook
+ * fails closed (Waystation's choice: an unreachable controller must not open the relay to everyone).
  */
 public final class RelaySettings {
 
@@ -20,17 +21,17 @@ public final class RelaySettings {
     public static final SettingDefinition<Boolean> STUN_ENABLED = SettingDefinition.of("STUN.Enabled",
             ScopeKind.PROFILE, SettingType.BOOLEAN, true, "Answer STUN binding requests on the STUN port.");
     public static final SettingDefinition<Boolean> STUN_ANSWER_ALL_CLIENTS = SettingDefinition.of(
-            "STUN.AnswerAllClients", ScopeKind.PROFILE, SettingType.BOOLEAN, true,
-            "Answer STUN from any address; false answers only addresses with a live DERP connection.");
+            "STUN.AnswerAllClients", ScopeKind.PROFILE, SettingType.BOOLEAN, false,
+            "Also answer plain RFC 5389/8489 binding requests from non-Tailscale STUN clients (derper never does).");
     public static final SettingDefinition<List<String>> DEBUG_ALLOWED_CIDRS = SettingDefinition.of(
-            "Debug.AllowedCIDRs", ScopeKind.PROFILE, SettingType.STRING_LIST, List.of("127.0.0.0/8", "::1/128"),
-            "Client networks (CIDRs) allowed to reach /debug on the management port.");
+            "Debug.AllowedCIDRs", ScopeKind.PROFILE, SettingType.STRING_LIST, List.of(),
+            "Networks (CIDRs) allowed to reach /debug on the management port besides 127.0.0.1 and ::1.");
     public static final SettingDefinition<String> ADMISSION_VERIFY_URL = SettingDefinition.of(
             "Admission.VerifyURL", ScopeKind.PROFILE, SettingType.STRING, "",
             "Admission controller URL asked to admit each client (derper --verify-client-url); empty: none.");
     public static final SettingDefinition<Boolean> ADMISSION_VERIFY_URL_FAIL_OPEN = SettingDefinition.of(
-            "Admission.VerifyURLFailOpen", ScopeKind.PROFILE, SettingType.BOOLEAN, true,
-            "Admit clients when the admission URL is unreachable (derper --verify-client-url-fail-open).");
+            "Admission.VerifyURLFailOpen", ScopeKind.PROFILE, SettingType.BOOLEAN, false,
+            "Admit clients when the admission URL is unreachable; fail-closed unless set (derper defaults to open).");
     public static final SettingDefinition<List<String>> ADMISSION_ALLOWED_CLIENTS = SettingDefinition.of(
             "Admission.AllowedClients", ScopeKind.PROFILE, SettingType.STRING_LIST, List.of(),
             "Node keys (nodekey:<hex>) admitted; empty admits every client not denied.");
