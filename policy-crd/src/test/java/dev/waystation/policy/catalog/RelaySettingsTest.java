@@ -31,8 +31,10 @@ class RelaySettingsTest {
     }
 
     @Test
-    void defaultsMatchDerper() {
-        assertThat(RelaySettings.ADMISSION_VERIFY_URL_FAIL_OPEN.defaultValue()).isTrue();
+    void defaultsMatchDerperExceptTheWebhookFailsClosed() {
+        assertThat(RelaySettings.ADMISSION_VERIFY_URL_FAIL_OPEN.defaultValue()).isFalse();
+        assertThat(RelaySettings.STUN_ANSWER_ALL_CLIENTS.defaultValue()).isFalse();
+        assertThat(RelaySettings.DEBUG_ALLOWED_CIDRS.defaultValue()).isEmpty();
         assertThat(RelaySettings.ADMISSION_VERIFY_URL.defaultValue()).isEmpty();
         assertThat(RelaySettings.STUN_ENABLED.defaultValue()).isTrue();
         assertThat(RelaySettings.ADMISSION_ACCEPT_RATE_PER_SECOND.defaultValue()).isEqualTo(RelaySettings.UNLIMITED);
