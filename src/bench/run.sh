@@ -251,7 +251,7 @@ else
   # shellcheck disable=SC2086 # the JVM options are a word list on purpose
   java $RELAY_JVM_OPTS $JFR_OPTS \
     -Dwaystation.relay.mode=dev -Dwaystation.relay.host="$HOST" -Dwaystation.relay.port="$RELAY_PORT" \
-    -Dwaystation.stun.host="$HOST" -Dwaystation.stun.port="$RELAY_STUN" \
+    -Dwaystation.stun.bind-addresses="$HOST" -Dwaystation.stun.port="$RELAY_STUN" \
     -Dquarkus.management.host="$HOST" -Dquarkus.management.port="$RELAY_MGMT" \
     -jar "$RELAY_JAR" >"$OUT/relay.log" 2>&1 &
   RELAY_PID=$!
