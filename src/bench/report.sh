@@ -5,6 +5,15 @@ set -euo pipefail
 OUT=$1
 m() { jq -r "$1" "$OUT/meta.json"; }
 v() { jq -r "$2" "$OUT/$1.json"; }
+# med NAME-PHASE EXPR: median of EXPR over the rounds' result files
+med() {
+  for f in "$OUT/$1"-[0-9]*.json; do jq -r "$2" "$f"; done \
+    | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+# all NAME-PHASE EXPR: EXPR of every round, in round order, joined by " / "
+all() {
+  for f in $(ls "$OUT/$1"-[0-9]*.json | sort -t- -k3 -n); do jq -r "$2" "$f"; done | paste -sd/ | sed 's|/| / |g'
+}
 
 # ratio A B: B/A with two decimals ("n/a" when A is zero)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == 0) print "n/a"; else printf "%.2f", b / a }'; }
@@ -22,14 +31,18 @@ relay_says() {
 transport=$(relay_says 'epoll|kqueue|io_uring|nio transport|native transport|transport')
 tls=$(relay_says 'openssl|boringssl|tls engine|jdk ssl|ssl engine')
 
-d_tp=$(v derper-throughput .packets_per_sec); w_tp=$(v waystation-throughput .packets_per_sec)
-d_bps=$(v derper-throughput '.bytes_per_sec / 1e6'); w_bps=$(v waystation-throughput '.bytes_per_sec / 1e6')
-d_ol=$(v derper-overload .packets_per_sec); w_ol=$(v waystation-overload .packets_per_sec)
-rate=$(v derper-latency .offered_packets_per_sec)
-d_p50=$(v derper-latency .p50_us); w_p50=$(v waystation-latency .p50_us)
-d_p99=$(v derper-latency .p99_us); w_p99=$(v waystation-latency .p99_us)
+d_tp=$(med derper-throughput .packets_per_sec); w_tp=$(med waystation-throughput .packets_per_sec)
+d_bps=$(med derper-throughput '.bytes_per_sec / 1e6'); w_bps=$(med waystation-throughput '.bytes_per_sec / 1e6')
+d_ol=$(med derper-overload .packets_per_sec); w_ol=$(med waystation-overload .packets_per_sec)
+rate=$(med derper-latency .offered_packets_per_sec)
+d_p50=$(med derper-latency .p50_us); w_p50=$(med waystation-latency .p50_us)
+d_p99=$(med derper-latency .p99_us); w_p99=$(med waystation-latency .p99_us)
 d_mem=$(v derper-memory '.bytes_per_connection / 1024'); w_mem=$(v waystation-memory '.bytes_per_connection / 1024')
-d_stun=$(v derper-stun .valid_answers_per_sec); w_stun=$(v waystation-stun .valid_answers_per_sec)
+d_cpp=$(med derper-throughput '.server_cpu_seconds * 1e6 / .total_received')
+w_cpp=$(med waystation-throughput '.server_cpu_seconds * 1e6 / .total_received')
+d_cores=$(med derper-latency '.server_cpu_seconds / .wall_seconds')
+w_cores=$(med waystation-latency '.server_cpu_seconds / .wall_seconds')
+d_stun=$(med derper-stun .valid_answers_per_sec); w_stun=$(med waystation-stun .valid_answers_per_sec)
 
 if [ "$(m .self_check)" = 1 ]; then
   echo "> **Self-check run: both columns are derper** (A/A; the ratios show this machine's run-to-run noise)."
@@ -38,9 +51,11 @@ fi
 cat <<EOF
 ## DERP
 
-One run of \`src/bench/run.sh\` on $(m .date): derper, then Waystation, each alone on loopback
-(127.0.0.1, free ports), driven by the same load generator (\`src/interop/cmd/derpload\`, Tailscale's
-\`derphttp\` client, plain HTTP). Ratio = Waystation / derper.
+One run of \`src/bench/run.sh\` on $(m .date). derper and Waystation both listen on loopback
+(127.0.0.1, free ports) and are driven by the same load generator (\`src/interop/cmd/derpload\`,
+Tailscale's \`derphttp\` client, plain HTTP), one server at a time: each phase runs against derper and
+Waystation one after the other, $(m .rounds) rounds alternating which goes first; the table shows the
+median round. Ratio = Waystation / derper.
 
 - Machine: $(m .nproc) cores (\`nproc\`), $(m .cpu), $(m .mem), Linux $(m .kernel); load average at
   start $(m .load) (the machine is shared; the load generator runs on the same cores as the server).
@@ -59,6 +74,8 @@ $(row "throughput, MB/s delivered (payload)" "$d_bps" "$w_bps" 1 higher)
 $(row "overload: open-loop senders, packets/s delivered" "$d_ol" "$w_ol" 0 higher)
 $(row "relay latency p50 at $(fmt "$rate") packets/s (half derper's peak), µs" "$d_p50" "$w_p50" 0 lower)
 $(row "relay latency p99 at the same rate, µs" "$d_p99" "$w_p99" 0 lower)
+$(row "server CPU per delivered packet at peak, µs (user+system)" "$d_cpp" "$w_cpp" 2 lower)
+$(row "server CPU at the latency rate, cores busy" "$d_cores" "$w_cores" 2 lower)
 $(row "RSS per idle connection at $(v derper-memory .connections) connections, KiB" "$d_mem" "$w_mem" 1 lower)
 
 How it is measured:
@@ -69,17 +86,25 @@ How it is measured:
   hold (derper's drop policy); counts what still arrives.
 - *Latency*: the same pairs at a fixed total offered rate; the payload carries its send time, the
   receiver takes the difference (client send call to client receive, through the relay).
+- *Server CPU*: user+system time of the server process (\`/proc/<pid>/stat\`) over the whole phase,
+  divided by every packet delivered in it (warm-up included) or by the phase's wall time.
 - *Memory*: after a warm-up round of $(m .warm_conns) idle connections (opened and closed), the server's VmRSS
   (\`/proc/<pid>/status\`) before and $(m .settle) s after opening the idle connections (each completed
   its handshake and got ServerInfo); difference / connections.
 
-Raw numbers:
+Raw numbers, every round (round 1 / 2 / ...; odd rounds ran derper first, even rounds Waystation first):
 
 | | derper | Waystation |
 | --- | ---: | ---: |
-| throughput: packets sent / received in the window | $(v derper-throughput '"\(.sent_packets) / \(.received_packets)"') | $(v waystation-throughput '"\(.sent_packets) / \(.received_packets)"') |
-| overload: packets sent / received | $(v derper-overload '"\(.sent_packets) / \(.received_packets)"') | $(v waystation-overload '"\(.sent_packets) / \(.received_packets)"') |
-| latency: samples, p90 / p99.9 / max µs | $(v derper-latency '"\(.samples), \(.p90_us|floor) / \(.p999_us|floor) / \(.max_us|floor)"') | $(v waystation-latency '"\(.samples), \(.p90_us|floor) / \(.p999_us|floor) / \(.max_us|floor)"') |
+| throughput, packets/s | $(all derper-throughput '.packets_per_sec|floor') | $(all waystation-throughput '.packets_per_sec|floor') |
+| throughput, packets sent-received in the window | $(all derper-throughput '"\(.sent_packets)-\(.received_packets)"') | $(all waystation-throughput '"\(.sent_packets)-\(.received_packets)"') |
+| throughput, server CPU s | $(all derper-throughput '.server_cpu_seconds*100|floor/100') | $(all waystation-throughput '.server_cpu_seconds*100|floor/100') |
+| overload, packets/s delivered | $(all derper-overload '.packets_per_sec|floor') | $(all waystation-overload '.packets_per_sec|floor') |
+| overload, packets sent-received | $(all derper-overload '"\(.sent_packets)-\(.received_packets)"') | $(all waystation-overload '"\(.sent_packets)-\(.received_packets)"') |
+| latency p50, µs | $(all derper-latency '.p50_us|floor') | $(all waystation-latency '.p50_us|floor') |
+| latency p99, µs | $(all derper-latency '.p99_us|floor') | $(all waystation-latency '.p99_us|floor') |
+| latency p99.9, µs | $(all derper-latency '.p999_us|floor') | $(all waystation-latency '.p999_us|floor') |
+| latency samples (sent in the window) | $(all derper-latency '.samples') | $(all waystation-latency '.samples') |
 | idle: RSS before / after, KiB | $(v derper-memory '"\(.rss_before_kb) / \(.rss_after_kb)"') | $(v waystation-memory '"\(.rss_before_kb) / \(.rss_after_kb)"') |
 | idle: connections up, seconds to open them | $(v derper-idle-measured '"\(.connected), \(.open_seconds*10|floor/10)"') | $(v waystation-idle-measured '"\(.connected), \(.open_seconds*10|floor/10)"') |
 
@@ -94,6 +119,6 @@ transaction id and map back to the sender's own address count.
 | --- | ---: | ---: | ---: | --- |
 $(row "binding requests/s answered" "$d_stun" "$w_stun" 0 higher)
 
-Raw: derper $(v derper-stun '"\(.sent) sent, \(.valid_answers) valid, \(.invalid_answers) invalid, \(.late_answers) late, \(.timeouts) timeouts"');
-Waystation $(v waystation-stun '"\(.sent) sent, \(.valid_answers) valid, \(.invalid_answers) invalid, \(.late_answers) late, \(.timeouts) timeouts"').
+Raw, every round: derper $(all derper-stun '"\(.server_cpu_seconds*100|floor/100) CPU s, \(.sent) sent, \(.valid_answers) valid, \(.invalid_answers) invalid, \(.late_answers) late, \(.timeouts) timeouts"');
+Waystation $(all waystation-stun '"\(.server_cpu_seconds*100|floor/100) CPU s, \(.sent) sent, \(.valid_answers) valid, \(.invalid_answers) invalid, \(.late_answers) late, \(.timeouts) timeouts"').
 EOF

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark of Waystation's relay and Tailscale's derper (v1.102.3).
 #
-#   src/bench/run.sh            build, run both servers one after the other, update BENCHMARKS.md
+#   src/bench/run.sh            build, benchmark derper and Waystation, update BENCHMARKS.md
 #   src/bench/run.sh --quick    short smoke run (seconds, few connections); BENCHMARKS.md untouched
 #   src/bench/run.sh --no-build skip ./mvnw package and go build (use what is in target/)
 #   src/bench/run.sh --profile  also record a JFR CPU profile of the relay (summary in the results folder)
@@ -9,11 +9,13 @@
 #
 # Both servers run on loopback only, on free ports, and are driven by the SAME Go load generators
 # (src/interop/cmd/derpload, src/interop/cmd/stunload) built on Tailscale's own client packages.
+# Both stay up for the whole run but only one is under load at a time: each phase runs against one,
+# then the other, ROUNDS times, alternating which goes first; the report takes the median round.
 # Every load phase is bounded in time and count. Raw JSON results and server logs go to
 # src/bench/target/<UTC timestamp>/.
 #
 # Knobs (environment): PAIRS=10 SIZE=1400 DURATION=10s WARMUP=3s WINDOW=16 CONNS=10000
-# WARM_CONNS=1000 SETTLE=5 STUN_DURATION=10s STUN_WORKERS=4 STUN_WINDOW=8
+# WARM_CONNS=1000 SETTLE=5 STUN_DURATION=10s STUN_WORKERS=4 STUN_WINDOW=8 ROUNDS=3
 # RELAY_JVM_OPTS="-Xms512m -Xmx512m -XX:+UseG1GC" (heap settings used for the relay, stated in the table).
 set -euo pipefail
 
@@ -34,6 +36,7 @@ SETTLE=${SETTLE:-5}
 STUN_DURATION=${STUN_DURATION:-10s}
 STUN_WORKERS=${STUN_WORKERS:-4}
 STUN_WINDOW=${STUN_WINDOW:-8}
+ROUNDS=${ROUNDS:-3}
 RELAY_JVM_OPTS=${RELAY_JVM_OPTS:--Xms512m -Xmx512m -XX:+UseG1GC}
 
 BUILD=1
@@ -43,11 +46,11 @@ SELF_CHECK=0
 for arg in "$@"; do
   case "$arg" in
     --quick)
-      DURATION=2s WARMUP=1s CONNS=500 WARM_CONNS=100 SETTLE=1 STUN_DURATION=2s WRITE=0 ;;
+      DURATION=2s WARMUP=1s CONNS=500 WARM_CONNS=100 SETTLE=1 STUN_DURATION=2s ROUNDS=1 WRITE=0 ;;
     --no-build) BUILD=0 ;;
     --profile) PROFILE=1 ;;
     --self-check) SELF_CHECK=1 WRITE=0 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -127,48 +130,112 @@ wait_http() { # wait_http URL PID SECONDS: until the URL answers 2xx
 }
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+CLK_TCK=$(getconf CLK_TCK)
+cpu_seconds() { awk -v hz="$CLK_TCK" '{ print ($14 + $15) / hz }' "/proc/$1/stat"; } # user + system
 
-# --- the load phases, the same for both servers -------------------------------------------------------
-# bench_server NAME PID DERP_URL STUN_ADDR RATE: writes $OUT/NAME-*.json
-bench_server() {
-  local name=$1 pid=$2 url=$3 stun=$4 rate=$5
-  log "$name: throughput, $PAIRS pairs x $SIZE B, window $WINDOW, $DURATION"
-  timeout 600 "$BIN/derpload" -mode throughput -url "$url" -pairs "$PAIRS" -size "$SIZE" \
-    -window "$WINDOW" -duration "$DURATION" -warmup "$WARMUP" >"$OUT/$name-throughput.json" \
-    || die "$name throughput run failed"
-  log "$name: $(jq -c '{packets_per_sec, bytes_per_sec}' "$OUT/$name-throughput.json")"
+# loaded NAME PHASE PID CMD...: runs one derpload phase, adds the server's CPU seconds to its JSON
+loaded() {
+  local name=$1 phase=$2 pid=$3 cpu0 cpu1
+  shift 3
+  cpu0=$(cpu_seconds "$pid")
+  timeout 600 "$@" >"$OUT/$name-$phase.out" || die "$name $phase run failed"
+  cpu1=$(cpu_seconds "$pid")
+  jq --argjson cpu "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { print b - a }')" '. + {server_cpu_seconds: $cpu}' \
+    "$OUT/$name-$phase.out" >"$OUT/$name-$phase.json"
+  rm "$OUT/$name-$phase.out"
+}
 
-  log "$name: overload, open-loop senders (the relay drops what it cannot queue), $DURATION"
-  timeout 600 "$BIN/derpload" -mode throughput -url "$url" -pairs "$PAIRS" -size "$SIZE" \
-    -window 0 -duration "$DURATION" -warmup "$WARMUP" >"$OUT/$name-overload.json" \
-    || die "$name overload run failed"
+# --- servers ---------------------------------------------------------------------------------------
+# Both servers stay up for the whole run, but only one is ever under load: every phase runs against
+# derper and Waystation one after the other, ROUNDS times, alternating which goes first, and the
+# report takes the median. On a shared 2-core machine this cancels most of the drift in background
+# load that a derper-then-Waystation sequence would turn into a bias.
+declare -A PID URL STUN
+SERVERS=(derper waystation)
 
-  if [ -z "$rate" ]; then # derper runs first: the latency rate is half of its measured peak
-    rate=$(jq '.packets_per_sec / 2 | floor' "$OUT/$name-throughput.json")
-    LATENCY_RATE=$rate
-  fi
-  log "$name: latency at $rate packets/s, $DURATION"
-  timeout 600 "$BIN/derpload" -mode latency -url "$url" -pairs "$PAIRS" -size "$SIZE" \
-    -rate "$rate" -duration "$DURATION" -warmup "$WARMUP" >"$OUT/$name-latency.json" \
-    || die "$name latency run failed"
-  log "$name: $(jq -c '{p50_us, p99_us, samples}' "$OUT/$name-latency.json")"
+start_derper() { # start_derper NAME LOGFILE
+  local name=$1 logfile=$2 port stun
+  port=$(free_port tcp)
+  stun=$(free_port udp)
+  # `derper -dev` forces ":3340" on every interface; to stay on loopback and free ports we run what
+  # -dev configures, spelled out: plain HTTP (port not 443, no -certmode=manual), a fresh key file,
+  # no port-80 helper, STUN on the same loopback address.
+  log "$name: derper v1.102.3 on http://$HOST:$port/derp, STUN $HOST:$stun"
+  "$BIN/derper" -a "$HOST:$port" -c "$OUT/$name.key" -http-port -1 -stun-port "$stun" >"$logfile" 2>&1 &
+  PID[$name]=$!
+  STARTED+=("${PID[$name]}")
+  URL[$name]="http://$HOST:$port/derp"
+  STUN[$name]="$HOST:$stun"
+  wait_http "http://$HOST:$port/generate_204" "${PID[$name]}" 30 || die "derper did not start: $(tail -5 "$logfile")"
+}
 
-  idle_round "$name" "$pid" "$url" "$WARM_CONNS" warm
+start_waystation() { # start_waystation NAME
+  local name=$1 port stun mgmt jfr=""
+  port=$(free_port tcp)
+  stun=$(free_port udp)
+  mgmt=$(free_port tcp)
+  [ "$PROFILE" = 1 ] && jfr="-XX:StartFlightRecording=filename=$OUT/relay.jfr,settings=profile,dumponexit=true"
+  log "$name: Waystation dev mode on http://$HOST:$port/derp, STUN $HOST:$stun, JVM $RELAY_JVM_OPTS"
+  # shellcheck disable=SC2086 # the JVM options are a word list on purpose
+  java $RELAY_JVM_OPTS $jfr \
+    -Dwaystation.relay.mode=dev -Dwaystation.relay.host="$HOST" -Dwaystation.relay.port="$port" \
+    -Dwaystation.stun.bind-addresses="$HOST" -Dwaystation.stun.port="$stun" \
+    -Dquarkus.management.host="$HOST" -Dquarkus.management.port="$mgmt" \
+    -jar "$RELAY_JAR" >"$OUT/relay.log" 2>&1 &
+  PID[$name]=$!
+  STARTED+=("${PID[$name]}")
+  URL[$name]="http://$HOST:$port/derp"
+  STUN[$name]="$HOST:$stun"
+  wait_http "http://$HOST:$mgmt/q/health/ready" "${PID[$name]}" 90 \
+    || die "the relay did not become ready: $(tail -20 "$OUT/relay.log")"
+}
+
+# each_round PHASE FUNCTION: runs FUNCTION NAME ROUND for both servers, ROUNDS times, alternating
+each_round() {
+  local phase=$1 fn=$2 r name order
+  for r in $(seq "$ROUNDS"); do
+    if [ $((r % 2)) = 1 ]; then order="derper waystation"; else order="waystation derper"; fi
+    for name in $order; do
+      log "$name: $phase, round $r/$ROUNDS"
+      "$fn" "$name" "$r"
+    done
+  done
+}
+
+phase_throughput() {
+  loaded "$1" "throughput-$2" "${PID[$1]}" "$BIN/derpload" -mode throughput -url "${URL[$1]}" \
+    -pairs "$PAIRS" -size "$SIZE" -window "$WINDOW" -duration "$DURATION" -warmup "$WARMUP"
+  log "$1: $(jq -c '{packets_per_sec, bytes_per_sec, server_cpu_seconds}' "$OUT/$1-throughput-$2.json")"
+}
+phase_overload() {
+  loaded "$1" "overload-$2" "${PID[$1]}" "$BIN/derpload" -mode throughput -url "${URL[$1]}" \
+    -pairs "$PAIRS" -size "$SIZE" -window 0 -duration "$DURATION" -warmup "$WARMUP"
+  log "$1: $(jq -c '{packets_per_sec, sent_packets}' "$OUT/$1-overload-$2.json")"
+}
+phase_latency() {
+  loaded "$1" "latency-$2" "${PID[$1]}" "$BIN/derpload" -mode latency -url "${URL[$1]}" \
+    -pairs "$PAIRS" -size "$SIZE" -rate "$LATENCY_RATE" -duration "$DURATION" -warmup "$WARMUP"
+  log "$1: $(jq -c '{p50_us, p99_us, samples}' "$OUT/$1-latency-$2.json")"
+}
+phase_stun() {
+  loaded "$1" "stun-$2" "${PID[$1]}" "$BIN/stunload" -server "${STUN[$1]}" -workers "$STUN_WORKERS" \
+    -window "$STUN_WINDOW" -duration "$STUN_DURATION"
+  log "$1: $(jq -c '{valid_answers_per_sec}' "$OUT/$1-stun-$2.json")"
+}
+phase_memory() { # once per server: RSS before/after CONNS idle connections
+  local name=$1 pid=${PID[$1]} before
+  idle_round "$name" "$pid" "${URL[$name]}" "$WARM_CONNS" warm
   heap_info "$pid" "$name-before"
-  local before
   before=$(rss_kb "$pid")
-  idle_round "$name" "$pid" "$url" "$CONNS" measured
+  idle_round "$name" "$pid" "${URL[$name]}" "$CONNS" measured
   heap_info "$pid" "$name-after"
   jq -n --argjson before "$before" --argjson after "$IDLE_RSS_KB" --argjson conns "$IDLE_CONNECTED" \
     '{rss_before_kb: $before, rss_after_kb: $after, connections: $conns,
       bytes_per_connection: (($after - $before) * 1024 / $conns)}' >"$OUT/$name-memory.json"
   log "$name: $(jq -c . "$OUT/$name-memory.json")"
-
-  log "$name: STUN, $STUN_WORKERS workers x window $STUN_WINDOW, $STUN_DURATION"
-  timeout 600 "$BIN/stunload" -server "$stun" -workers "$STUN_WORKERS" -window "$STUN_WINDOW" \
-    -duration "$STUN_DURATION" >"$OUT/$name-stun.json" || die "$name STUN run failed"
-  log "$name: $(jq -c '{valid_answers_per_sec}' "$OUT/$name-stun.json")"
 }
+
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # idle_round NAME PID URL COUNT TAG: opens COUNT idle connections, waits SETTLE s, sets IDLE_RSS_KB
 # (the server's RSS then) and IDLE_CONNECTED, closes them.
@@ -214,53 +281,29 @@ jq -n --arg date "$(date -u '+%Y-%m-%d %H:%M UTC')" --arg nproc "$(nproc)" \
   --arg commit "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
   --arg jvm "$RELAY_JVM_OPTS" --arg pairs "$PAIRS" --arg size "$SIZE" --arg duration "$DURATION" \
   --arg self_check "$SELF_CHECK" --arg warmup "$WARMUP" --arg window "$WINDOW" --arg conns "$CONNS" --arg warm_conns "$WARM_CONNS" --arg settle "$SETTLE" \
-  --arg stun_workers "$STUN_WORKERS" --arg stun_window "$STUN_WINDOW" --arg stun_duration "$STUN_DURATION" \
+  --arg stun_workers "$STUN_WORKERS" --arg stun_window "$STUN_WINDOW" --arg stun_duration "$STUN_DURATION" --arg rounds "$ROUNDS" \
   '$ARGS.named' >"$OUT/meta.json"
 
-# --- derper ---------------------------------------------------------------------------------------
-# `derper -dev` forces ":3340" on every interface; to stay on loopback and free ports we run what
-# -dev configures, spelled out: plain HTTP (port not 443, no -certmode=manual), a fresh key file,
-# no port-80 helper, STUN on the same loopback address.
-DERPER_PORT=$(free_port tcp)
-DERPER_STUN=$(free_port udp)
-log "derper v1.102.3 on http://$HOST:$DERPER_PORT/derp, STUN $HOST:$DERPER_STUN"
-"$BIN/derper" -a "$HOST:$DERPER_PORT" -c "$OUT/derper.key" -http-port -1 -stun-port "$DERPER_STUN" \
-  >"$OUT/derper.log" 2>&1 &
-DERPER_PID=$!
-STARTED+=("$DERPER_PID")
-wait_http "http://$HOST:$DERPER_PORT/generate_204" "$DERPER_PID" 30 || die "derper did not start: $(tail -5 "$OUT/derper.log")"
-LATENCY_RATE=""
-bench_server derper "$DERPER_PID" "http://$HOST:$DERPER_PORT/derp" "$HOST:$DERPER_STUN" ""
-stop_pid "$DERPER_PID"
-
-# --- Waystation -----------------------------------------------------------------------------------
-RELAY_PORT=$(free_port tcp)
-RELAY_STUN=$(free_port udp)
-RELAY_MGMT=$(free_port tcp)
-JFR_OPTS=""
-[ "$PROFILE" = 1 ] && JFR_OPTS="-XX:StartFlightRecording=filename=$OUT/relay.jfr,settings=profile,dumponexit=true"
+# --- the run --------------------------------------------------------------------------------------
+start_derper derper "$OUT/derper.log"
 if [ "$SELF_CHECK" = 1 ]; then
-  log "self-check: a second derper in Waystation's slot on http://$HOST:$RELAY_PORT/derp"
-  "$BIN/derper" -a "$HOST:$RELAY_PORT" -c "$OUT/derper2.key" -http-port -1 -stun-port "$RELAY_STUN" \
-    >"$OUT/relay.log" 2>&1 &
-  RELAY_PID=$!
-  STARTED+=("$RELAY_PID")
-  wait_http "http://$HOST:$RELAY_PORT/generate_204" "$RELAY_PID" 30 || die "second derper did not start"
+  start_derper waystation "$OUT/relay.log" # A/A: derper in Waystation's slot
 else
-  log "Waystation dev mode on http://$HOST:$RELAY_PORT/derp, STUN $HOST:$RELAY_STUN, JVM $RELAY_JVM_OPTS"
-  # shellcheck disable=SC2086 # the JVM options are a word list on purpose
-  java $RELAY_JVM_OPTS $JFR_OPTS \
-    -Dwaystation.relay.mode=dev -Dwaystation.relay.host="$HOST" -Dwaystation.relay.port="$RELAY_PORT" \
-    -Dwaystation.stun.bind-addresses="$HOST" -Dwaystation.stun.port="$RELAY_STUN" \
-    -Dquarkus.management.host="$HOST" -Dquarkus.management.port="$RELAY_MGMT" \
-    -jar "$RELAY_JAR" >"$OUT/relay.log" 2>&1 &
-  RELAY_PID=$!
-  STARTED+=("$RELAY_PID")
-  wait_http "http://$HOST:$RELAY_MGMT/q/health/ready" "$RELAY_PID" 90 \
-    || die "the relay did not become ready: $(tail -20 "$OUT/relay.log")"
+  start_waystation waystation
 fi
-bench_server waystation "$RELAY_PID" "http://$HOST:$RELAY_PORT/derp" "$HOST:$RELAY_STUN" "$LATENCY_RATE"
-stop_pid "$RELAY_PID"
+
+each_round throughput phase_throughput
+# Latency is measured at half of derper's peak (median over the rounds), for both servers.
+LATENCY_RATE=$(for f in "$OUT"/derper-throughput-*.json; do jq .packets_per_sec "$f"; done | median | awk '{ printf "%d", $1 / 2 }')
+echo "$LATENCY_RATE" >"$OUT/latency-rate"
+each_round latency phase_latency
+each_round overload phase_overload
+each_round stun phase_stun
+for name in "${SERVERS[@]}"; do
+  log "$name: memory, $CONNS idle connections"
+  phase_memory "$name"
+done
+for name in "${SERVERS[@]}"; do stop_pid "${PID[$name]}"; done
 
 if [ "$PROFILE" = 1 ] && [ -s "$OUT/relay.jfr" ]; then
   "$BENCH/jfr-summary.sh" "$OUT/relay.jfr" >"$OUT/relay-profile.txt" 2>&1 || true

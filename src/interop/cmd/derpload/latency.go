@@ -35,6 +35,9 @@ type latencyResult struct {
 	MaxMicros    float64 `json:"max_us"`
 	SendErrors   int64   `json:"send_errors"`
 	FirstError   string  `json:"first_send_error,omitempty"`
+	// TotalReceived counts the whole run, warm-up included: per-packet server cost.
+	TotalReceived int64   `json:"total_received"`
+	WallSeconds   float64 `json:"wall_seconds"`
 }
 
 // latencyWindow collects one receiver's latencies sent inside the measured window.
@@ -52,6 +55,7 @@ func (w *latencyWindow) record(payload []byte) {
 }
 
 func runLatency(o options) (*latencyResult, error) {
+	began := time.Now()
 	pairs, err := dialPairs(o.url, o.pairs)
 	if err != nil {
 		return nil, err
@@ -98,9 +102,11 @@ func runLatency(o options) (*latencyResult, error) {
 		Seconds: o.duration.Seconds(), SentPackets: c.sent.Load(), Samples: len(all),
 		ReceivedRate: float64(len(all)) / o.duration.Seconds(),
 		P50Micros:    q(0.50), P90Micros: q(0.90), P99Micros: q(0.99), P999Micros: q(0.999),
-		MaxMicros:  float64(all[len(all)-1]) / 1e3,
-		SendErrors: c.sendErrors.Load(),
-		FirstError: c.firstError(),
+		MaxMicros:     float64(all[len(all)-1]) / 1e3,
+		SendErrors:    c.sendErrors.Load(),
+		FirstError:    c.firstError(),
+		TotalReceived: c.received.Load(),
+		WallSeconds:   time.Since(began).Seconds(),
 	}, nil
 }
 

@@ -28,6 +28,9 @@ type throughputResult struct {
 	Window        int     `json:"window"`
 	SendErrors    int64   `json:"send_errors"`
 	FirstError    string  `json:"first_send_error,omitempty"`
+	// TotalReceived counts the whole run, warm-up included: per-packet server cost.
+	TotalReceived int64   `json:"total_received"`
+	WallSeconds   float64 `json:"wall_seconds"`
 }
 
 // counters are shared by the send and receive loops of all pairs.
@@ -47,6 +50,7 @@ func (n *counters) firstError() string {
 }
 
 func runThroughput(o options) (*throughputResult, error) {
+	began := time.Now()
 	pairs, err := dialPairs(o.url, o.pairs)
 	if err != nil {
 		return nil, err
@@ -75,6 +79,7 @@ func runThroughput(o options) (*throughputResult, error) {
 	close(stop)
 	closePairs(pairs)
 	wg.Wait()
+	wall := time.Since(began).Seconds()
 	if recv1 == recv0 {
 		return nil, fmt.Errorf("no packet arrived in %v (%d send errors)", o.duration, c.sendErrors.Load())
 	}
@@ -86,6 +91,8 @@ func runThroughput(o options) (*throughputResult, error) {
 		Window:        o.window,
 		SendErrors:    sendErrors,
 		FirstError:    c.firstError(),
+		TotalReceived: c.received.Load(),
+		WallSeconds:   wall,
 	}, nil
 }
 
