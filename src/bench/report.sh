@@ -5,23 +5,35 @@ set -euo pipefail
 OUT=$1
 m() { jq -r "$1" "$OUT/meta.json"; }
 v() { jq -r "$2" "$OUT/$1.json"; }
-# med NAME-PHASE EXPR: median of EXPR over the rounds' result files
+# rounds NAME-PHASE EXPR: EXPR of every round's result, one line each, in round order
+rounds() {
+  local r
+  for r in $(seq "$(m .rounds)"); do jq -r "$2" "$OUT/$1-$r.json"; done
+}
+# med NAME-PHASE EXPR: median of EXPR over the rounds (empty when every round failed)
 med() {
-  for f in "$OUT/$1"-[0-9]*.json; do jq -r "$2" "$f"; done \
-    | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+  rounds "$@" | { grep -v '^null$' || true; } | sort -g \
+    | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
-# all NAME-PHASE EXPR: EXPR of every round, in round order, joined by " / "
-all() {
-  for f in $(ls "$OUT/$1"-[0-9]*.json | sort -t- -k3 -n); do jq -r "$2" "$f"; done | paste -sd/ | sed 's|/| / |g'
-}
+# all NAME-PHASE EXPR: EXPR of every round, joined by " / "
+all() { rounds "$@" | paste -sd/ | sed 's|/| / |g'; }
 
-# ratio A B: B/A with two decimals ("n/a" when A is zero)
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == 0) print "n/a"; else printf "%.2f", b / a }'; }
-fmt() { awk -v x="$1" -v d="${2:-0}" 'BEGIN { printf "%.*f", d, x }'; }
+# ratio A B: B/A with two decimals ("n/a" when either is missing or A is zero)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || a == "null" || b == "null" || a == 0) print "n/a"; else printf "%.2f", b / a }'; }
+fmt() { awk -v x="$1" -v d="${2:-0}" 'BEGIN { if (x == "" || x == "null") print "failed"; else printf "%.*f", d, x }'; }
 
 # row LABEL DERPER WAYSTATION DECIMALS BETTER
 row() {
   printf '| %s | %s | %s | **%s** | %s |\n' "$1" "$(fmt "$2" "$4")" "$(fmt "$3" "$4")" "$(ratio "$2" "$3")" "$5"
+}
+
+# For a JVM relay: its live heap per idle connection (after a full GC), which RSS alone hides when
+# the fixed heap already had those pages resident.
+jvm_heap_row() {
+  local kib
+  kib=$(v waystation-memory '.heap_bytes_per_connection // empty | . / 1024')
+  [ -n "$kib" ] && printf '| JVM live heap per idle connection (after a full GC; part of the RSS above), KiB | n/a | %s | | lower |\n' "$(fmt "$kib" 1)"
+  return 0
 }
 
 # The relay names its Netty transport and TLS engine in its start-up log.
@@ -77,8 +89,12 @@ $(row "relay latency p99 at the same rate, µs" "$d_p99" "$w_p99" 0 lower)
 $(row "server CPU per delivered packet at peak, µs (user+system)" "$d_cpp" "$w_cpp" 2 lower)
 $(row "server CPU at the latency rate, cores busy" "$d_cores" "$w_cores" 2 lower)
 $(row "RSS per idle connection at $(v derper-memory .connections) connections, KiB" "$d_mem" "$w_mem" 1 lower)
+$(row "RSS with those connections open, MiB (whole process)" "$(v derper-memory '.rss_after_kb / 1024')" "$(v waystation-memory '.rss_after_kb / 1024')" 0 lower)
+$(jvm_heap_row)
 
 How it is measured:
+- *Warm-up*: before the first round each server gets $(m .warmup_pass) of unmeasured throughput load
+  (the JVM compiles its hot paths; both size their pools).
 - *Throughput*: $(m .pairs) sender/receiver pairs, $(m .size)-byte packets, each sender keeps at most
   $(m .window) packets in flight (half the relay's per-destination queue of 32, so a relay that keeps up
   never has to drop); $(m .warmup) warm-up, then $(m .duration) counted at the receivers.
@@ -90,7 +106,9 @@ How it is measured:
   divided by every packet delivered in it (warm-up included) or by the phase's wall time.
 - *Memory*: after a warm-up round of $(m .warm_conns) idle connections (opened and closed), the server's VmRSS
   (\`/proc/<pid>/status\`) before and $(m .settle) s after opening the idle connections (each completed
-  its handshake and got ServerInfo); difference / connections.
+  its handshake and got ServerInfo); difference / connections. The JVM's fixed heap is already partly
+  resident from the load phases, so its RSS difference shows what the connections add on top; its
+  live heap per connection (after a full GC, \`jcmd GC.run\` + \`GC.heap_info\`) is listed too.
 
 Raw numbers, every round (round 1 / 2 / ...; odd rounds ran derper first, even rounds Waystation first):
 
@@ -119,6 +137,6 @@ transaction id and map back to the sender's own address count.
 | --- | ---: | ---: | ---: | --- |
 $(row "binding requests/s answered" "$d_stun" "$w_stun" 0 higher)
 
-Raw, every round: derper $(all derper-stun '"\(.server_cpu_seconds*100|floor/100) CPU s, \(.sent) sent, \(.valid_answers) valid, \(.invalid_answers) invalid, \(.late_answers) late, \(.timeouts) timeouts"');
-Waystation $(all waystation-stun '"\(.server_cpu_seconds*100|floor/100) CPU s, \(.sent) sent, \(.valid_answers) valid, \(.invalid_answers) invalid, \(.late_answers) late, \(.timeouts) timeouts"').
+Raw, every round: derper $(all derper-stun 'if .error then "failed: \(.error)" else "\(.server_cpu_seconds*100|floor/100) CPU s, \(.sent) sent, \(.valid_answers) valid, \(.invalid_answers) invalid, \(.late_answers) late, \(.timeouts) timeouts" end');
+Waystation $(all waystation-stun 'if .error then "failed: \(.error)" else "\(.server_cpu_seconds*100|floor/100) CPU s, \(.sent) sent, \(.valid_answers) valid, \(.invalid_answers) invalid, \(.late_answers) late, \(.timeouts) timeouts" end').
 EOF

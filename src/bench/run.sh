@@ -15,14 +15,14 @@
 # src/bench/target/<UTC timestamp>/.
 #
 # Knobs (environment): PAIRS=10 SIZE=1400 DURATION=10s WARMUP=3s WINDOW=16 CONNS=10000
-# WARM_CONNS=1000 SETTLE=5 STUN_DURATION=10s STUN_WORKERS=4 STUN_WINDOW=8 ROUNDS=3
+# WARM_CONNS=1000 SETTLE=5 STUN_DURATION=10s STUN_WORKERS=4 STUN_WINDOW=8 ROUNDS=3 WARMUP_PASS=10s
 # RELAY_JVM_OPTS="-Xms512m -Xmx512m -XX:+UseG1GC" (heap settings used for the relay, stated in the table).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 BENCH="$ROOT/src/bench"
 BIN="$ROOT/src/interop/target/bin"
-RELAY_JAR="$ROOT/relay/target/quarkus-app/quarkus-run.jar"
+RELAY_JAR=${RELAY_JAR:-"$ROOT/relay/target/quarkus-app/quarkus-run.jar"}
 HOST=127.0.0.1 # loopback only: this benchmark never sends traffic anywhere else
 
 PAIRS=${PAIRS:-10}
@@ -37,6 +37,7 @@ STUN_DURATION=${STUN_DURATION:-10s}
 STUN_WORKERS=${STUN_WORKERS:-4}
 STUN_WINDOW=${STUN_WINDOW:-8}
 ROUNDS=${ROUNDS:-3}
+WARMUP_PASS=${WARMUP_PASS:-10s}
 RELAY_JVM_OPTS=${RELAY_JVM_OPTS:--Xms512m -Xmx512m -XX:+UseG1GC}
 
 BUILD=1
@@ -46,7 +47,7 @@ SELF_CHECK=0
 for arg in "$@"; do
   case "$arg" in
     --quick)
-      DURATION=2s WARMUP=1s CONNS=500 WARM_CONNS=100 SETTLE=1 STUN_DURATION=2s ROUNDS=1 WRITE=0 ;;
+      DURATION=2s WARMUP=1s CONNS=500 WARM_CONNS=100 SETTLE=1 STUN_DURATION=2s ROUNDS=1 WARMUP_PASS=2s WRITE=0 ;;
     --no-build) BUILD=0 ;;
     --profile) PROFILE=1 ;;
     --self-check) SELF_CHECK=1 WRITE=0 ;;
@@ -133,12 +134,17 @@ rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 CLK_TCK=$(getconf CLK_TCK)
 cpu_seconds() { awk -v hz="$CLK_TCK" '{ print ($14 + $15) / hz }' "/proc/$1/stat"; } # user + system
 
-# loaded NAME PHASE PID CMD...: runs one derpload phase, adds the server's CPU seconds to its JSON
+# loaded NAME PHASE PID CMD...: runs one load phase, adds the server's CPU seconds to its JSON. A
+# failed phase stops the run, unless SOFT=1: then its JSON holds the error (a server lacking a feature).
 loaded() {
   local name=$1 phase=$2 pid=$3 cpu0 cpu1
   shift 3
   cpu0=$(cpu_seconds "$pid")
-  timeout 600 "$@" >"$OUT/$name-$phase.out" || die "$name $phase run failed"
+  if ! timeout 600 "$@" >"$OUT/$name-$phase.out" 2>"$OUT/$name-$phase.err"; then
+    [ "${SOFT:-0}" = 1 ] || die "$name $phase run failed: $(tail -3 "$OUT/$name-$phase.err")"
+    log "$name: $phase FAILED: $(tail -1 "$OUT/$name-$phase.err")"
+    jq -n --arg e "$(tail -1 "$OUT/$name-$phase.err")" '{error: $e}' >"$OUT/$name-$phase.out"
+  fi
   cpu1=$(cpu_seconds "$pid")
   jq --argjson cpu "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { print b - a }')" '. + {server_cpu_seconds: $cpu}' \
     "$OUT/$name-$phase.out" >"$OUT/$name-$phase.json"
@@ -218,7 +224,7 @@ phase_latency() {
   log "$1: $(jq -c '{p50_us, p99_us, samples}' "$OUT/$1-latency-$2.json")"
 }
 phase_stun() {
-  loaded "$1" "stun-$2" "${PID[$1]}" "$BIN/stunload" -server "${STUN[$1]}" -workers "$STUN_WORKERS" \
+  SOFT=1 loaded "$1" "stun-$2" "${PID[$1]}" "$BIN/stunload" -server "${STUN[$1]}" -workers "$STUN_WORKERS" \
     -window "$STUN_WINDOW" -duration "$STUN_DURATION"
   log "$1: $(jq -c '{valid_answers_per_sec}' "$OUT/$1-stun-$2.json")"
 }
@@ -228,10 +234,14 @@ phase_memory() { # once per server: RSS before/after CONNS idle connections
   heap_info "$pid" "$name-before"
   before=$(rss_kb "$pid")
   idle_round "$name" "$pid" "${URL[$name]}" "$CONNS" measured
-  heap_info "$pid" "$name-after"
   jq -n --argjson before "$before" --argjson after "$IDLE_RSS_KB" --argjson conns "$IDLE_CONNECTED" \
+    --arg heap_before "$(heap_used_kb "$name-before")" --arg heap_after "$(heap_used_kb "$name-measured")" \
     '{rss_before_kb: $before, rss_after_kb: $after, connections: $conns,
-      bytes_per_connection: (($after - $before) * 1024 / $conns)}' >"$OUT/$name-memory.json"
+      bytes_per_connection: (($after - $before) * 1024 / $conns)}
+     + if $heap_before != "" and $heap_after != "" then
+         {heap_used_before_kb: ($heap_before|tonumber), heap_used_after_kb: ($heap_after|tonumber),
+          heap_bytes_per_connection: ((($heap_after|tonumber) - ($heap_before|tonumber)) * 1024 / $conns)}
+       else {} end' >"$OUT/$name-memory.json"
   log "$name: $(jq -c . "$OUT/$name-memory.json")"
 }
 
@@ -255,12 +265,20 @@ idle_round() {
   [ -s "$ready" ] || die "$name: $count idle connections not up within 240 s"
   sleep "$SETTLE"
   IDLE_RSS_KB=$(rss_kb "$pid")
+  heap_info "$pid" "$name-$tag" # while the connections are up
   stop_pid "$loader"
   wait "$loader" 2>/dev/null || true
   sleep 1
   IDLE_CONNECTED=$(tr -d '[:space:]' <"$ready")
   [ "$IDLE_CONNECTED" -gt 0 ] || die "$name: no idle connection came up"
   [ "$IDLE_CONNECTED" = "$count" ] || log "$name: only $IDLE_CONNECTED of $count idle connections came up"
+}
+
+# heap_used_kb TAG: the JVM's used heap from heap_info's output (empty for non-JVM servers)
+heap_used_kb() {
+  [ -f "$OUT/$1-heap.txt" ] || return 0
+  awk '/heap +total/ { for (i = 1; i <= NF; i++) if ($i == "used") { sub(/K,?$/, "", $(i + 1)); print $(i + 1); exit } }' \
+    "$OUT/$1-heap.txt"
 }
 
 heap_info() { # heap_info PID TAG: for JVMs, the live heap after a full GC (diagnostic only)
@@ -281,7 +299,7 @@ jq -n --arg date "$(date -u '+%Y-%m-%d %H:%M UTC')" --arg nproc "$(nproc)" \
   --arg commit "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
   --arg jvm "$RELAY_JVM_OPTS" --arg pairs "$PAIRS" --arg size "$SIZE" --arg duration "$DURATION" \
   --arg self_check "$SELF_CHECK" --arg warmup "$WARMUP" --arg window "$WINDOW" --arg conns "$CONNS" --arg warm_conns "$WARM_CONNS" --arg settle "$SETTLE" \
-  --arg stun_workers "$STUN_WORKERS" --arg stun_window "$STUN_WINDOW" --arg stun_duration "$STUN_DURATION" --arg rounds "$ROUNDS" \
+  --arg stun_workers "$STUN_WORKERS" --arg stun_window "$STUN_WINDOW" --arg stun_duration "$STUN_DURATION" --arg rounds "$ROUNDS" --arg warmup_pass "$WARMUP_PASS" \
   '$ARGS.named' >"$OUT/meta.json"
 
 # --- the run --------------------------------------------------------------------------------------
@@ -292,6 +310,14 @@ else
   start_waystation waystation
 fi
 
+# A warm-up pass first, results discarded: the JVM compiles its hot paths, both servers size their
+# pools, and neither pays that inside a measured phase.
+for name in "${SERVERS[@]}"; do
+  log "$name: warm-up (not measured)"
+  timeout 120 "$BIN/derpload" -mode throughput -url "${URL[$name]}" -pairs "$PAIRS" -size "$SIZE" \
+    -window "$WINDOW" -duration "$WARMUP_PASS" -warmup 0s >/dev/null 2>"$OUT/$name-warmup.err" \
+    || die "$name warm-up failed: $(tail -3 "$OUT/$name-warmup.err")"
+done
 each_round throughput phase_throughput
 # Latency is measured at half of derper's peak (median over the rounds), for both servers.
 LATENCY_RATE=$(for f in "$OUT"/derper-throughput-*.json; do jq .packets_per_sec "$f"; done | median | awk '{ printf "%d", $1 / 2 }')

@@ -83,6 +83,10 @@ func runThroughput(o options) (*throughputResult, error) {
 	if recv1 == recv0 {
 		return nil, fmt.Errorf("no packet arrived in %v (%d send errors)", o.duration, c.sendErrors.Load())
 	}
+	firstError := ""
+	if sendErrors > 0 {
+		firstError = c.firstError()
+	}
 	return &throughputResult{
 		Mode: "throughput", Pairs: o.pairs, Size: o.size, Seconds: elapsed,
 		SentPackets: sent1 - sent0, RecvPackets: recv1 - recv0,
@@ -90,7 +94,7 @@ func runThroughput(o options) (*throughputResult, error) {
 		BytesPerSec:   float64(bytes1-bytes0) / elapsed,
 		Window:        o.window,
 		SendErrors:    sendErrors,
-		FirstError:    c.firstError(),
+		FirstError:    firstError,
 		TotalReceived: c.received.Load(),
 		WallSeconds:   wall,
 	}, nil
