@@ -1,0 +1,81 @@
+package dev.waystation.relay.stun;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * STUN counters under derper's names (spec derp.md sections 6 and 7) with Prometheus' {@code _total}
+ * suffix, plus Waystation's drop breakdown. All series exist from start-up at 0, as in derper.
+ * <ul>
+ * <li>{@code stun_requests_total{disposition}}: derper's {@code stun_requests}; {@code not_stun}
+ * counts every dropped datagram, whatever the reason.</li>
+ * <li>{@code stun_addrfamily_total{family}}: derper's {@code stun_addrfamily}, answered requests by
+ * client address family ({@code ipv4} includes IPv4-mapped IPv6 senders).</li>
+ * <li>{@code stun_dropped_total{reason}}: why datagrams were dropped; sums to
+ * {@code stun_requests_total{disposition="not_stun"}}.</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class StunMetrics {
+
+    static final String REQUESTS = "stun.requests";
+    static final String ADDRESS_FAMILY = "stun.addrfamily";
+    static final String DROPPED = "stun.dropped";
+
+    private final Counter success;
+    private final Counter notStun;
+    private final Counter readError;
+    private final Counter writeError;
+    private final Counter ipv4;
+    private final Counter ipv6;
+    private final Map<Verdict, Counter> dropped = new EnumMap<>(Verdict.class);
+
+    public StunMetrics(MeterRegistry registry) {
+        success = request(registry, "success");
+        notStun = request(registry, "not_stun");
+        readError = request(registry, "read_error");
+        writeError = request(registry, "write_error");
+        ipv4 = family(registry, "ipv4");
+        ipv6 = family(registry, "ipv6");
+        for (Verdict verdict : Verdict.values()) {
+            if (verdict != Verdict.ANSWER) {
+                dropped.put(verdict, Counter.builder(DROPPED).tag("reason", verdict.reason)
+                        .description("STUN datagrams dropped without reply, by reason").register(registry));
+            }
+        }
+    }
+
+    private static Counter request(MeterRegistry registry, String disposition) {
+        return Counter.builder(REQUESTS).tag("disposition", disposition)
+                .description("STUN datagrams by outcome (derper: stun_requests)").register(registry);
+    }
+
+    private static Counter family(MeterRegistry registry, String family) {
+        return Counter.builder(ADDRESS_FAMILY).tag("family", family)
+                .description("Answered STUN binding requests by client address family (derper: stun_addrfamily)")
+                .register(registry);
+    }
+
+    void answered(boolean ipv4Client) {
+        (ipv4Client ? ipv4 : ipv6).increment();
+        success.increment();
+    }
+
+    void dropped(Verdict verdict) {
+        dropped.get(verdict).increment();
+        notStun.increment();
+    }
+
+    void readError() {
+        readError.increment();
+    }
+
+    void writeError() {
+        writeError.increment();
+    }
+}
