@@ -3,14 +3,15 @@ package dev.waystation.relay.stun;
 import java.util.EnumMap;
 import java.util.Map;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * STUN counters under derper's names (spec derp.md sections 6 and 7) with Prometheus' {@code _total}
- * suffix, plus Waystation's drop breakdown. All series exist from start-up at 0, as in derper.
+ * suffix, plus Waystation's drop breakdown. All series exist from start-up at 0, as in derper
+ * (a {@code @Singleton}, so no client proxy sits on the hot path and the meters register eagerly).
  * <ul>
  * <li>{@code stun_requests_total{disposition}}: derper's {@code stun_requests}; {@code not_stun}
  * counts every dropped datagram, whatever the reason.</li>
@@ -20,7 +21,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * {@code stun_requests_total{disposition="not_stun"}}.</li>
  * </ul>
  */
-@ApplicationScoped
+@Singleton
 public class StunMetrics {
 
     static final String REQUESTS = "stun.requests";
