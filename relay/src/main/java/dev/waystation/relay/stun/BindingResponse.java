@@ -34,22 +34,24 @@ final class BindingResponse {
 
     private static final int IPV4_MAPPED_PREFIX_ZEROS = 10;
     private static final int IPV4_MAPPED_MARKER = 0xFFFF;
+    /**
+     * {@code Inet4Address.hashCode()} is the address as an int in every OpenJDK, which reads it without
+     * the array copy {@code getAddress()} makes. Checked once here; if a JDK ever differs, the copy is used.
+     */
+    private static final boolean IPV4_HASH_IS_ADDRESS = ipv4HashIsAddress();
 
     private BindingResponse() {
     }
 
-    /** Length of the response for {@code client}. */
-    static int length(InetAddress client) {
-        return HEADER_LENGTH + ATTRIBUTE_HEADER_LENGTH + MAPPED_ADDRESS_PREFIX_LENGTH
-                + (isIpv4(client) ? IPV4_LENGTH : IPV6_LENGTH);
-    }
-
     /** True for IPv4 senders, plain or IPv4-mapped; what derper counts as family {@code ipv4}. */
     static boolean isIpv4(InetAddress client) {
-        if (client instanceof Inet4Address) {
-            return true;
+        return client instanceof Inet4Address || isIpv4Mapped(client.getAddress());
+    }
+
+    private static boolean isIpv4Mapped(byte[] address) {
+        if (address.length != IPV6_LENGTH) {
+            return false;
         }
-        byte[] address = client.getAddress();
         for (int i = 0; i < IPV4_MAPPED_PREFIX_ZEROS; i++) {
             if (address[i] != 0) {
                 return false;
@@ -62,32 +64,59 @@ final class BindingResponse {
     /**
      * Turns the request header at {@code buf.readerIndex()} into the response for {@code client}:
      * the buffer must hold the request's 20-byte header there and have room for
-     * {@link #length(InetAddress)} bytes; its writer index ends after the response.
+     * {@link StunWire#MAX_RESPONSE_LENGTH} bytes; its writer index ends after the response.
+     * Allocates nothing for IPv4 clients; for IPv6 ones the JDK's copy of the 16 address bytes is
+     * the only way to read them.
+     *
+     * @return whether the client got the IPv4 form (for the address-family counter)
      */
-    static void writeInPlace(ByteBuf buf, InetSocketAddress client) {
-        int start = buf.readerIndex();
+    static boolean writeInPlace(ByteBuf buf, InetSocketAddress client) {
         InetAddress address = client.getAddress();
-        boolean ipv4 = isIpv4(address);
-        int addressLength = ipv4 ? IPV4_LENGTH : IPV6_LENGTH;
-        int valueLength = MAPPED_ADDRESS_PREFIX_LENGTH + addressLength;
+        if (address instanceof Inet4Address ipv4) {
+            writeMapped(buf, client.getPort(), FAMILY_IPV4, IPV4_LENGTH,
+                    IPV4_HASH_IS_ADDRESS ? ipv4.hashCode() : readInt(ipv4.getAddress(), 0), null);
+            return true;
+        }
+        byte[] raw = address.getAddress();
+        if (isIpv4Mapped(raw)) {
+            writeMapped(buf, client.getPort(), FAMILY_IPV4, IPV4_LENGTH, readInt(raw, IPV6_LENGTH - IPV4_LENGTH), null);
+            return true;
+        }
+        writeMapped(buf, client.getPort(), FAMILY_IPV6, IPV6_LENGTH, readInt(raw, 0), raw);
+        return false;
+    }
 
+    /**
+     * Writes header type and length plus XOR-MAPPED-ADDRESS. The first four address bytes
+     * ({@code firstWord}) are XORed with the magic cookie; for IPv6 the other twelve ({@code ipv6})
+     * are XORed with the transaction id, which is still in place from the request.
+     */
+    private static void writeMapped(ByteBuf buf, int port, int family, int addressLength, int firstWord, byte[] ipv6) {
+        int start = buf.readerIndex();
+        int valueLength = MAPPED_ADDRESS_PREFIX_LENGTH + addressLength;
         buf.setShort(start, BINDING_SUCCESS);
         buf.setShort(start + LENGTH_OFFSET, ATTRIBUTE_HEADER_LENGTH + valueLength);
         int attribute = start + HEADER_LENGTH;
         buf.setShort(attribute, ATTR_XOR_MAPPED_ADDRESS);
         buf.setShort(attribute + 2, valueLength);
         buf.setByte(attribute + 4, 0);
-        buf.setByte(attribute + 5, ipv4 ? FAMILY_IPV4 : FAMILY_IPV6);
-        buf.setShort(attribute + 6, client.getPort() ^ PORT_XOR);
+        buf.setByte(attribute + 5, family);
+        buf.setShort(attribute + 6, port ^ PORT_XOR);
         int xored = attribute + 8;
-        byte[] raw = address.getAddress();
-        int rawOffset = raw.length - addressLength;
-        // The first four address bytes are XORed with the magic cookie, the rest with the transaction id.
-        buf.setInt(xored, readInt(raw, rawOffset) ^ MAGIC_COOKIE);
+        buf.setInt(xored, firstWord ^ MAGIC_COOKIE);
         for (int i = IPV4_LENGTH; i < addressLength; i++) {
-            buf.setByte(xored + i, raw[rawOffset + i] ^ buf.getByte(start + TRANSACTION_ID_OFFSET + i - IPV4_LENGTH));
+            buf.setByte(xored + i, ipv6[i] ^ buf.getByte(start + TRANSACTION_ID_OFFSET + i - IPV4_LENGTH));
         }
         buf.writerIndex(xored + addressLength);
+    }
+
+    private static boolean ipv4HashIsAddress() {
+        try {
+            InetAddress probe = InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, (byte) 201});
+            return probe.hashCode() == readInt(probe.getAddress(), 0);
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     private static int readInt(byte[] bytes, int offset) {

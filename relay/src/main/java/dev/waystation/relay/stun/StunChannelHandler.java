@@ -8,12 +8,14 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.ReferenceCountUtil;
 
 /**
  * The per-socket hot path, on the socket's event loop: classify the pooled receive buffer in place,
  * turn an answerable request into its response inside that same buffer, queue it, and flush once
- * per read batch. Nothing is allocated here but the reply's envelope; the buffer goes back to the
- * pool after the send or, for drops, at once.
+ * per read batch. Beyond what Netty allocates per datagram (its envelope and the sender's address)
+ * this adds only the reply's envelope, plus the JDK's 16-byte address copy for IPv6 clients; the
+ * pooled buffer goes back to the pool after the send or, for drops, at once.
  */
 final class StunChannelHandler extends ChannelInboundHandlerAdapter {
 
@@ -32,7 +34,7 @@ final class StunChannelHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof DatagramPacket packet)) {
-            io.netty.util.ReferenceCountUtil.release(msg);
+            ReferenceCountUtil.release(msg);
             return;
         }
         ByteBuf datagram = packet.content();
@@ -42,16 +44,14 @@ final class StunChannelHandler extends ChannelInboundHandlerAdapter {
             packet.release();
             return;
         }
-        boolean ipv4 = BindingResponse.isIpv4(packet.sender().getAddress());
-        int needed = BindingResponse.length(packet.sender().getAddress());
         ByteBuf reply = datagram;
         // Received buffers are sized for the largest datagram; a slice (recvmmsg) may be too small.
-        if (reply.capacity() - reply.readerIndex() < needed || reply.isReadOnly()) {
-            reply = ctx.alloc().directBuffer(needed);
+        if (reply.capacity() - reply.readerIndex() < StunWire.MAX_RESPONSE_LENGTH || reply.isReadOnly()) {
+            reply = ctx.alloc().directBuffer(StunWire.MAX_RESPONSE_LENGTH);
             reply.writeBytes(datagram, datagram.readerIndex(), StunWire.HEADER_LENGTH);
             packet.release();
         }
-        BindingResponse.writeInPlace(reply, packet.sender());
+        boolean ipv4 = BindingResponse.writeInPlace(reply, packet.sender());
         ctx.write(new DatagramPacket(reply, packet.sender()), ctx.voidPromise());
         repliesPending = true;
         metrics.answered(ipv4);
