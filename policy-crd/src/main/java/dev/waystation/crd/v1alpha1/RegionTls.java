@@ -1,0 +1,83 @@
+package dev.waystation.crd.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** TLS settings of a region's DERP listener. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "self.mode != 'Manual' || has(self.secretName)",
+        message = "tls.mode Manual needs tls.secretName (a kubernetes.io/tls Secret, e.g. from cert-manager)")
+@ValidationRule(value = "self.mode == 'Manual' || !has(self.secretName)",
+        message = "tls.secretName is only used with tls.mode Manual")
+@ValidationRule(value = "self.mode == 'LetsEncrypt' || !has(self.letsEncrypt)",
+        message = "tls.letsEncrypt is only used with tls.mode LetsEncrypt")
+public class RegionTls {
+
+    @Default("SelfSigned")
+    @JsonPropertyDescription("Manual (certificate from secretName), LetsEncrypt (ACME per node hostname) or "
+            + "SelfSigned (pinned in the DERP map by its SHA-256).")
+    private TlsMode mode = TlsMode.SelfSigned;
+
+    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+    @JsonPropertyDescription("Name of a kubernetes.io/tls Secret in the region's namespace (mode Manual). Its "
+            + "certificate must cover every node hostname; it is reloaded when the Secret changes.")
+    private String secretName;
+
+    @JsonPropertyDescription("ACME account settings (mode LetsEncrypt).")
+    private LetsEncrypt letsEncrypt;
+
+    public TlsMode getMode() {
+        return mode;
+    }
+
+    public void setMode(TlsMode mode) {
+        this.mode = mode;
+    }
+
+    public String getSecretName() {
+        return secretName;
+    }
+
+    public void setSecretName(String secretName) {
+        this.secretName = secretName;
+    }
+
+    public LetsEncrypt getLetsEncrypt() {
+        return letsEncrypt;
+    }
+
+    public void setLetsEncrypt(LetsEncrypt letsEncrypt) {
+        this.letsEncrypt = letsEncrypt;
+    }
+
+    /** ACME account settings. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class LetsEncrypt {
+
+        @JsonPropertyDescription("Contact e-mail for the ACME account (expiry notices).")
+        private String email;
+
+        @Default("false")
+        @JsonPropertyDescription("Use Let's Encrypt's staging directory (untrusted certificates, generous rate limits).")
+        private Boolean staging = false;
+
+        public String getEmail() {
+            return email;
+        }
+
+        public void setEmail(String email) {
+            this.email = email;
+        }
+
+        public Boolean getStaging() {
+            return staging;
+        }
+
+        public void setStaging(Boolean staging) {
+            this.staging = staging;
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package dev.waystation.crd.v1alpha1;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.waystation.testing.GoHarness;
+import dev.waystation.testing.KubectlResult;
+import dev.waystation.testing.TestCluster;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The API server itself enforces the DerpRegion schema and CEL rules from kubernetes/crds. */
+class DerpRegionValidationIT {
+
+    private static TestCluster cluster;
+    private static KubernetesClient client;
+
+    @BeforeAll
+    static void installCrd() {
+        cluster = TestCluster.start();
+        client = cluster.client();
+        cluster.kubectl("apply", "-f", GoHarness.repositoryRoot().resolve("kubernetes/crds").toString()).assertSuccess();
+        cluster.kubectl("wait", "--for=condition=Established", "crd/derpregions.waystation.dev", "--timeout=60s")
+                .assertSuccess();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (client != null) {
+            client.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static String region(String name, String specBody) {
+        return """
+                apiVersion: waystation.dev/v1alpha1
+                kind: DerpRegion
+                metadata:
+                  name: %s
+                  namespace: default
+                spec:
+                %s
+                """.formatted(name, specBody.indent(2));
+    }
+
+    private static void assertRejected(String yaml, String expectedMessage) {
+        assertThatThrownBy(() -> client.resource(yaml).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422))
+                .hasMessageContaining(expectedMessage);
+    }
+
+    @Test
+    void validRegionIsAcceptedWithDefaults() {
+        client.resource(region("fra", """
+                regionId: 900
+                regionCode: fra
+                regionName: Frankfurt
+                """)).create();
+
+        DerpRegion stored = client.resources(DerpRegion.class).inNamespace("default").withName("fra").get();
+        assertThat(stored.getSpec().getNodes()).isEqualTo(1);
+        assertThat(stored.getSpec().getDerpPort()).isEqualTo(443);
+        assertThat(stored.getSpec().getStunPort()).isEqualTo(3478);
+
+        KubectlResult table = cluster.kubectl("get", "derpregions", "-n", "default").assertSuccess();
+        assertThat(table.output().lines().findFirst().orElseThrow())
+                .contains("NAME", "ID", "CODE", "NODES READY", "STATUS", "AGE");
+        assertThat(table.output()).containsPattern("fra\\s+\\S+\\s+fra\\s+900");
+        assertThat(cluster.kubectl("get", "dr", "fra", "-n", "default").assertSuccess().output()).contains("fra");
+    }
+
+    @Test
+    void regionIdMustBePositive() {
+        assertRejected(region("zero", """
+                regionId: 0
+                regionCode: x
+                regionName: X
+                """), "spec.regionId: Invalid value: 0: spec.regionId in body should be greater than or equal to 1");
+    }
+
+    @Test
+    void requiredFieldsAreRequired() {
+        assertRejected(region("bare", "regionId: 901"), "spec.regionCode: Required value");
+    }
+
+    @Test
+    void regionCodeMustBeADnsLabel() {
+        assertRejected(region("badcode", """
+                regionId: 902
+                regionCode: Frankfurt Main
+                regionName: X
+                """), "spec.regionCode in body should match");
+    }
+
+    @Test
+    void hostnamesAndTemplateAreExclusive() {
+        assertRejected(region("both", """
+                regionId: 903
+                regionCode: both
+                regionName: Both
+                hostnames: [derp.example.com]
+                hostnameTemplate: derp{index}.example.com
+                """), "hostnames and hostnameTemplate are mutually exclusive");
+    }
+
+    @Test
+    void hostnamesMustCoverEveryNode() {
+        assertRejected(region("short", """
+                regionId: 904
+                regionCode: short
+                regionName: Short
+                nodes: 3
+                hostnames: [a.example.com, b.example.com]
+                """), "hostnames must name every node");
+    }
+
+    @Test
+    void hostnamesMustBeDnsNames() {
+        assertRejected(region("badhost", """
+                regionId: 905
+                regionCode: badhost
+                regionName: Bad host
+                hostnames: ["Not A Host"]
+                """), "spec.hostnames[0] in body should match");
+    }
+
+    @Test
+    void templateNeedsAPlaceholderForSeveralNodes() {
+        assertRejected(region("sametemplate", """
+                regionId: 906
+                regionCode: same
+                regionName: Same
+                nodes: 2
+                hostnameTemplate: derp.example.com
+                """), "hostnameTemplate must contain {index} or {name}");
+    }
+
+    @Test
+    void manualTlsNeedsASecret() {
+        assertRejected(region("manual", """
+                regionId: 907
+                regionCode: manual
+                regionName: Manual
+                tls:
+                  mode: Manual
+                """), "tls.mode Manual needs tls.secretName");
+    }
+
+    @Test
+    void letsEncryptNeedsHostnames() {
+        assertRejected(region("acme", """
+                regionId: 908
+                regionCode: acme
+                regionName: ACME
+                tls:
+                  mode: LetsEncrypt
+                """), "tls.mode LetsEncrypt needs DNS names");
+    }
+
+    @Test
+    void unknownTlsModeIsRejected() {
+        assertRejected(region("weird", """
+                regionId: 909
+                regionCode: weird
+                regionName: Weird
+                tls:
+                  mode: Sometimes
+                """), "Unsupported value: \"Sometimes\"");
+    }
+
+    @Test
+    void tooManyNodesAreRejected() {
+        assertRejected(region("huge", """
+                regionId: 910
+                regionCode: huge
+                regionName: Huge
+                nodes: 27
+                """), "spec.nodes in body should be less than or equal to 26");
+    }
+
+    @Test
+    void longNamesAreRejected() {
+        assertRejected(region("a-region-name-that-is-far-too-long-for-the-operator", """
+                regionId: 911
+                regionCode: long
+                regionName: Long
+                """), "metadata.name must be at most 40 characters");
+    }
+
+    @Test
+    void regionIdIsImmutable() {
+        client.resource(region("fixed", """
+                regionId: 920
+                regionCode: fixed
+                regionName: Fixed
+                """)).create();
+        DerpRegion stored = client.resources(DerpRegion.class).inNamespace("default").withName("fixed").get();
+        stored.getSpec().setRegionId(921);
+
+        assertThatThrownBy(() -> client.resource(stored).update())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("regionId is immutable");
+    }
+}

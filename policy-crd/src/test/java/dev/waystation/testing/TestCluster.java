@@ -1,0 +1,200 @@
+package dev.waystation.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import io.fabric8.kubeapitest.KubeAPIServer;
+import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+
+/**
+ * A real Kubernetes API server (kube-apiserver + etcd, through Fabric8's kube-api-test) and the real
+ * {@code kubectl}, for tests. The binaries are built from their Go modules by
+ * {@code src/testcluster/build.sh} the first time and cached in {@code KUBE_API_TEST_DIR}
+ * (default {@code ~/.kubeapitest}); see {@code src/testcluster/README.md}.
+ *
+ * <p>No controller manager runs: there is no garbage collector, no StatefulSet controller, no
+ * Pods. Assert owner references rather than cascading deletion.
+ *
+ * <p>Each instance gets its own directory for certificates (kube-api-test writes them next to the
+ * binaries, and its lock is per JVM, so suites running side by side would race on shared ones) with
+ * a link to the shared binary cache. Start at most one per test class: a start costs seconds.
+ */
+public final class TestCluster implements AutoCloseable {
+
+    private static final long BUILD_TIMEOUT_MINUTES = 60;
+    private static final int STARTUP_TIMEOUT_MILLIS = 120_000;
+    private static final long KUBECTL_TIMEOUT_SECONDS = 120;
+    private static Path builtVersionDir;
+
+    private final KubeAPIServer server;
+    private final Path workDir;
+    private final Path kubeconfig;
+    private final String version;
+
+    private TestCluster(KubeAPIServer server, Path workDir, Path kubeconfig, String version) {
+        this.server = server;
+        this.workDir = workDir;
+        this.kubeconfig = kubeconfig;
+        this.version = version;
+    }
+
+    /** Builds the binaries if missing, then starts an API server; fails with the build output on error. */
+    public static TestCluster start() {
+        Path versionDir = binaries();
+        String versionDirName = versionDir.getFileName().toString();
+        String version = versionDirName.substring(0, versionDirName.indexOf('-'));
+        Path workDir;
+        try {
+            workDir = Files.createTempDirectory("waystation-kubeapitest");
+            Files.createSymbolicLink(workDir.resolve("k8s"), versionDir.getParent());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot prepare a kube-api-test directory: " + e.getMessage(), e);
+        }
+        KubeAPIServer server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
+                .withTestDir(workDir.toString())
+                .withApiServerVersion(version)
+                // The KUBE_API_TEST_OFFLINE_MODE variable is broken in 7.5.2 (String cast to Boolean).
+                .withOfflineMode(true)
+                .withUpdateKubeConfig(false)
+                .withStartupTimeout(STARTUP_TIMEOUT_MILLIS)
+                .withWaitForEtcdHealthCheckOnStartup(true)
+                .build());
+        try {
+            server.start();
+            Path kubeconfig = workDir.resolve("kubeconfig");
+            Files.writeString(kubeconfig, server.getKubeConfigYaml());
+            return new TestCluster(server, workDir, kubeconfig, version);
+        } catch (RuntimeException | IOException e) {
+            stopQuietly(server);
+            deleteRecursively(workDir);
+            throw new IllegalStateException("the test API server (kube-apiserver " + version + " from "
+                    + versionDir + ") did not start: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs {@code src/testcluster/build.sh} once per JVM and returns the version directory holding
+     * {@code kube-apiserver}, {@code etcd} and {@code kubectl}.
+     */
+    public static synchronized Path binaries() {
+        if (builtVersionDir != null) {
+            return builtVersionDir;
+        }
+        Path script = GoHarness.repositoryRoot().resolve("src/testcluster/build.sh");
+        try {
+            Path log = Files.createTempFile("testcluster-build", ".log");
+            Process process = new ProcessBuilder("bash", script.toString())
+                    .redirectOutput(log.toFile())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
+            if (!process.waitFor(BUILD_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new IllegalStateException(script + " did not finish within " + BUILD_TIMEOUT_MINUTES
+                        + " minutes");
+            }
+            List<String> lines = Files.readAllLines(log);
+            Files.deleteIfExists(log);
+            if (process.exitValue() != 0 || lines.isEmpty()) {
+                throw new IllegalStateException(script + " failed (exit " + process.exitValue()
+                        + "); its [testcluster] messages above say which binary and why");
+            }
+            Path dir = Path.of(lines.get(lines.size() - 1).trim());
+            for (String binary : List.of("kube-apiserver", "etcd", "kubectl")) {
+                if (!Files.isExecutable(dir.resolve(binary))) {
+                    throw new IllegalStateException(script + " reported " + dir + " but it has no " + binary);
+                }
+            }
+            builtVersionDir = dir;
+            return dir;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + script + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while building the test cluster binaries", e);
+        }
+    }
+
+    /** The Kubernetes version of the binaries, e.g. {@code 1.34.4}. */
+    public String version() {
+        return version;
+    }
+
+    /** A kubeconfig file for this API server (cluster-admin client certificate). */
+    public Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    /** The kubeconfig YAML, for a {@link Config} or a process that takes it in its environment. */
+    public String kubeconfigYaml() {
+        try {
+            return Files.readString(kubeconfig);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A new Fabric8 client for this API server; the caller closes it. */
+    public KubernetesClient client() {
+        return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfigYaml())).build();
+    }
+
+    /** Runs the real {@code kubectl} against this API server. */
+    public KubectlResult kubectl(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(binaries().resolve("kubectl").toString());
+        command.add("--kubeconfig=" + kubeconfig);
+        command.addAll(List.of(args));
+        try {
+            Path output = Files.createTempFile(workDir, "kubectl", ".out");
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start();
+            if (!process.waitFor(KUBECTL_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError(String.join(" ", command) + " did not finish in " + KUBECTL_TIMEOUT_SECONDS + " s");
+            }
+            String text = Files.readString(output, StandardCharsets.UTF_8);
+            Files.delete(output);
+            return new KubectlResult(String.join(" ", args), process.exitValue(), text);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run kubectl: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running kubectl", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stopQuietly(server);
+        deleteRecursively(workDir);
+    }
+
+    private static void stopQuietly(KubeAPIServer server) {
+        try {
+            server.stop();
+        } catch (RuntimeException e) {
+            // Already stopped (kube-api-test stops everything when one process dies); nothing left to do.
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        // The k8s link is removed as a link: walk() does not follow symbolic links.
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // A temp directory left behind is harmless.
+        }
+    }
+}
