@@ -1,0 +1,637 @@
+package dev.waystation.relay.derp;
+
+import java.net.InetSocketAddress;
+import java.security.MessageDigest;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.jboss.logging.Logger;
+
+import dev.waystation.relay.metrics.DerpMetrics;
+import dev.waystation.relay.metrics.DropReason;
+import dev.waystation.relay.metrics.ProtocolError;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+
+/**
+ * One client's DERP connection (derper's {@code sclient}): handshake, the reader dispatching the
+ * client's frames, and the writer draining the packets other connections queue for it. Everything
+ * but {@link #enqueue}, {@link #sendControl} and {@link #peerGoneFromRegion} runs on the transport's
+ * event loop; those three are called from any sender's event loop and only queue work.
+ */
+final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
+
+    private static final Logger LOG = Logger.getLogger(DerpConnection.class);
+
+    /** NotePreferred transitions this soon after connecting are the initial announcement, not a home move. */
+    private static final long HOME_MOVE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** PeerGone(NotHere) limiter: one per second, burst three, per sender connection. */
+    private static final double NOT_HERE_BURST = 3;
+    private static final long NOT_HERE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Packets per queue per drain round, so one busy destination does not starve the others on its loop. */
+    private static final int DRAIN_BATCH = 64;
+    private static final int MAX_DRAIN_ROUNDS = 4;
+
+    private enum State {
+        HANDSHAKE, ADMITTING, ACTIVE, CLOSED
+    }
+
+    private final DerpServer server;
+    private final DerpTransport transport;
+    private final EventLoop loop;
+    private final HttpRequestHead request;
+    private final FrameReader reader;
+    private final DerpMetrics metrics;
+    private final ClientRegistry registry;
+    private final KeyProbe probe = new KeyProbe();
+    private final PacketQueue dataQueue;
+    private final PacketQueue discoQueue;
+    private final ConcurrentLinkedQueue<ControlFrame> control = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final PacketQueue.Consumer packetWriter = this::writePacket;
+    private final PacketQueue.Consumer goneDropper = this::dropGone;
+    private final long acceptedAt = System.nanoTime();
+
+    private State state = State.HANDSHAKE;
+    private volatile boolean closing;
+    /** Guarded by the registry's lock; true while another connection shares this key. */
+    volatile boolean duplicate;
+
+    private NodeKey key;
+    private ClientInfo info;
+    private boolean meshPeer;
+    private byte presentFlags;
+    private ReadThrottle.Throttle throttle;
+    private boolean preferred;
+    private boolean pongPending;
+    private long pongData;
+    private Set<NodeKey> heardFrom;
+    private double notHereTokens = NOT_HERE_BURST;
+    private long notHereRefilledAt = System.nanoTime();
+    private ScheduledFuture<?> handshakeTimer;
+    private ScheduledFuture<?> keepAliveTimer;
+    private ScheduledFuture<?> writeDeadline;
+    private long writableEpoch;
+    private int batchPackets;
+    private long batchBytes;
+
+    DerpConnection(DerpServer server, DerpTransport transport, HttpRequestHead request) {
+        this.server = server;
+        this.transport = transport;
+        this.loop = transport.eventLoop();
+        this.request = request;
+        this.metrics = server.metrics();
+        this.registry = server.registry();
+        this.reader = new FrameReader(transport.alloc(), this);
+        int depth = server.config().perClientSendQueueDepth();
+        this.dataQueue = new PacketQueue(depth);
+        this.discoQueue = new PacketQueue(depth);
+    }
+
+    /** Sends ServerKey and starts reading; {@code leftover} holds bytes that followed the request head. */
+    void start(ByteBuf leftover) {
+        transport.start(this);
+        transport.onWritable(this::onWritable);
+        transport.write(Frames.serverKey(transport.alloc(), server.publicKey()));
+        transport.flush();
+        handshakeTimer = loop.schedule(this::handshakeTimedOut, server.config().handshakeTimeout().toNanos(),
+                TimeUnit.NANOSECONDS);
+        if (leftover != null) {
+            if (leftover.isReadable()) {
+                onBytes(leftover);
+            } else {
+                leftover.release();
+            }
+        }
+    }
+
+    NodeKey key() {
+        return key;
+    }
+
+    InetSocketAddress remoteAddress() {
+        return request.remoteAddress() != null ? request.remoteAddress() : transport.remoteAddress();
+    }
+
+    byte presentFlags() {
+        return presentFlags;
+    }
+
+    boolean isMeshPeer() {
+        return meshPeer;
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    @Override
+    public void onBytes(ByteBuf bytes) {
+        if (state == State.CLOSED) {
+            bytes.release();
+            return;
+        }
+        try {
+            reader.feed(bytes);
+        } catch (ProtocolViolationException e) {
+            fail(e);
+        }
+    }
+
+    @Override
+    public void onClosed() {
+        if (state != State.CLOSED && reader.bufferedBytes() > 0) {
+            metrics.protocolError(ProtocolError.TRUNCATED_FRAME);
+            LOG.debugf("%s: connection ended inside a frame (%d bytes buffered)", this, reader.bufferedBytes());
+        }
+        close();
+    }
+
+    @Override
+    public FrameReader.Disposition onHeader(byte type, long length) throws ProtocolViolationException {
+        if (state == State.HANDSHAKE) {
+            if (type != FrameType.CLIENT_INFO) {
+                throw new ProtocolViolationException(ProtocolError.NOT_CLIENT_INFO,
+                        "first frame has type 0x" + Integer.toHexString(type & 0xFF) + ", not ClientInfo");
+            }
+            if (length < Protocol.KEY_LENGTH + Protocol.NONCE_LENGTH || length > Protocol.MAX_CLIENT_INFO_LENGTH) {
+                throw new ProtocolViolationException(ProtocolError.CLIENT_INFO_LENGTH,
+                        "ClientInfo of " + length + " bytes");
+            }
+            return FrameReader.Disposition.DELIVER;
+        }
+        registry.noteActivity(this);
+        switch (type) {
+            case FrameType.SEND_PACKET:
+                checkLength(type, length, Protocol.KEY_LENGTH, Protocol.KEY_LENGTH + Protocol.MAX_PACKET_SIZE);
+                return FrameReader.Disposition.DELIVER;
+            case FrameType.FORWARD_PACKET:
+                checkMeshPeer(type);
+                checkLength(type, length, 2 * Protocol.KEY_LENGTH, 2 * Protocol.KEY_LENGTH + Protocol.MAX_PACKET_SIZE);
+                return FrameReader.Disposition.DELIVER;
+            case FrameType.NOTE_PREFERRED:
+                checkLength(type, length, 1, 1);
+                return FrameReader.Disposition.DELIVER;
+            case FrameType.WATCH_CONNS:
+                checkMeshPeer(type);
+                checkLength(type, length, 0, 0);
+                return FrameReader.Disposition.DELIVER;
+            case FrameType.CLOSE_PEER:
+                checkMeshPeer(type);
+                checkLength(type, length, Protocol.KEY_LENGTH, Protocol.KEY_LENGTH);
+                return FrameReader.Disposition.DELIVER;
+            case FrameType.PING:
+                checkLength(type, length, Protocol.MIN_PING_LENGTH, Protocol.MAX_PING_LENGTH);
+                return FrameReader.Disposition.DELIVER;
+            default:
+                metrics.unknownFrames.increment();
+                return FrameReader.Disposition.SKIP;
+        }
+    }
+
+    private static void checkLength(byte type, long length, int min, int max) throws ProtocolViolationException {
+        if (length < min || length > max) {
+            throw new ProtocolViolationException(ProtocolError.FRAME_LENGTH, "frame type 0x"
+                    + Integer.toHexString(type & 0xFF) + " with " + length + " bytes (allowed " + min + ".." + max + ")");
+        }
+    }
+
+    private void checkMeshPeer(byte type) throws ProtocolViolationException {
+        if (!meshPeer) {
+            throw new ProtocolViolationException(ProtocolError.NOT_MESH_PEER,
+                    "frame type 0x" + Integer.toHexString(type & 0xFF) + " is for mesh peers only");
+        }
+    }
+
+    @Override
+    public void onFrame(byte type, ByteBuf payload) throws ProtocolViolationException {
+        switch (type) {
+            case FrameType.CLIENT_INFO -> onClientInfo(payload);
+            case FrameType.SEND_PACKET -> onSendPacket(payload);
+            case FrameType.FORWARD_PACKET -> onForwardPacket(payload);
+            case FrameType.NOTE_PREFERRED -> onNotePreferred(payload.getByte(payload.readerIndex()) != 0);
+            case FrameType.WATCH_CONNS -> {
+                if (!key.equals(server.publicKey())) {
+                    registry.addWatcher(this);
+                }
+            }
+            case FrameType.CLOSE_PEER -> server.closeClient(NodeKey.fromBuffer(payload, payload.readerIndex()));
+            case FrameType.PING -> onPing(payload.getLong(payload.readerIndex()));
+            default -> throw new IllegalStateException("frame type not delivered: " + type);
+        }
+        if (throttle != null && state == State.ACTIVE) {
+            long waitNanos = throttle.charge(Protocol.FRAME_HEADER_LENGTH + payload.readableBytes());
+            if (waitNanos > 0) {
+                pauseReading(waitNanos);
+            }
+        }
+    }
+
+    private void onClientInfo(ByteBuf payload) throws ProtocolViolationException {
+        int start = payload.readerIndex();
+        NodeKey clientKey = NodeKey.fromBuffer(payload, start);
+        byte[] box = new byte[payload.readableBytes() - Protocol.KEY_LENGTH];
+        payload.getBytes(start + Protocol.KEY_LENGTH, box);
+        ClientInfo parsed;
+        try {
+            byte[] json = NaclBox.open(server.privateKey(), clientKey, box);
+            parsed = ClientInfo.parse(json);
+        } catch (NaclBox.BoxOpenException e) {
+            throw new ProtocolViolationException(ProtocolError.CLIENT_INFO_BOX, "ClientInfo from " + clientKey
+                    + ": " + e.getMessage());
+        } catch (ClientInfo.InvalidClientInfoException e) {
+            throw new ProtocolViolationException(ProtocolError.CLIENT_INFO_JSON, "ClientInfo from " + clientKey
+                    + ": " + e.getMessage());
+        }
+        key = clientKey;
+        info = parsed;
+        meshPeer = parsed.meshKey().isPresent() && server.meshKey().isPresent()
+                && MessageDigest.isEqual(parsed.meshKey().get(), server.meshKey().get());
+        String idealNode = request.header(Protocol.IDEAL_NODE_HEADER);
+        boolean notIdeal = idealNode != null && !idealNode.isEmpty();
+        presentFlags = PeerPresentFlags.of(meshPeer, parsed.isProber(), notIdeal);
+        state = State.ADMITTING;
+        // Frames after ClientInfo wait (in the socket) until the client is admitted and has its ServerInfo.
+        reader.suspend();
+        transport.setReading(false);
+        if (meshPeer) {
+            admitted(true);
+        } else {
+            server.admission().admit(new ClientAdmission.Request(key, remoteAddress(), parsed, request))
+                    .onComplete(result -> loop.execute(() -> admitted(result.succeeded() && result.result())));
+        }
+    }
+
+    private void admitted(boolean admitted) {
+        if (state != State.ADMITTING) {
+            return;
+        }
+        if (!admitted) {
+            metrics.protocolError(ProtocolError.ADMISSION_DENIED);
+            LOG.infof("%s: admission refused %s from %s", this, key, remoteAddress());
+            close();
+            return;
+        }
+        handshakeTimer.cancel(false);
+        registry.register(this);
+        if (presentFlags != PeerPresentFlags.IS_REGULAR && (presentFlags & PeerPresentFlags.NOT_IDEAL) != 0) {
+            metrics.currentNotIdealConnections.incrementAndGet();
+        }
+        ServerInfo serverInfo = server.serverInfoProvider().serverInfo(key, info);
+        byte[] sealed = NaclBox.seal(server.privateKey(), key, serverInfo.toJson(), server.random());
+        transport.write(Frames.serverInfo(transport.alloc(), sealed));
+        transport.flush();
+        state = State.ACTIVE;
+        if (!meshPeer) {
+            throttle = server.readThrottle().forClient(key);
+        }
+        long keepAlive = server.config().keepAlive().toNanos()
+                + ThreadLocalRandom.current().nextLong(Math.max(1, server.config().keepAliveJitter().toNanos()));
+        keepAliveTimer = loop.scheduleAtFixedRate(this::sendKeepAlive, keepAlive, keepAlive, TimeUnit.NANOSECONDS);
+        transport.setReading(true);
+        try {
+            reader.resume();
+        } catch (ProtocolViolationException e) {
+            fail(e);
+            return;
+        }
+        scheduleDrain();
+    }
+
+    private void onSendPacket(ByteBuf payload) {
+        int start = payload.readerIndex();
+        int packetLength = payload.readableBytes() - Protocol.KEY_LENGTH;
+        ByteBuf packet = payload.slice(start + Protocol.KEY_LENGTH, packetLength);
+        boolean disco = Frames.isDisco(packet);
+        metrics.packetsReceived.increment();
+        metrics.bytesReceived.add(packetLength);
+        (disco ? metrics.packetsReceivedDisco : metrics.packetsReceivedOther).increment();
+        route(key, payload, start, packet, disco, DropReason.UNKNOWN_DEST);
+    }
+
+    /** A mesh peer's packet: delivered only locally, never forwarded again (one hop at most). */
+    private void onForwardPacket(ByteBuf payload) {
+        int start = payload.readerIndex();
+        int packetLength = payload.readableBytes() - 2 * Protocol.KEY_LENGTH;
+        ByteBuf packet = payload.slice(start + 2 * Protocol.KEY_LENGTH, packetLength);
+        metrics.packetsForwardedIn.increment();
+        route(NodeKey.fromBuffer(payload, start), payload, start + Protocol.KEY_LENGTH, packet,
+                Frames.isDisco(packet), DropReason.UNKNOWN_DEST_ON_FWD);
+    }
+
+    /**
+     * Delivers {@code packet} from {@code source} to the key at {@code destinationIndex} of
+     * {@code frame}: to its active local connection, else (local sends only) through a mesh forwarder
+     * when the key has no local connection at all, else dropped as derper does.
+     */
+    private void route(NodeKey source, ByteBuf frame, int destinationIndex, ByteBuf packet, boolean disco,
+            DropReason unknown) {
+        ClientSet set = registry.lookup(probe.set(frame, destinationIndex));
+        DerpConnection destination = set == null ? null : set.active;
+        if (destination != null) {
+            destination.enqueue(source, packet.retain(), disco);
+            return;
+        }
+        if (set == null && unknown == DropReason.UNKNOWN_DEST) {
+            PacketForwarder forwarder = registry.forwarder(probe);
+            if (forwarder != null) {
+                metrics.packetsForwardedOut.increment();
+                forwarder.forward(source, probe.toKey(), packet.retain());
+                return;
+            }
+        }
+        metrics.dropped(set == null ? unknown : DropReason.DUP_CLIENT, disco, packet.readableBytes());
+        if (set == null && disco) {
+            notHere(probe.toKey());
+        }
+    }
+
+    /** PeerGone(NotHere) to this sender, rate-limited to 1/s with a burst of 3. */
+    private void notHere(NodeKey destination) {
+        long now = System.nanoTime();
+        notHereTokens = Math.min(NOT_HERE_BURST,
+                notHereTokens + (double) (now - notHereRefilledAt) / NOT_HERE_INTERVAL_NANOS);
+        notHereRefilledAt = now;
+        if (notHereTokens >= 1) {
+            notHereTokens -= 1;
+            sendControl(ControlFrame.peerGone(destination, PeerGoneReason.NOT_HERE));
+        }
+    }
+
+    private void onNotePreferred(boolean nowPreferred) {
+        if (nowPreferred == preferred) {
+            return;
+        }
+        preferred = nowPreferred;
+        if (nowPreferred) {
+            metrics.currentHomeConnections.incrementAndGet();
+        } else {
+            metrics.currentHomeConnections.decrementAndGet();
+        }
+        if (System.nanoTime() - acceptedAt > HOME_MOVE_GRACE_NANOS) {
+            (nowPreferred ? metrics.homeMovesIn : metrics.homeMovesOut).increment();
+        }
+    }
+
+    private void onPing(long data) {
+        metrics.gotPing.increment();
+        if (pongPending) {
+            return; // as derper: a ping while a pong is pending is dropped, not queued
+        }
+        pongPending = true;
+        pongData = data;
+        scheduleDrain();
+    }
+
+    private void pauseReading(long nanos) {
+        reader.suspend();
+        transport.setReading(false);
+        loop.schedule(() -> {
+            if (state != State.ACTIVE) {
+                return;
+            }
+            transport.setReading(true);
+            try {
+                reader.resume();
+            } catch (ProtocolViolationException e) {
+                fail(e);
+            }
+        }, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    // ---------------------------------------------------------------- queueing (any thread)
+
+    /** Queues a packet from {@code source} for this connection; never blocks, drops as derper does. */
+    void enqueue(NodeKey source, ByteBuf packet, boolean disco) {
+        Object evicted = (disco ? discoQueue : dataQueue).offer(source, packet, System.nanoTime());
+        if (evicted == null) {
+            scheduleDrain();
+        } else if (evicted == PacketQueue.CLOSED) {
+            metrics.dropped(DropReason.GONE_DISCONNECTED, disco, packet.readableBytes());
+            packet.release();
+        } else {
+            ByteBuf dropped = (ByteBuf) evicted;
+            metrics.dropped(DropReason.QUEUE_HEAD, disco, dropped.readableBytes());
+            dropped.release();
+            scheduleDrain();
+        }
+    }
+
+    /** Asks this connection's writer to send a PeerGone or PeerPresent. */
+    void sendControl(ControlFrame frame) {
+        if (closing) {
+            return;
+        }
+        control.add(frame);
+        scheduleDrain();
+    }
+
+    /** Registry callback: {@code peer}, which sent packets to this connection, left the region. */
+    void peerGoneFromRegion(NodeKey peer) {
+        loop.execute(() -> {
+            if (heardFrom != null) {
+                heardFrom.remove(peer);
+            }
+        });
+        sendControl(ControlFrame.peerGone(peer, PeerGoneReason.DISCONNECTED));
+    }
+
+    private void scheduleDrain() {
+        if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
+            loop.execute(this::drain);
+        }
+    }
+
+    // ---------------------------------------------------------------- writing (event loop)
+
+    private void drain() {
+        drainScheduled.set(false);
+        if (state != State.ACTIVE) {
+            return;
+        }
+        int frames = 0;
+        ControlFrame frame;
+        while ((frame = control.poll()) != null) {
+            transport.write(frame.encode(transport.alloc()));
+            if (frame.type() == FrameType.PEER_GONE) {
+                (frame.reasonOrFlags() == PeerGoneReason.NOT_HERE ? metrics.peerGoneNotHereFrames
+                        : metrics.peerGoneDisconnectedFrames).increment();
+            }
+            frames++;
+        }
+        if (pongPending) {
+            transport.write(Frames.pong(transport.alloc(), pongData));
+            pongPending = false;
+            metrics.sentPong.increment();
+            frames++;
+        }
+        for (int round = 0; round < MAX_DRAIN_ROUNDS && transport.isWritable(); round++) {
+            int n = discoQueue.drain(DRAIN_BATCH, packetWriter) + dataQueue.drain(DRAIN_BATCH, packetWriter);
+            if (n == 0) {
+                break;
+            }
+            frames += n;
+        }
+        if (batchPackets > 0) {
+            metrics.packetsSent.add(batchPackets);
+            metrics.bytesSent.add(batchBytes);
+            batchPackets = 0;
+            batchBytes = 0;
+        }
+        if (frames > 0) {
+            transport.flush();
+            metrics.flushed(frames);
+        }
+        if (!transport.isWritable()) {
+            armWriteDeadline();
+        } else if (!dataQueue.isEmpty() || !discoQueue.isEmpty()) {
+            scheduleDrain();
+        }
+    }
+
+    private void writePacket(NodeKey sourceKey, ByteBuf packet, long enqueuedAt) {
+        int length = packet.readableBytes();
+        transport.write(Frames.recvPacketHeader(transport.alloc(), sourceKey, length));
+        transport.write(packet);
+        if (batchPackets == 0) {
+            metrics.queueDuration(System.nanoTime() - enqueuedAt);
+        }
+        batchPackets++;
+        batchBytes += length;
+        if (heardFrom == null) {
+            heardFrom = new HashSet<>();
+        }
+        if (heardFrom.add(sourceKey)) {
+            registry.addCorrespondent(sourceKey, this);
+        }
+    }
+
+    private void sendKeepAlive() {
+        if (state != State.ACTIVE) {
+            return;
+        }
+        transport.write(Frames.keepAlive(transport.alloc()));
+        transport.flush();
+    }
+
+    /** Sends Restarting and stops reading: the graceful-shutdown drain. */
+    void restarting(long reconnectInMillis, long tryForMillis) {
+        if (state != State.ACTIVE) {
+            close();
+            return;
+        }
+        transport.setReading(false);
+        reader.suspend();
+        transport.write(Frames.restarting(transport.alloc(), reconnectInMillis, tryForMillis));
+        transport.flush();
+        metrics.restartingFrames.increment();
+        scheduleDrain();
+    }
+
+    /** True when nothing waits to be written; read from the shutdown thread, so only roughly current. */
+    boolean isDrainedRacy() {
+        return closing || (dataQueue.isEmpty() && discoQueue.isEmpty() && control.isEmpty()
+                && transport.isWritable());
+    }
+
+    EventLoop transportLoop() {
+        return loop;
+    }
+
+    private void onWritable() {
+        writableEpoch++;
+        if (writeDeadline != null) {
+            writeDeadline.cancel(false);
+            writeDeadline = null;
+        }
+        scheduleDrain();
+    }
+
+    private void armWriteDeadline() {
+        if (writeDeadline != null) {
+            return;
+        }
+        long epoch = writableEpoch;
+        long timeout = (meshPeer ? server.config().meshWriteTimeout() : server.config().writeTimeout()).toNanos();
+        if (timeout <= 0) {
+            return;
+        }
+        writeDeadline = loop.schedule(() -> {
+            writeDeadline = null;
+            if (state != State.CLOSED && epoch == writableEpoch && !transport.isWritable()) {
+                metrics.writeTimeouts.increment();
+                LOG.debugf("%s: write deadline exceeded, closing", this);
+                close();
+            }
+        }, timeout, TimeUnit.NANOSECONDS);
+    }
+
+    // ---------------------------------------------------------------- closing
+
+    private void handshakeTimedOut() {
+        if (state == State.HANDSHAKE || state == State.ADMITTING) {
+            metrics.protocolError(ProtocolError.HANDSHAKE_TIMEOUT);
+            LOG.debugf("%s: handshake not completed in time", this);
+            close();
+        }
+    }
+
+    private void fail(ProtocolViolationException e) {
+        metrics.protocolError(e.reason());
+        LOG.infof("%s: closing: %s", this, e.getMessage());
+        close();
+    }
+
+    /** Closes the connection (idempotent, event loop only); queued packets count as gone_disconnected. */
+    void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        State was = state;
+        state = State.CLOSED;
+        closing = true;
+        cancel(handshakeTimer);
+        cancel(keepAliveTimer);
+        cancel(writeDeadline);
+        reader.release();
+        if (was == State.ACTIVE) {
+            registry.unregister(this);
+            if (preferred) {
+                metrics.currentHomeConnections.decrementAndGet();
+            }
+            if ((presentFlags & PeerPresentFlags.NOT_IDEAL) != 0) {
+                metrics.currentNotIdealConnections.decrementAndGet();
+            }
+        }
+        dataQueue.close(goneDropper);
+        discoQueue.close(goneDropper);
+        control.clear();
+        if (heardFrom != null) {
+            for (NodeKey source : heardFrom) {
+                registry.removeCorrespondent(source, this);
+            }
+            heardFrom = null;
+        }
+        server.closed(this);
+        transport.close();
+    }
+
+    private void dropGone(NodeKey source, ByteBuf packet, long enqueuedAt) {
+        metrics.dropped(DropReason.GONE_DISCONNECTED, Frames.isDisco(packet), packet.readableBytes());
+        packet.release();
+    }
+
+    private static void cancel(ScheduledFuture<?> future) {
+        if (future != null) {
+            future.cancel(false);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "derp " + (key == null ? "(handshake)" : key.shortString()) + " " + remoteAddress();
+    }
+}

@@ -1,0 +1,170 @@
+package dev.waystation.relay.derp;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.impl.NetSocketInternal;
+
+/**
+ * Binds the relay's public TCP listeners on Vert.x core (not Quarkus' HTTP server): each listener
+ * once per event loop on the same port, so connections spread over the loops. Dev mode: plain
+ * DERP on 127.0.0.1:3340. Production: TLS DERP on 443 plus the plain port-80 helper.
+ */
+@ApplicationScoped
+public class DerpListeners {
+
+    private static final Logger LOG = Logger.getLogger(DerpListeners.class);
+    private static final int DEV_PORT = 3340;
+    private static final int TLS_PORT = 443;
+    private static final String DEV_HOST = "127.0.0.1";
+    private static final String ANY_HOST = "0.0.0.0";
+    /** Outbound buffer per connection above which a connection counts as not writable (write deadline runs). */
+    private static final int WRITE_HIGH_WATER_MARK = 128 * 1024;
+
+    @Inject
+    Vertx vertx;
+    @Inject
+    RelayConfig config;
+    @Inject
+    DerpServer server;
+    @Inject
+    ConnectionAcceptHook acceptHook;
+    @Inject
+    Instance<ListenerTls> tls;
+
+    private final List<String> deployments = new CopyOnWriteArrayList<>();
+    private final Map<String, Integer> boundPorts = new ConcurrentHashMap<>();
+    private volatile boolean bound;
+    private volatile List<ListenerSpec> specs = List.of();
+
+    void start(@Observes StartupEvent event) throws Exception {
+        specs = listenerSpecs();
+        int loops = config.eventLoops().orElse(Runtime.getRuntime().availableProcessors());
+        LOG.infof("network transport: %s", vertx.isNativeTransportEnabled() ? "native (epoll)"
+                : "NIO (native transport unavailable: " + vertx.unavailableNativeTransportCause() + ")");
+        for (int i = 0; i < specs.size(); i++) {
+            bind(specs.get(i), i, loops).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+        bound = true;
+    }
+
+    /** What to bind for the configured mode. */
+    List<ListenerSpec> listenerSpecs() {
+        List<ListenerSpec> list = new ArrayList<>();
+        if (config.mode() == RelayConfig.Mode.DEV) {
+            list.add(new ListenerSpec(ListenerSpec.DERP, config.host().orElse(DEV_HOST), config.port().orElse(DEV_PORT),
+                    false, true));
+        } else {
+            String host = config.host().orElse(ANY_HOST);
+            list.add(new ListenerSpec(ListenerSpec.DERP, host, config.port().orElse(TLS_PORT), true, true));
+            if (config.httpPort() >= 0) {
+                list.add(new ListenerSpec(ListenerSpec.HTTP, host, config.httpPort(), false, false));
+            }
+        }
+        return list;
+    }
+
+    private Future<Void> bind(ListenerSpec spec, int index, int instances) {
+        NetServerOptions options = new NetServerOptions().setHost(spec.host()).setTcpNoDelay(true)
+                .setTcpKeepAlive(true).setReuseAddress(true);
+        if (spec.tls()) {
+            if (!tls.isResolvable()) {
+                return Future.failedFuture(new IllegalStateException("listener " + spec.name()
+                        + " needs TLS but no certificate provider is installed"));
+            }
+            tls.get().configure(spec, options);
+        }
+        // Vert.x shares one port among servers of the same host and port; a free port is asked for
+        // with a negative number, unique per listener, so that its instances share what was picked.
+        int port = spec.port() == 0 ? -(index + 1) : spec.port();
+        return vertx.deployVerticle(() -> new ListenerVerticle(spec, options, port),
+                new DeploymentOptions().setInstances(instances))
+                .map(id -> {
+                    deployments.add(id);
+                    return null;
+                })
+                .onSuccess(v -> LOG.infof("listener %s on %s:%d (%s, DERP %s, %d event loops)", spec.name(),
+                        spec.host(), boundPorts.get(spec.name()), spec.tls() ? "TLS" : "plain",
+                        spec.servesDerp() ? "yes" : "no", instances))
+                .mapEmpty();
+    }
+
+    /** True once every listener is bound. */
+    public boolean isBound() {
+        return bound;
+    }
+
+    /** The port a listener is bound to ({@link ListenerSpec#DERP} or {@link ListenerSpec#HTTP}), or -1. */
+    public int port(String listener) {
+        return boundPorts.getOrDefault(listener, -1);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        bound = false;
+        // Stop accepting first, then let the clients drain.
+        for (String id : deployments) {
+            try {
+                vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.debugf("undeploying listener %s: %s", id, e.toString());
+            }
+        }
+        server.shutdown(config.shutdownGracePeriod());
+    }
+
+    /** One NetServer of a listener, on one event loop. */
+    private final class ListenerVerticle extends AbstractVerticle {
+        private final ListenerSpec spec;
+        private final NetServerOptions options;
+        private final int port;
+
+        ListenerVerticle(ListenerSpec spec, NetServerOptions options, int port) {
+            this.spec = spec;
+            this.options = options;
+            this.port = port;
+        }
+
+        @Override
+        public void start(Promise<Void> started) {
+            NetServer netServer = vertx.createNetServer(new NetServerOptions(options).setPort(port));
+            netServer.connectHandler(socket -> {
+                NetSocketInternal internal = (NetSocketInternal) socket;
+                SocketAddress remote = socket.remoteAddress();
+                InetSocketAddress inet = remote == null ? null
+                        : new InetSocketAddress(remote.hostAddress(), remote.port());
+                if (!acceptHook.accept(inet, spec)) {
+                    socket.close();
+                    return;
+                }
+                internal.channelHandlerContext().channel().config().setWriteBufferHighWaterMark(WRITE_HIGH_WATER_MARK);
+                new ListenerConnection(server, spec, internal).start();
+            });
+            netServer.listen().onSuccess(s -> {
+                boundPorts.putIfAbsent(spec.name(), s.actualPort());
+                started.complete();
+            }).onFailure(started::fail);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package dev.waystation.relay.derp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+/**
+ * Splits a DERP byte stream, arriving in arbitrary chunks, into frames. Complete frames are handed
+ * out as slices of the received buffer (no copy); only a frame that straddles two reads is copied,
+ * into one pooled buffer sized for the whole frame. Frames the sink chooses to skip are never
+ * buffered. Nothing is held once the received bytes are consumed, so an idle connection keeps no
+ * buffer. Not thread-safe: used on the connection's event loop.
+ */
+final class FrameReader {
+
+    /** What the sink wants done with a frame whose header was just read. */
+    enum Disposition {
+        /** Buffer the payload and call {@link Sink#onFrame}. */
+        DELIVER,
+        /** Discard the payload without buffering it. */
+        SKIP
+    }
+
+    interface Sink {
+        /** Decides about a frame from its header; throws to close the connection. */
+        Disposition onHeader(byte type, long length) throws ProtocolViolationException;
+
+        /**
+         * A complete frame. {@code payload} is valid only during the call (retain a slice to keep it);
+         * the sink may {@link FrameReader#suspend()} further delivery.
+         */
+        void onFrame(byte type, ByteBuf payload) throws ProtocolViolationException;
+    }
+
+    private final ByteBufAllocator alloc;
+    private final Sink sink;
+    private ByteBuf cumulation;
+    private long skipRemaining;
+    private boolean suspended;
+    private boolean released;
+
+    FrameReader(ByteBufAllocator alloc, Sink sink) {
+        this.alloc = alloc;
+        this.sink = sink;
+    }
+
+    /** Takes ownership of {@code in} and delivers every complete frame, unless suspended. */
+    void feed(ByteBuf in) throws ProtocolViolationException {
+        if (released) {
+            in.release();
+            return;
+        }
+        append(in);
+        process();
+    }
+
+    /** Stops delivering frames after the current one; buffered bytes stay until {@link #resume()}. */
+    void suspend() {
+        suspended = true;
+    }
+
+    /** Delivers the frames buffered while suspended. */
+    void resume() throws ProtocolViolationException {
+        suspended = false;
+        process();
+    }
+
+    boolean isSuspended() {
+        return suspended;
+    }
+
+    /** Bytes received but not yet delivered (a partial frame, or frames held while suspended). */
+    int bufferedBytes() {
+        return cumulation == null ? 0 : cumulation.readableBytes();
+    }
+
+    void release() {
+        released = true;
+        if (cumulation != null) {
+            cumulation.release();
+            cumulation = null;
+        }
+    }
+
+    private void append(ByteBuf in) {
+        if (cumulation == null) {
+            cumulation = in;
+        } else if (in.readableBytes() <= cumulation.writableBytes()) {
+            // Appending past the writer index never disturbs slices already handed out.
+            cumulation.writeBytes(in);
+            in.release();
+        } else {
+            int needed = cumulation.readableBytes() + in.readableBytes();
+            ByteBuf merged = alloc.buffer(Math.max(needed, pendingFrameSize()));
+            merged.writeBytes(cumulation).writeBytes(in);
+            cumulation.release();
+            in.release();
+            cumulation = merged;
+        }
+    }
+
+    /** Full size of the frame at the reader index, so a straddling frame is copied at most once. */
+    private int pendingFrameSize() {
+        if (cumulation.readableBytes() < Protocol.FRAME_HEADER_LENGTH) {
+            return 0;
+        }
+        long length = cumulation.getUnsignedInt(cumulation.readerIndex() + 1);
+        return (int) Math.min(Protocol.FRAME_HEADER_LENGTH + length,
+                Protocol.FRAME_HEADER_LENGTH + Protocol.MAX_CLIENT_INFO_LENGTH);
+    }
+
+    private void process() throws ProtocolViolationException {
+        while (cumulation != null && !suspended && !released) {
+            if (skipRemaining > 0) {
+                int n = (int) Math.min(skipRemaining, cumulation.readableBytes());
+                cumulation.skipBytes(n);
+                skipRemaining -= n;
+            } else if (cumulation.readableBytes() >= Protocol.FRAME_HEADER_LENGTH) {
+                int start = cumulation.readerIndex();
+                byte type = cumulation.getByte(start);
+                long length = cumulation.getUnsignedInt(start + 1);
+                Disposition disposition = sink.onHeader(type, length);
+                if (disposition == Disposition.SKIP) {
+                    cumulation.skipBytes(Protocol.FRAME_HEADER_LENGTH);
+                    skipRemaining = length;
+                } else if (cumulation.readableBytes() - Protocol.FRAME_HEADER_LENGTH >= length) {
+                    cumulation.skipBytes(Protocol.FRAME_HEADER_LENGTH);
+                    int payloadStart = cumulation.readerIndex();
+                    ByteBuf payload = cumulation.slice(payloadStart, (int) length);
+                    cumulation.readerIndex(payloadStart + (int) length);
+                    sink.onFrame(type, payload);
+                } else {
+                    break;
+                }
+            } else {
+                break;
+            }
+            if (cumulation != null && !cumulation.isReadable()) {
+                cumulation.release();
+                cumulation = null;
+            }
+        }
+    }
+}

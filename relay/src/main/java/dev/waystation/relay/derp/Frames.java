@@ -1,0 +1,93 @@
+package dev.waystation.relay.derp;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+/** Encoders for the frames the server sends; each returns a buffer from the given (pooled) allocator. */
+public final class Frames {
+
+    /** Length of a RecvPacket header: frame header ‖ source key; the packet bytes follow as their own buffer. */
+    static final int RECV_PACKET_HEADER_LENGTH = Protocol.FRAME_HEADER_LENGTH + Protocol.KEY_LENGTH;
+    static final int PEER_PRESENT_LENGTH = Protocol.KEY_LENGTH + 16 + 2 + 1;
+
+    private Frames() {
+    }
+
+    static ByteBuf header(ByteBufAllocator alloc, byte type, int payloadLength, int capacity) {
+        return alloc.buffer(capacity).writeByte(type).writeInt(payloadLength);
+    }
+
+    public static ByteBuf serverKey(ByteBufAllocator alloc, NodeKey serverKey) {
+        int length = Protocol.MAGIC.length + Protocol.KEY_LENGTH;
+        ByteBuf buf = header(alloc, FrameType.SERVER_KEY, length, Protocol.FRAME_HEADER_LENGTH + length);
+        buf.writeBytes(Protocol.MAGIC);
+        serverKey.writeTo(buf);
+        return buf;
+    }
+
+    /** {@code sealed} is {@code nonce ‖ box} as {@link NaclBox#seal} returns it. */
+    public static ByteBuf serverInfo(ByteBufAllocator alloc, byte[] sealed) {
+        return header(alloc, FrameType.SERVER_INFO, sealed.length, Protocol.FRAME_HEADER_LENGTH + sealed.length)
+                .writeBytes(sealed);
+    }
+
+    /** The header of a RecvPacket whose {@code packetLength} bytes are written next, as a separate buffer. */
+    public static ByteBuf recvPacketHeader(ByteBufAllocator alloc, NodeKey source, int packetLength) {
+        ByteBuf buf = header(alloc, FrameType.RECV_PACKET, Protocol.KEY_LENGTH + packetLength,
+                RECV_PACKET_HEADER_LENGTH);
+        source.writeTo(buf);
+        return buf;
+    }
+
+    public static ByteBuf keepAlive(ByteBufAllocator alloc) {
+        return header(alloc, FrameType.KEEP_ALIVE, 0, Protocol.FRAME_HEADER_LENGTH);
+    }
+
+    public static ByteBuf pong(ByteBufAllocator alloc, long data) {
+        return header(alloc, FrameType.PONG, 8, Protocol.FRAME_HEADER_LENGTH + 8).writeLong(data);
+    }
+
+    public static ByteBuf peerGone(ByteBufAllocator alloc, NodeKey peer, byte reason) {
+        ByteBuf buf = header(alloc, FrameType.PEER_GONE, Protocol.KEY_LENGTH + 1,
+                Protocol.FRAME_HEADER_LENGTH + Protocol.KEY_LENGTH + 1);
+        peer.writeTo(buf);
+        return buf.writeByte(reason);
+    }
+
+    /** PeerPresent with the address in its 16-byte form (IPv4 as {@code ::ffff:a.b.c.d}). */
+    public static ByteBuf peerPresent(ByteBufAllocator alloc, NodeKey peer, InetSocketAddress address, byte flags) {
+        ByteBuf buf = header(alloc, FrameType.PEER_PRESENT, PEER_PRESENT_LENGTH,
+                Protocol.FRAME_HEADER_LENGTH + PEER_PRESENT_LENGTH);
+        peer.writeTo(buf);
+        InetAddress ip = address == null ? null : address.getAddress();
+        byte[] raw = ip == null ? new byte[16] : ip.getAddress();
+        if (raw.length == 4) {
+            buf.writeZero(10).writeShort(0xFFFF);
+        }
+        buf.writeBytes(raw);
+        buf.writeShort(address == null ? 0 : address.getPort());
+        return buf.writeByte(flags);
+    }
+
+    public static ByteBuf restarting(ByteBufAllocator alloc, long reconnectInMillis, long tryForMillis) {
+        return header(alloc, FrameType.RESTARTING, 8, Protocol.FRAME_HEADER_LENGTH + 8)
+                .writeInt((int) reconnectInMillis).writeInt((int) tryForMillis);
+    }
+
+    /** True when {@code packet} (its readable bytes) is a disco packet: at least 62 bytes starting {@code "TS💬"}. */
+    public static boolean isDisco(ByteBuf packet) {
+        if (packet.readableBytes() < Protocol.MIN_DISCO_PACKET_LENGTH) {
+            return false;
+        }
+        int start = packet.readerIndex();
+        for (int i = 0; i < Protocol.DISCO_MAGIC.length; i++) {
+            if (packet.getByte(start + i) != Protocol.DISCO_MAGIC[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,150 @@
+package dev.waystation.relay.derp;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.vertx.core.MultiMap;
+
+/**
+ * Accumulates bytes until one HTTP/1.x request head is complete and parses it, keeping whatever
+ * follows the blank line (a fast-start client's ClientInfo frame, a pipelined request) for the next
+ * stage. Not thread-safe.
+ */
+final class HttpHeadParser {
+
+    /** Largest request head accepted; Go clients send a few hundred bytes. */
+    static final int MAX_HEAD_LENGTH = 16 * 1024;
+
+    /** A request head that cannot be parsed; answered with 400 and the connection closed. */
+    static final class MalformedRequestException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        MalformedRequestException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** A complete head and the bytes after it (owned by the caller, possibly empty). */
+    record Result(HttpRequestHead head, ByteBuf rest) {
+    }
+
+    private final ByteBufAllocator alloc;
+    private final String listener;
+    private final boolean tls;
+    private ByteBuf buffered;
+
+    HttpHeadParser(ByteBufAllocator alloc, String listener, boolean tls) {
+        this.alloc = alloc;
+        this.listener = listener;
+        this.tls = tls;
+    }
+
+    /**
+     * Takes ownership of {@code in}; returns the request once its head is complete, else null.
+     *
+     * @throws MalformedRequestException if the bytes are not an HTTP/1.x request head
+     */
+    Result offer(ByteBuf in, InetSocketAddress remote) throws MalformedRequestException {
+        if (buffered == null) {
+            buffered = in;
+        } else {
+            ByteBuf merged = alloc.buffer(buffered.readableBytes() + in.readableBytes());
+            merged.writeBytes(buffered).writeBytes(in);
+            buffered.release();
+            in.release();
+            buffered = merged;
+        }
+        int end = headEnd(buffered);
+        if (end < 0) {
+            if (buffered.readableBytes() > MAX_HEAD_LENGTH) {
+                throw new MalformedRequestException("request head longer than " + MAX_HEAD_LENGTH + " bytes");
+            }
+            checkRequestLineStart(buffered);
+            return null;
+        }
+        if (end - buffered.readerIndex() > MAX_HEAD_LENGTH) {
+            throw new MalformedRequestException("request head longer than " + MAX_HEAD_LENGTH + " bytes");
+        }
+        String text = buffered.toString(buffered.readerIndex(), end - buffered.readerIndex(),
+                StandardCharsets.ISO_8859_1);
+        buffered.readerIndex(end);
+        ByteBuf rest = buffered;
+        buffered = null;
+        return new Result(parse(text, remote), rest);
+    }
+
+    void release() {
+        if (buffered != null) {
+            buffered.release();
+            buffered = null;
+        }
+    }
+
+    /** Index just past the blank line ending the head ({@code \r\n\r\n} or a bare {@code \n\n}), or -1. */
+    private static int headEnd(ByteBuf buf) {
+        int limit = buf.writerIndex();
+        for (int i = buf.readerIndex(); i < limit; i++) {
+            if (buf.getByte(i) != '\n') {
+                continue;
+            }
+            if (i + 1 < limit && buf.getByte(i + 1) == '\n') {
+                return i + 2;
+            }
+            if (i + 2 < limit && buf.getByte(i + 1) == '\r' && buf.getByte(i + 2) == '\n') {
+                return i + 3;
+            }
+        }
+        return -1;
+    }
+
+    /** Rejects garbage early instead of waiting for 16 KiB: a method is upper-case letters then a space. */
+    private static void checkRequestLineStart(ByteBuf buf) throws MalformedRequestException {
+        int limit = Math.min(buf.writerIndex(), buf.readerIndex() + 16);
+        for (int i = buf.readerIndex(); i < limit; i++) {
+            byte b = buf.getByte(i);
+            if (b == ' ' && i > buf.readerIndex()) {
+                return;
+            }
+            if (b < 'A' || b > 'Z') {
+                throw new MalformedRequestException("not an HTTP request: bad method character 0x"
+                        + Integer.toHexString(b & 0xFF));
+            }
+        }
+        if (limit - buf.readerIndex() == 16) {
+            throw new MalformedRequestException("not an HTTP request: no method");
+        }
+    }
+
+    private HttpRequestHead parse(String text, InetSocketAddress remote) throws MalformedRequestException {
+        String[] lines = text.split("\r?\n");
+        String[] requestLine = lines[0].split(" ");
+        if (requestLine.length != 3 || !requestLine[2].startsWith("HTTP/1.") || requestLine[1].isEmpty()) {
+            throw new MalformedRequestException("malformed request line");
+        }
+        checkMethod(requestLine[0]);
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+        for (int i = 1; i < lines.length; i++) {
+            String line = lines[i];
+            if (line.isEmpty()) {
+                continue;
+            }
+            int colon = line.indexOf(':');
+            if (colon <= 0) {
+                throw new MalformedRequestException("malformed header line");
+            }
+            headers.add(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+        }
+        return new HttpRequestHead(listener, tls, requestLine[0], requestLine[1], requestLine[2], headers, remote);
+    }
+
+    private static void checkMethod(String method) throws MalformedRequestException {
+        for (int i = 0; i < method.length(); i++) {
+            char c = method.charAt(i);
+            if (c < 'A' || c > 'Z') {
+                throw new MalformedRequestException("malformed request method");
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.waystation.relay.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import dev.waystation.testing.GoHarness;
+
+/** Runs a command of the Go interop harness ({@code src/interop/cmd/<name>}) and reports its outcome. */
+public final class GoCheck {
+
+    /** Exit code and combined output of one run. */
+    public record Result(int exitCode, String output) {
+        public boolean ok() {
+            return exitCode == 0;
+        }
+    }
+
+    /** A started command; its output goes to a temporary file. */
+    public record Running(Process process, Path log) {
+
+        public String output() {
+            try {
+                return Files.readString(log);
+            } catch (IOException e) {
+                return "(output unavailable: " + e + ")";
+            }
+        }
+
+        /** Waits at most {@code timeoutSeconds}, killing the command after that. */
+        public Result await(long timeoutSeconds) {
+            try {
+                if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    process.waitFor(10, TimeUnit.SECONDS);
+                    return new Result(-1, "timed out after " + timeoutSeconds + " s\n" + output());
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+                return new Result(-1, "interrupted\n" + output());
+            }
+            return new Result(process.exitValue(), output());
+        }
+    }
+
+    private GoCheck() {
+    }
+
+    /** Runs {@code command args...} to completion, at most {@code timeoutSeconds}. */
+    public static Result run(String command, long timeoutSeconds, String... args) {
+        return start(command, args).await(timeoutSeconds);
+    }
+
+    /** Starts {@code command args...} without waiting. */
+    public static Running start(String command, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(GoHarness.command(command).toString());
+        cmd.addAll(List.of(args));
+        try {
+            Path log = Files.createTempFile("go-" + command, ".log");
+            log.toFile().deleteOnExit();
+            Process process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            return new Running(process, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + cmd, e);
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package dev.waystation.relay.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.waystation.testing.GoHarness;
+
+/**
+ * The packaged relay ({@code relay/target/quarkus-app/quarkus-run.jar}) running as a separate
+ * process for integration tests: DERP on an ephemeral port, management on a free port, started with
+ * extra configuration and stopped (SIGTERM) on {@link #close()}. Output goes to
+ * {@code relay/target/relay-process-*.log}.
+ */
+public final class RelayProcess implements AutoCloseable {
+
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(90);
+    private static final Pattern DERP_PORT = Pattern.compile("\"derp-port\"\\s*:\\s*(\\d+)");
+
+    private final Process process;
+    private final Path log;
+    private final int managementPort;
+    private final int derpPort;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private RelayProcess(Process process, Path log, int managementPort) {
+        this.process = process;
+        this.log = log;
+        this.managementPort = managementPort;
+        this.derpPort = awaitReady();
+    }
+
+    /** Starts the relay in dev mode on ephemeral ports with {@code config} as extra system properties. */
+    public static RelayProcess start(Map<String, String> config) {
+        Path jar = GoHarness.repositoryRoot().resolve("relay/target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: run the integration tests through "
+                    + "'./mvnw verify' (which packages the relay first)");
+        }
+        int management = freePort();
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("waystation.relay.mode", "dev");
+        properties.put("waystation.relay.port", "0");
+        properties.put("quarkus.management.port", Integer.toString(management));
+        properties.putAll(config);
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.add("-jar");
+        command.add(jar.toString());
+        try {
+            Path dir = GoHarness.repositoryRoot().resolve("relay/target");
+            Files.createDirectories(dir);
+            Path log = Files.createTempFile(dir, "relay-process-", ".log");
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+                    .start();
+            return new RelayProcess(process, log, management);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the relay: " + command, e);
+        }
+    }
+
+    public static RelayProcess start() {
+        return start(Map.of());
+    }
+
+    /** {@code http://127.0.0.1:<port>/derp}. */
+    public String derpUrl() {
+        return "http://127.0.0.1:" + derpPort + "/derp";
+    }
+
+    public int derpPort() {
+        return derpPort;
+    }
+
+    public String managementUrl(String path) {
+        return "http://127.0.0.1:" + managementPort + path;
+    }
+
+    /** The Prometheus text of {@code /q/metrics}. */
+    public String metrics() {
+        return get("/q/metrics").body();
+    }
+
+    /** The value of one sample line of {@code /q/metrics} ({@code name{labels}} exactly as printed), or 0. */
+    public double metric(String sample) {
+        for (String line : metrics().split("\n")) {
+            // Text format 0.0.4 as Micrometer prints it ends label sets with ",}".
+            line = line.replace(",}", "}");
+            if (line.startsWith(sample + " ")) {
+                return Double.parseDouble(line.substring(sample.length() + 1).trim());
+            }
+        }
+        return 0;
+    }
+
+    public HttpResponse<String> get(String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(managementUrl(path)))
+                    .header("Accept", "text/plain; version=0.0.4").timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public String logText() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    private int awaitReady() {
+        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the relay exited with " + process.exitValue() + " during startup:\n"
+                        + logText());
+            }
+            try {
+                HttpResponse<String> ready = get("/q/health/ready");
+                Matcher port = DERP_PORT.matcher(ready.body());
+                if (ready.statusCode() == 200 && port.find()) {
+                    return Integer.parseInt(port.group(1));
+                }
+            } catch (RuntimeException notYet) {
+                // not listening yet
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("the relay did not become ready within " + STARTUP_TIMEOUT + ":\n" + logText());
+    }
+
+    /** Sends SIGTERM and waits for the process to exit; returns its exit code. */
+    public int stop(Duration timeout) {
+        process.destroy();
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            stop(Duration.ofSeconds(30));
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
