@@ -48,6 +48,15 @@ public final class MemoryStore implements PolicyStore, ChangeNotifier, LockableS
         });
     }
 
+    /** Replaces everything and the problem text at once and notifies once. */
+    public void replace(Map<String, ?> newMandatory, Map<String, ?> newRecommended, String newProblem) {
+        write(() -> {
+            mandatory = keyed(newMandatory);
+            recommended = keyed(newRecommended);
+            problem = newProblem;
+        });
+    }
+
     /** Sets one value ({@code null} removes it) and notifies. */
     public void set(PolicyLevel level, String key, Object value) {
         write(() -> {
