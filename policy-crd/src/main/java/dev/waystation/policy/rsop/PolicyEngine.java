@@ -100,6 +100,17 @@ public final class PolicyEngine implements SourceRegistrar, AutoCloseable {
         return policy;
     }
 
+    /**
+     * Drops the resultant policy of {@code scope} (for example a disconnected client's) with its
+     * subscriptions; a later {@link #policyFor} builds a fresh one.
+     */
+    public void forget(PolicyScope scope) {
+        ResultantPolicy dropped = policies.remove(scope);
+        if (dropped != null) {
+            dropped.cancelPending();
+        }
+    }
+
     /** Every registered source in registration order. */
     public List<SourceStatus> sources() {
         return sources.stream().map(RegisteredSource::status).toList();

@@ -1,0 +1,63 @@
+package dev.waystation.relay.policy;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import dev.waystation.policy.rsop.ResultantPolicy;
+import dev.waystation.policy.setting.PolicyScope;
+import dev.waystation.policy.setting.ScopeParseException;
+import dev.waystation.relay.debug.DebugEndpoint;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code GET /debug/policy[?scope=...]}: every registered setting of a scope's resultant policy
+ * (default: this relay's {@code Profile(<region>)}), configured or not, with value, provenance,
+ * origin, errors, shadowed items, sources and generation. {@code POST /debug/policy/reload} re-reads
+ * every store first.
+ */
+@Singleton
+public class PolicyDebugEndpoint implements DebugEndpoint {
+
+    static final String SCOPE_PARAMETER = "scope";
+
+    private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Inject
+    RelayPolicy policy;
+
+    @Override
+    public void mount(Router debug) {
+        debug.get("/policy").blockingHandler(context -> explain(context, false));
+        debug.post("/policy/reload").blockingHandler(context -> explain(context, true));
+    }
+
+    private void explain(RoutingContext context, boolean reload) {
+        PolicyScope scope;
+        try {
+            String text = context.request().getParam(SCOPE_PARAMETER);
+            scope = text == null || text.isEmpty() ? policy.regionScope() : PolicyScope.parse(text);
+        } catch (ScopeParseException e) {
+            respond(context, 400, java.util.Map.of("error", e.getMessage()));
+            return;
+        }
+        if (reload) {
+            policy.reload();
+        }
+        ResultantPolicy resultant = policy.engine().policyFor(scope);
+        respond(context, 200, PolicyJson.of(resultant.explain(), resultant.healthy(), policy.documents()));
+    }
+
+    private void respond(RoutingContext context, int status, Object body) {
+        try {
+            context.response().setStatusCode(status).putHeader("content-type", "application/json")
+                    .end(json.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            context.fail(e);
+        }
+    }
+}
