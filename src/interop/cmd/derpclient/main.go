@@ -1,0 +1,156 @@
+// Command derpclient is one long-lived DERP client on Tailscale's own packages
+// (tailscale.com/derp/derphttp), driven by a test through its command line and
+// reporting what happens as lines on stdout:
+//
+//	derpclient try  URL PRIVKEY            connect once: "ADMITTED <serverinfo>" or "REJECTED <error>"
+//	derpclient hold URL PRIVKEY SECONDS    stay connected: "CONNECTED <serverinfo>", then
+//	                                       "DISCONNECTED <error>" when the server drops it
+//	derpclient sink URL PRIVKEY SECONDS    count received packet bytes: "RECV <millis since start> <total bytes>"
+//	                                       every 250 ms, then "DONE <total bytes>"
+//
+// <serverinfo> is "rate=<TokenBucketBytesPerSecond> burst=<TokenBucketBytesBurst>".
+// Keys are in Tailscale's text form ("privkey:<hex>", from the keygen command).
+package main
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"os"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"tailscale.com/derp"
+	"tailscale.com/derp/derphttp"
+	"tailscale.com/net/netmon"
+	"tailscale.com/types/key"
+)
+
+func main() {
+	log.SetFlags(log.Ltime | log.Lmicroseconds)
+	log.SetOutput(os.Stderr)
+	if len(os.Args) < 4 {
+		log.Fatalf("usage: derpclient <try|hold|sink> URL PRIVKEY [SECONDS]")
+	}
+	mode, serverURL := os.Args[1], os.Args[2]
+	var priv key.NodePrivate
+	if err := priv.UnmarshalText([]byte(os.Args[3])); err != nil {
+		log.Fatalf("bad private key: %v", err)
+	}
+	seconds := 30
+	if len(os.Args) > 4 {
+		n, err := strconv.Atoi(os.Args[4])
+		if err != nil {
+			log.Fatalf("bad SECONDS %q: %v", os.Args[4], err)
+		}
+		seconds = n
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(seconds+15)*time.Second)
+	defer cancel()
+
+	c, info, err := connect(ctx, serverURL, priv)
+	switch mode {
+	case "try":
+		if err != nil {
+			say("REJECTED %v", err)
+			return
+		}
+		say("ADMITTED %s", info)
+		c.Close()
+	case "hold":
+		if err != nil {
+			say("REJECTED %v", err)
+			os.Exit(1)
+		}
+		say("CONNECTED %s", info)
+		hold(c, time.Duration(seconds)*time.Second)
+	case "sink":
+		if err != nil {
+			say("REJECTED %v", err)
+			os.Exit(1)
+		}
+		say("CONNECTED %s", info)
+		sink(c, time.Duration(seconds)*time.Second)
+	default:
+		log.Fatalf("unknown mode %q", mode)
+	}
+}
+
+func say(format string, args ...any) {
+	fmt.Printf(format+"\n", args...)
+}
+
+// connect dials, completes the handshake and waits for ServerInfo, which the
+// server sends only after admitting the client.
+func connect(ctx context.Context, serverURL string, priv key.NodePrivate) (*derphttp.Client, string, error) {
+	c, err := derphttp.NewClient(priv, serverURL, log.Printf, netmon.NewStatic())
+	if err != nil {
+		return nil, "", err
+	}
+	if err := c.Connect(ctx); err != nil {
+		c.Close()
+		return nil, "", err
+	}
+	m, err := c.Recv()
+	if err != nil {
+		c.Close()
+		return nil, "", err
+	}
+	si, ok := m.(derp.ServerInfoMessage)
+	if !ok {
+		c.Close()
+		return nil, "", fmt.Errorf("first message was %T, want ServerInfoMessage", m)
+	}
+	return c, fmt.Sprintf("rate=%d burst=%d", si.TokenBucketBytesPerSecond, si.TokenBucketBytesBurst), nil
+}
+
+// hold reads until the server drops the connection or the time is up. derphttp
+// would redial on the next call after an error, so the first error ends it.
+func hold(c *derphttp.Client, d time.Duration) {
+	done := make(chan error, 1)
+	go func() {
+		for {
+			if _, err := c.Recv(); err != nil {
+				done <- err
+				return
+			}
+		}
+	}()
+	select {
+	case err := <-done:
+		say("DISCONNECTED %v", err)
+	case <-time.After(d):
+		say("TIMEOUT still connected")
+	}
+	c.Close()
+}
+
+func sink(c *derphttp.Client, d time.Duration) {
+	var total atomic.Int64
+	start := time.Now()
+	go func() {
+		for {
+			m, err := c.Recv()
+			if err != nil {
+				return
+			}
+			if p, ok := m.(derp.ReceivedPacket); ok {
+				total.Add(int64(len(p.Data)))
+			}
+		}
+	}()
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(d)
+	for {
+		select {
+		case <-tick.C:
+			say("RECV %d %d", time.Since(start).Milliseconds(), total.Load())
+		case <-deadline:
+			say("DONE %d", total.Load())
+			c.Close()
+			return
+		}
+	}
+}
