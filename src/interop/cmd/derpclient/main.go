@@ -7,6 +7,9 @@
 //	                                       "DISCONNECTED <error>" when the server drops it
 //	derpclient sink URL PRIVKEY SECONDS    count received packet bytes: "RECV <millis since start> <total bytes>"
 //	                                       every 250 ms, then "DONE <total bytes>"
+//	derpclient flood URL PRIVKEY SECONDS DSTKEY SIZE
+//	                                       send SIZE-byte packets to DSTKEY ("nodekey:<hex>") as fast as the
+//	                                       connection takes them, then "SENT <total bytes>"
 //
 // <serverinfo> is "rate=<TokenBucketBytesPerSecond> burst=<TokenBucketBytesBurst>".
 // Keys are in Tailscale's text form ("privkey:<hex>", from the keygen command).
@@ -65,6 +68,24 @@ func main() {
 		}
 		say("CONNECTED %s", info)
 		hold(c, time.Duration(seconds)*time.Second)
+	case "flood":
+		if err != nil {
+			say("REJECTED %v", err)
+			os.Exit(1)
+		}
+		if len(os.Args) < 7 {
+			log.Fatalf("usage: derpclient flood URL PRIVKEY SECONDS DSTKEY SIZE")
+		}
+		var dst key.NodePublic
+		if err := dst.UnmarshalText([]byte(os.Args[5])); err != nil {
+			log.Fatalf("bad DSTKEY: %v", err)
+		}
+		size, err := strconv.Atoi(os.Args[6])
+		if err != nil || size <= 0 || size > 64<<10 {
+			log.Fatalf("bad SIZE %q", os.Args[6])
+		}
+		say("CONNECTED %s", info)
+		flood(c, dst, size, time.Duration(seconds)*time.Second)
 	case "sink":
 		if err != nil {
 			say("REJECTED %v", err)
@@ -123,6 +144,30 @@ func hold(c *derphttp.Client, d time.Duration) {
 	case <-time.After(d):
 		say("TIMEOUT still connected")
 	}
+	c.Close()
+}
+
+// flood sends until the time is up; Send blocks while the relay applies
+// back-pressure, which is what a rate-limited client experiences.
+func flood(c *derphttp.Client, dst key.NodePublic, size int, d time.Duration) {
+	go func() {
+		for {
+			if _, err := c.Recv(); err != nil {
+				return
+			}
+		}
+	}()
+	packet := make([]byte, size)
+	var total int64
+	deadline := time.Now().Add(d)
+	for time.Now().Before(deadline) {
+		if err := c.Send(dst, packet); err != nil {
+			say("ERROR %v", err)
+			break
+		}
+		total += int64(size)
+	}
+	say("SENT %d", total)
 	c.Close()
 }
 

@@ -45,7 +45,8 @@ public final class CidrSet {
         return prefixes.isEmpty();
     }
 
-    private static byte[] canonical(byte[] address) {
+    /** IPv4-mapped IPv6 addresses as their 4 IPv4 bytes; everything else unchanged. */
+    static byte[] canonical(byte[] address) {
         if (address.length == 16 && isV4Mapped(address)) {
             byte[] v4 = new byte[4];
             System.arraycopy(address, 12, v4, 0, 4);

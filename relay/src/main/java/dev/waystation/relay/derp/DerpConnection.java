@@ -597,6 +597,9 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
         cancel(keepAliveTimer);
         cancel(writeDeadline);
         reader.release();
+        if (throttle != null) {
+            throttle.close();
+        }
         if (was == State.ACTIVE) {
             registry.unregister(this);
             if (preferred) {

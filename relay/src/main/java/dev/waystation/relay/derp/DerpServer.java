@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -102,6 +103,21 @@ public class DerpServer {
         for (DerpConnection c : registry.connectionsOf(client)) {
             c.transportLoop().execute(c::close);
         }
+    }
+
+    /**
+     * Keys of the connected clients other than mesh peers (admitted or being admitted), for the
+     * live re-evaluation of admission when policy changes. A racy but safe snapshot.
+     */
+    public Set<NodeKey> connectedClients() {
+        Set<NodeKey> keys = new HashSet<>();
+        for (DerpConnection c : connections) {
+            NodeKey key = c.key();
+            if (key != null && !c.isMeshPeer()) {
+                keys.add(key);
+            }
+        }
+        return keys;
     }
 
     /** Mesh seam: {@code key} is reachable through {@code forwarder}. */

@@ -12,6 +12,10 @@ public interface ReadThrottle {
     interface Throttle {
         /** Charges a received frame of {@code bytes} (header included); returns nanoseconds to pause reading. */
         long charge(int bytes);
+
+        /** The connection closed: release what the throttle holds (policy subscriptions). */
+        default void close() {
+        }
     }
 
     /** The throttle for a newly admitted client, or null for none. */

@@ -49,6 +49,10 @@ public final class TokenBucket {
     /** Changes the limits in place; a client keeps its accrued tokens (capped at the new burst) and its debt. */
     public synchronized void reconfigure(double newRatePerSecond, double newBurst) {
         refill();
+        if (ratePerSecond <= 0) {
+            // Leaving "unlimited": start with a full bucket, as a fresh limiter would.
+            tokens = newBurst;
+        }
         this.ratePerSecond = newRatePerSecond;
         this.burst = newBurst;
         if (tokens > newBurst) {

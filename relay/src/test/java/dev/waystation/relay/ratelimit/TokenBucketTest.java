@@ -71,4 +71,12 @@ class TokenBucketTest {
         bucket.reconfigure(0, 0);
         assertThat(bucket.charge(10)).isZero();
     }
+
+    @Test
+    void limitingAnUnlimitedBucketStartsItFull() {
+        TokenBucket bucket = TokenBucket.unlimited(now::get);
+        bucket.reconfigure(50, 50);
+        assertThat(bucket.tryTake(50)).isTrue();
+        assertThat(bucket.tryTake(1)).isFalse();
+    }
 }
