@@ -24,6 +24,9 @@ public class DebugRoutes {
     Vertx vertx;
 
     @Inject
+    DebugAccess access;
+
+    @Inject
     @Any
     Instance<DebugEndpoint> endpoints;
 
@@ -36,8 +39,14 @@ public class DebugRoutes {
         management.router().route(MOUNT).subRouter(debug);
     }
 
-    /** Access check for every debug request; open until the CIDR filter lands. */
+    /** Access check for every debug request (derper's answer to strangers: 403 "debug access denied"). */
     void admit(RoutingContext context) {
-        context.next();
+        String remote = context.request().remoteAddress() == null ? "" : context.request().remoteAddress().hostAddress();
+        boolean forwarded = context.request().getHeader("X-Forwarded-For") != null;
+        if (access.allows(remote, forwarded)) {
+            context.next();
+        } else {
+            context.response().setStatusCode(403).end("debug access denied\n");
+        }
     }
 }

@@ -55,6 +55,7 @@ public final class RelayProcess implements AutoCloseable {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("waystation.relay.mode", "dev");
         properties.put("waystation.relay.port", "0");
+        properties.put("waystation.stun.port", "0");
         properties.put("quarkus.management.port", Integer.toString(management));
         properties.putAll(config);
         List<String> command = new ArrayList<>();
