@@ -60,6 +60,7 @@ class ClientRateLimitIT {
                 Thread.sleep(2500); // let the starting burst and the queued backlog drain
                 double limitedRate = rateOver(sinkA, Duration.ofSeconds(5));
                 double freeRate = rateOver(sinkB, Duration.ofSeconds(1));
+                System.out.printf("limited %.0f B/s (limit %d), unlimited %.0f B/s%n", limitedRate, LIMIT, freeRate);
                 assertThat(limitedRate).as("limited client, bytes/s").isCloseTo(LIMIT, within(LIMIT * 0.10));
                 assertThat(freeRate).as("unlimited client on the same relay, bytes/s").isGreaterThan(LIMIT * 8.0);
 
@@ -68,6 +69,7 @@ class ClientRateLimitIT {
                 relay.awaitSetting(clientScope, "Client.RateLimitBytesPerSecond", Long.toString(RAISED));
                 Thread.sleep(2500);
                 double raisedRate = rateOver(sinkA, Duration.ofSeconds(5));
+                System.out.printf("raised %.0f B/s (limit %d)%n", raisedRate, RAISED);
                 assertThat(raisedRate).as("after raising the limit, same connection").isCloseTo(RAISED,
                         within(RAISED * 0.10));
                 assertThat(floodA.output()).as("the limited sender was never disconnected")
