@@ -1,7 +1,7 @@
 package dev.waystation.relay.admission;
 
-import static dev.waystation.relay.admission.PolicyDocs.document;
-import static dev.waystation.relay.admission.PolicyDocs.source;
+import static dev.waystation.relay.testing.PolicyDocs.document;
+import static dev.waystation.relay.testing.PolicyDocs.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -15,6 +15,8 @@ import java.util.Map;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+
+import dev.waystation.relay.testing.PolicyFileRelay;
 
 /**
  * {@code Admission.AcceptRatePerSecond}: a burst of 1 000 connection attempts against 50/s; the

@@ -1,7 +1,7 @@
 package dev.waystation.relay.admission;
 
-import static dev.waystation.relay.admission.PolicyDocs.document;
-import static dev.waystation.relay.admission.PolicyDocs.source;
+import static dev.waystation.relay.testing.PolicyDocs.document;
+import static dev.waystation.relay.testing.PolicyDocs.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -18,6 +18,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import com.sun.net.httpserver.HttpServer;
+
+import dev.waystation.relay.testing.PolicyFileRelay;
 
 /**
  * The admission webhook outcome table, with fail-open on and off, against a webhook server written

@@ -1,8 +1,8 @@
 package dev.waystation.relay.admission;
 
-import static dev.waystation.relay.admission.PolicyDocs.document;
-import static dev.waystation.relay.admission.PolicyDocs.list;
-import static dev.waystation.relay.admission.PolicyDocs.source;
+import static dev.waystation.relay.testing.PolicyDocs.document;
+import static dev.waystation.relay.testing.PolicyDocs.list;
+import static dev.waystation.relay.testing.PolicyDocs.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -15,6 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.waystation.relay.testing.GoCheck;
+
+import dev.waystation.relay.testing.PolicyFileRelay;
 
 /**
  * Deny list, allow list and {@code Client.Allowed} at handshake and live, with clients built on

@@ -1,7 +1,7 @@
 package dev.waystation.relay.admission;
 
-import static dev.waystation.relay.admission.PolicyDocs.document;
-import static dev.waystation.relay.admission.PolicyDocs.source;
+import static dev.waystation.relay.testing.PolicyDocs.document;
+import static dev.waystation.relay.testing.PolicyDocs.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -14,6 +14,8 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import dev.waystation.relay.testing.GoCheck;
+
+import dev.waystation.relay.testing.PolicyFileRelay;
 
 /**
  * Per-client byte rate limits from {@code Client.RateLimitBytesPerSecond}, enforced by pausing the

@@ -1,7 +1,7 @@
 package dev.waystation.relay.admission;
 
-import static dev.waystation.relay.admission.PolicyDocs.document;
-import static dev.waystation.relay.admission.PolicyDocs.source;
+import static dev.waystation.relay.testing.PolicyDocs.document;
+import static dev.waystation.relay.testing.PolicyDocs.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -15,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+
+import dev.waystation.relay.testing.PolicyFileRelay;
 
 /**
  * {@code /debug/*} on the management port answers 127.0.0.1, ::1 and {@code Debug.AllowedCIDRs}

@@ -1,4 +1,4 @@
-package dev.waystation.relay.admission;
+package dev.waystation.relay.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,18 +17,16 @@ import org.awaitility.Awaitility;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.waystation.relay.testing.GoCheck;
-import dev.waystation.relay.testing.RelayProcess;
 
 /**
  * A packaged relay whose policy comes from a file the test rewrites (atomically, as an editor or
  * Kubernetes would), with helpers to wait until a value is in force and to make node keys.
  */
-final class PolicyFileRelay implements AutoCloseable {
+public final class PolicyFileRelay implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    final RelayProcess relay;
+    public final RelayProcess relay;
     private final Path file;
 
     private PolicyFileRelay(RelayProcess relay, Path file) {
@@ -36,7 +34,7 @@ final class PolicyFileRelay implements AutoCloseable {
         this.file = file;
     }
 
-    static PolicyFileRelay start(String initialPolicyYaml, Map<String, String> extraConfig) throws IOException {
+    public static PolicyFileRelay start(String initialPolicyYaml, Map<String, String> extraConfig) throws IOException {
         Path dir = Files.createTempDirectory("waystation-policy");
         Path file = dir.resolve("policy.yaml");
         Files.writeString(file, initialPolicyYaml);
@@ -46,7 +44,7 @@ final class PolicyFileRelay implements AutoCloseable {
     }
 
     /** Replaces the policy file in one rename, so the relay never reads half a document. */
-    void writePolicy(String yaml) {
+    public void writePolicy(String yaml) {
         try {
             Path next = file.resolveSibling("policy.yaml.next");
             Files.writeString(next, yaml);
@@ -57,13 +55,13 @@ final class PolicyFileRelay implements AutoCloseable {
     }
 
     /** Waits until {@code key} has {@code expected} (as JSON text) in the resultant policy of {@code scope}. */
-    void awaitSetting(String scope, String key, String expectedJson) {
+    public void awaitSetting(String scope, String key, String expectedJson) {
         Awaitility.await(key + " = " + expectedJson + " at " + scope).atMost(Duration.ofSeconds(15))
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> expectedJson.equals(setting(scope, key).path("value").toString()));
     }
 
-    JsonNode setting(String scope, String key) throws IOException {
+    public JsonNode setting(String scope, String key) throws IOException {
         String body = relay.get("/debug/policy?scope=" + URLEncoder.encode(scope, StandardCharsets.UTF_8)).body();
         for (JsonNode setting : JSON.readTree(body).path("settings")) {
             if (key.equals(setting.path("key").asText())) {
@@ -74,7 +72,7 @@ final class PolicyFileRelay implements AutoCloseable {
     }
 
     /** A fresh node key pair from Tailscale's own key package: [privkey:..., nodekey:...]. */
-    static List<String> newKeyPair() {
+    public static List<String> newKeyPair() {
         GoCheck.Result keygen = GoCheck.run("keygen", 30);
         if (!keygen.ok()) {
             throw new IllegalStateException("keygen failed: " + keygen.output());
@@ -83,7 +81,7 @@ final class PolicyFileRelay implements AutoCloseable {
     }
 
     /** Runs {@code derpclient try} once: true when admitted. */
-    boolean tryConnect(String privateKey) {
+    public boolean tryConnect(String privateKey) {
         GoCheck.Result result = GoCheck.run("derpclient", 60, "try", relay.derpUrl(), privateKey, "20");
         if (result.output().contains("ADMITTED")) {
             return true;

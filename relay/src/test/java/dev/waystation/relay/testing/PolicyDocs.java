@@ -1,21 +1,21 @@
-package dev.waystation.relay.admission;
+package dev.waystation.relay.testing;
 
 import java.util.List;
 import java.util.stream.Collectors;
 
 /** Small policy documents in the shared document format, for the admission tests. */
-final class PolicyDocs {
+public final class PolicyDocs {
 
     private PolicyDocs() {
     }
 
     /** A document of sources, each from {@link #source}. */
-    static String document(String... sources) {
+    public static String document(String... sources) {
         return "version: 1\nsources:\n" + String.join("", sources);
     }
 
     /** One mandatory source; {@code settings} are YAML lines such as {@code "STUN.Enabled: false"}. */
-    static String source(String name, String scope, String... settings) {
+    public static String source(String name, String scope, String... settings) {
         StringBuilder out = new StringBuilder("  - name: ").append(name).append("\n    scope: '").append(scope)
                 .append("'\n    mandatory:\n");
         for (String setting : settings) {
@@ -24,7 +24,7 @@ final class PolicyDocs {
         return out.toString();
     }
 
-    static String list(List<String> items) {
+    public static String list(List<String> items) {
         return items.stream().map(i -> "'" + i + "'").collect(Collectors.joining(", ", "[", "]"));
     }
 }
