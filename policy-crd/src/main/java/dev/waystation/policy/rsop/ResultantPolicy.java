@@ -146,6 +146,9 @@ public final class ResultantPolicy {
                 effective = next;
                 long current = ++generation;
                 subscribers.publish(new PolicyChange(scope, current, previous, next, changed));
+            } else if (!previous.equals(next)) {
+                // Same items, another summary (a shadowed source came or went): no event.
+                effective = next;
             }
             observer.reloaded(this, clock.nanoTime() - started, allHealthy);
             return effective;

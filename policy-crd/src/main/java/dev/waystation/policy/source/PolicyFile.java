@@ -25,8 +25,8 @@ import dev.waystation.policy.document.PolicyDocumentParser;
  * file's directory, and the directory the file's symlinks resolve to, so the atomic swap of
  * Kubernetes' mounted ConfigMaps (a new {@code ..2026_…} directory, then {@code ..data} renamed
  * over) is seen; a periodic re-check covers missed events. Every event re-reads the file; an
- * unchanged content is ignored; a broken or vanished file keeps the last good policy and shows the
- * error.
+ * unchanged content is ignored; a broken, emptied or vanished file keeps the last good policy and
+ * shows the error.
  */
 public final class PolicyFile implements AutoCloseable {
 
@@ -87,8 +87,13 @@ public final class PolicyFile implements AutoCloseable {
             return false;
         }
         lastContent = content;
+        String text = new String(content, StandardCharsets.UTF_8);
+        if (text.isBlank() && everLoaded) {
+            // A writer that truncates, then writes, shows an empty file for a moment: never a wipe.
+            sources.fail(path + ": the policy file is empty (write '{}' or 'version: 1' to clear the policy)");
+            return false;
+        }
         try {
-            String text = new String(content, StandardCharsets.UTF_8);
             sources.apply(parser.parse(path.toString(), text, DocumentFormat.ofFileName(path.getFileName().toString())));
             everLoaded = true;
             LOG.log(System.Logger.Level.INFO, "loaded policy file " + path);

@@ -152,6 +152,20 @@ class ResultantPolicyTest {
     }
 
     @Test
+    void aShadowedSourceChangesTheSummaryButFiresNoEvent() throws Exception {
+        engine.register("fleet", PolicyScope.DEVICE, store("Admission.AcceptBurst", 1L));
+        ResultantPolicy eu = engine.policyFor(REGION);
+        List<PolicyChange> changes = new CopyOnWriteArrayList<>();
+        eu.subscribe(changes::add);
+        assertThat(eu.snapshot().origin().name()).isEqualTo("fleet");
+        engine.register("region", REGION, store("Admission.AcceptBurst", 2L));
+        assertThat(eu.snapshot().origin()).isNull();
+        assertThat(eu.value(RelaySettings.ADMISSION_ACCEPT_BURST)).isEqualTo(1L);
+        assertThat(changes).isEmpty();
+        assertThat(eu.generation()).isZero();
+    }
+
+    @Test
     void aFailingListenerHarmsNoOther() throws Exception {
         MemoryStore store = store("Admission.AcceptBurst", 1L);
         engine.register("s", PolicyScope.DEVICE, store);

@@ -62,12 +62,16 @@ class PolicyFileTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> device.value(RelaySettings.ADMISSION_ACCEPT_BURST) == 6L);
 
         Files.writeString(policy, "mandatory: {Admission.AcceptBurst: [\n");
-        await().atMost(Duration.ofSeconds(20)).until(() -> file.status().error().isPresent());
+        await().atMost(Duration.ofSeconds(20)).until(() -> file.status().error().orElse("").contains("not valid YAML"));
         assertThat(file.status().error().orElseThrow()).startsWith(policy + ": not valid YAML at line");
         assertThat(device.value(RelaySettings.ADMISSION_ACCEPT_BURST)).isEqualTo(6L);
         await().atMost(Duration.ofSeconds(20)).until(() -> !device.healthy());
         assertThat(engine.sources()).singleElement().satisfies(s -> assertThat(s.problem().orElseThrow())
                 .contains("keeping the last good policy"));
+
+        Files.writeString(policy, "");
+        await().atMost(Duration.ofSeconds(20)).until(() -> file.status().error().orElse("").contains("is empty"));
+        assertThat(device.value(RelaySettings.ADMISSION_ACCEPT_BURST)).isEqualTo(6L);
 
         Files.writeString(policy, "mandatory: {Admission.AcceptBurst: 7}\n");
         await().atMost(Duration.ofSeconds(20)).until(() -> device.value(RelaySettings.ADMISSION_ACCEPT_BURST) == 7L);
