@@ -4,6 +4,7 @@
 #   src/bench/run.sh            build, benchmark derper and Waystation, update BENCHMARKS.md
 #   src/bench/run.sh --quick    short smoke run (seconds, few connections); BENCHMARKS.md untouched
 #   src/bench/run.sh --no-build skip ./mvnw package and go build (use what is in target/)
+#   src/bench/run.sh --no-write leave BENCHMARKS.md alone (results only in the results folder)
 #   src/bench/run.sh --profile  also record a JFR CPU profile of the relay (summary in the results folder)
 #   src/bench/run.sh --self-check  derper in both slots (an A/A run: shows the noise; writes nothing)
 #
@@ -49,9 +50,10 @@ for arg in "$@"; do
     --quick)
       DURATION=2s WARMUP=1s CONNS=500 WARM_CONNS=100 SETTLE=1 STUN_DURATION=2s ROUNDS=1 WARMUP_PASS=2s WRITE=0 ;;
     --no-build) BUILD=0 ;;
+    --no-write) WRITE=0 ;;
     --profile) PROFILE=1 ;;
     --self-check) SELF_CHECK=1 WRITE=0 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $arg (try --help)" >&2; exit 2 ;;
   esac
 done
