@@ -298,7 +298,7 @@ jq -n --arg date "$(date -u '+%Y-%m-%d %H:%M UTC')" --arg nproc "$(nproc)" \
   --arg kernel "$(uname -r)" --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" \
   --arg derper "$("$BIN/derper" -version 2>&1 | head -1)" \
   --arg java "$(java -version 2>&1 | head -1)" --arg go "$(go version)" \
-  --arg commit "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+  --arg commit "$(git -C "$ROOT" log -1 --format=%h -- relay 2>/dev/null || echo unknown)" \
   --arg jvm "$RELAY_JVM_OPTS" --arg pairs "$PAIRS" --arg size "$SIZE" --arg duration "$DURATION" \
   --arg self_check "$SELF_CHECK" --arg warmup "$WARMUP" --arg window "$WINDOW" --arg conns "$CONNS" --arg warm_conns "$WARM_CONNS" --arg settle "$SETTLE" \
   --arg stun_workers "$STUN_WORKERS" --arg stun_window "$STUN_WINDOW" --arg stun_duration "$STUN_DURATION" --arg rounds "$ROUNDS" --arg warmup_pass "$WARMUP_PASS" \
