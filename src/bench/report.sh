@@ -38,7 +38,7 @@ jvm_heap_row() {
 
 # The relay names its Netty transport and TLS engine in its start-up log.
 relay_says() {
-  grep -iE "$1" "$OUT/relay.log" | head -1 | sed -E 's/^[0-9:. ]+[A-Z]+ +//; s/\|/\\|/g' || true
+  grep -iE "$1" "$OUT/relay.log" | head -1 | sed -E 's/^[0-9:. ]+[A-Z]+ +//; s/^\[[^]]*\] +//; s/\|/\\|/g' || true
 }
 transport=$(relay_says 'epoll|kqueue|io_uring|nio transport|native transport|transport')
 tls=$(relay_says 'openssl|boringssl|tls engine|jdk ssl|ssl engine')
@@ -70,12 +70,15 @@ Waystation one after the other, $(m .rounds) rounds alternating which goes first
 median round. Ratio = Waystation / derper.
 
 - Machine: $(m .nproc) cores (\`nproc\`), $(m .cpu), $(m .mem), Linux $(m .kernel); load average at
-  start $(m .load) (the machine is shared; the load generator runs on the same cores as the server).
-- Versions: derper \`$(m .derper)\` (built from \`tailscale.com/cmd/derper\` v1.102.3), Waystation
-  commit \`$(m .commit)\`, $(m .java), $(m .go).
+  start $(m .load) (the machine is shared with other builds; the load generator runs on the same two
+  cores as the server, so a server that needs less CPU leaves more to the load generator). The raw
+  rounds below show the spread.
+- Versions: derper v1.102.3 (built with \`go build tailscale.com/cmd/derper\` from the module, so
+  \`-version\` prints \`$(m .derper)\`: no VCS stamp), Waystation
+  relay at commit \`$(m .commit)\` (the last commit touching \`relay/\`), $(m .java), $(m .go).
 - Relay JVM: \`$(m .jvm)\` (fixed heap; no pre-touch, so heap pages count in RSS once used).
-  Netty transport, from the relay's log: ${transport:-"(not reported in the log)"}.
-  TLS engine, from the relay's log: ${tls:-"(not reported in the log)"} (the benchmark itself runs plain HTTP, as \`derper -dev\`).
+  Netty transport, from the relay's log: \`${transport:-"(not reported in the log)"}\`.
+  TLS engine: ${tls:+"\`$tls\`"}${tls:-"none in use and none reported in the log"} (this benchmark runs plain HTTP, as \`derper -dev\` does).
 - derper runs what \`-dev\` configures, spelled out so that it binds loopback only: plain HTTP
   (\`-a 127.0.0.1:<port>\`), fresh key, no port-80 helper (\`-dev\` itself forces \`:3340\` on all interfaces).
 

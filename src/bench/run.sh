@@ -4,6 +4,7 @@
 #   src/bench/run.sh            build, benchmark derper and Waystation, update BENCHMARKS.md
 #   src/bench/run.sh --quick    short smoke run (seconds, few connections); BENCHMARKS.md untouched
 #   src/bench/run.sh --no-build skip ./mvnw package and go build (use what is in target/)
+#   src/bench/run.sh --no-write leave BENCHMARKS.md alone (results only in the results folder)
 #   src/bench/run.sh --profile  also record a JFR CPU profile of the relay (summary in the results folder)
 #   src/bench/run.sh --self-check  derper in both slots (an A/A run: shows the noise; writes nothing)
 #
@@ -49,9 +50,10 @@ for arg in "$@"; do
     --quick)
       DURATION=2s WARMUP=1s CONNS=500 WARM_CONNS=100 SETTLE=1 STUN_DURATION=2s ROUNDS=1 WARMUP_PASS=2s WRITE=0 ;;
     --no-build) BUILD=0 ;;
+    --no-write) WRITE=0 ;;
     --profile) PROFILE=1 ;;
     --self-check) SELF_CHECK=1 WRITE=0 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -296,7 +298,7 @@ jq -n --arg date "$(date -u '+%Y-%m-%d %H:%M UTC')" --arg nproc "$(nproc)" \
   --arg kernel "$(uname -r)" --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" \
   --arg derper "$("$BIN/derper" -version 2>&1 | head -1)" \
   --arg java "$(java -version 2>&1 | head -1)" --arg go "$(go version)" \
-  --arg commit "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+  --arg commit "$(git -C "$ROOT" log -1 --format=%h -- relay 2>/dev/null || echo unknown)" \
   --arg jvm "$RELAY_JVM_OPTS" --arg pairs "$PAIRS" --arg size "$SIZE" --arg duration "$DURATION" \
   --arg self_check "$SELF_CHECK" --arg warmup "$WARMUP" --arg window "$WINDOW" --arg conns "$CONNS" --arg warm_conns "$WARM_CONNS" --arg settle "$SETTLE" \
   --arg stun_workers "$STUN_WORKERS" --arg stun_window "$STUN_WINDOW" --arg stun_duration "$STUN_DURATION" --arg rounds "$ROUNDS" --arg warmup_pass "$WARMUP_PASS" \

@@ -14,7 +14,7 @@ if grep -qF "$BEGIN" "$TARGET"; then
     $0 == end { skipping = 0; next }
     !skipping { print }' "$TARGET" >"$TARGET.tmp"
 else
-  { cat "$TARGET"; echo; cat "$block"; } >"$TARGET.tmp"
+  { cat "$TARGET"; [ -z "$(tail -n 1 "$TARGET")" ] || echo; cat "$block"; } >"$TARGET.tmp"
 fi
 mv "$TARGET.tmp" "$TARGET"
 rm -f "$block"

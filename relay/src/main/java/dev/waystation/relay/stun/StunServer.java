@@ -23,6 +23,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.InternetProtocolFamily;
 import io.quarkus.runtime.ShutdownEvent;
@@ -50,8 +51,10 @@ public class StunServer {
 
     private static final Logger LOG = Logger.getLogger(StunServer.class);
     private static final int RECEIVE_BUFFER = BindingRequests.MAX_REQUEST_LENGTH + 1;
-    /** Datagrams read per wake-up before replies are flushed (one sendmmsg with epoll). */
+    /** Reads per wake-up before replies are flushed (one sendmmsg with epoll). */
     private static final int MAX_MESSAGES_PER_READ = 32;
+    /** Datagrams one epoll read fetches at once (recvmmsg), each in its own slot of one pooled buffer. */
+    private static final int DATAGRAMS_PER_READ = 16;
     private static final long STARTUP_BIND_TIMEOUT_SECONDS = 30;
 
     private final Vertx vertx;
@@ -61,6 +64,8 @@ public class StunServer {
     private volatile boolean answerAllClients;
     private volatile List<InetSocketAddress> boundAddresses = List.of();
     private boolean enabled;
+    /** Bumped by every switch, so a bind that completes after a later switch changes nothing. */
+    private long generation;
 
     public StunServer(Vertx vertx, StunConfig config, StunMetrics metrics) {
         this.vertx = vertx;
@@ -99,6 +104,7 @@ public class StunServer {
             return CompletableFuture.completedFuture(null);
         }
         enabled = enable;
+        generation++;
         return enable ? open() : close();
     }
 
@@ -125,6 +131,7 @@ public class StunServer {
     }
 
     private CompletionStage<Void> open() {
+        long opening = generation;
         Transport transport = ((VertxInternal) vertx).transport();
         List<InetSocketAddress> targets;
         try {
@@ -138,8 +145,11 @@ public class StunServer {
             DatagramChannel channel = transport.datagramChannel(
                     target.getAddress() instanceof Inet4Address ? InternetProtocolFamily.IPv4 : InternetProtocolFamily.IPv6);
             channel.config().setAllocator(PooledByteBufAllocator.DEFAULT);
-            channel.config().setRecvByteBufAllocator(
-                    new FixedRecvByteBufAllocator(RECEIVE_BUFFER).maxMessagesPerRead(MAX_MESSAGES_PER_READ));
+            // With epoll, a maximum payload size turns each read into one recvmmsg of several datagrams;
+            // a datagram longer than its slot is truncated to RECEIVE_BUFFER bytes and so never answered.
+            boolean batched = channel.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, RECEIVE_BUFFER);
+            channel.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(
+                    batched ? RECEIVE_BUFFER * DATAGRAMS_PER_READ : RECEIVE_BUFFER).maxMessagesPerRead(MAX_MESSAGES_PER_READ));
             channel.config().setOption(ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION, true);
             channel.pipeline().addLast("stun", new StunChannelHandler(metrics, () -> answerAllClients));
             channels.add(channel);
@@ -161,22 +171,25 @@ public class StunServer {
             binds.add(bound);
         }
         return CompletableFuture.allOf(binds.toArray(CompletableFuture[]::new)).handle((ok, failure) -> {
-            if (failure != null) {
-                synchronized (this) {
-                    if (enabled) {
+            synchronized (this) {
+                boolean current = generation == opening;
+                if (failure != null) {
+                    if (current) {
                         enabled = false;
+                        generation++;
                         close();
                     }
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure;
+                    throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause.getMessage(), cause);
                 }
-                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                        ? failure.getCause() : failure;
-                throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause.getMessage(), cause);
+                if (current) {
+                    boundAddresses = binds.stream().map(CompletableFuture::join).toList();
+                    LOG.infof("STUN listening on UDP %s (%s)", boundAddresses,
+                            answerAllClients ? "answering every client" : "answering Tailscale clients");
+                }
+                return null;
             }
-            List<InetSocketAddress> addresses = binds.stream().map(CompletableFuture::join).toList();
-            boundAddresses = addresses;
-            LOG.infof("STUN listening on UDP %s (%s)", addresses,
-                    answerAllClients ? "answering every client" : "answering Tailscale clients");
-            return null;
         });
     }
 

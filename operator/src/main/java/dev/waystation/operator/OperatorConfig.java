@@ -1,0 +1,33 @@
+package dev.waystation.operator;
+
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Operator settings ({@code waystation.operator.*}); every key can be set from the environment. */
+@ConfigMapping(prefix = "waystation.operator")
+public interface OperatorConfig {
+
+    /** Relay image used when a DerpRegion sets no {@code spec.image}. */
+    @WithDefault("waystation/relay:0.1.0")
+    String relayImage();
+
+    /** The aggregated DERP map. */
+    DerpMapConfig derpMap();
+
+    /** Where the aggregated DERP map is published. */
+    interface DerpMapConfig {
+
+        /** Namespace of the DERP map ConfigMap; default: the operator's own namespace (from its client configuration). */
+        Optional<String> namespace();
+
+        /** Name of the DERP map ConfigMap. */
+        @WithDefault("waystation-derp-map")
+        String configMapName();
+
+        /** HTTP path on the operator's main port that serves the DERP map JSON. */
+        @WithDefault("/derpmap.json")
+        String path();
+    }
+}

@@ -1,0 +1,146 @@
+package dev.waystation.operator.derpmap;
+
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.waystation.crd.v1alpha1.DerpMap;
+import dev.waystation.crd.v1alpha1.DerpRegion;
+import dev.waystation.operator.ManagedLabels;
+import dev.waystation.operator.OperatorConfig;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Keeps the aggregated DERP map current: watches every DerpRegion, rebuilds the map shortly after any
+ * change (changes arriving together are coalesced), writes it to the DERP map ConfigMap when its JSON
+ * changed, and hands the JSON to the HTTP endpoint.
+ */
+@ApplicationScoped
+public class DerpMapPublisher {
+
+    /** Data key of the DERP map JSON in the ConfigMap. */
+    public static final String DATA_KEY = "derpmap.json";
+    private static final Logger LOG = Logger.getLogger(DerpMapPublisher.class);
+    private static final long COALESCE_MILLIS = 200;
+
+    private final KubernetesClient client;
+    private final OperatorConfig config;
+    private final ObjectMapper json = new ObjectMapper();
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "derp-map-publisher");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final AtomicInteger regionCount = new AtomicInteger();
+    private volatile String currentJson;
+    /** The ConfigMap is written at least once per start, even when the map is empty. */
+    private volatile boolean publishedBefore;
+    private SharedIndexInformer<DerpRegion> informer;
+    private ScheduledFuture<?> pending;
+
+    @Inject
+    public DerpMapPublisher(KubernetesClient client, OperatorConfig config, MeterRegistry registry) {
+        this.client = client;
+        this.config = config;
+        this.currentJson = toJson(new DerpMap());
+        registry.gauge("waystation.operator.derp.map.regions", regionCount);
+    }
+
+    void start(@Observes StartupEvent event,
+            @ConfigProperty(name = "quarkus.operator-sdk.start-operator", defaultValue = "true") boolean operatorStarts) {
+        if (!operatorStarts) {
+            return;
+        }
+        informer = client.resources(DerpRegion.class).inAnyNamespace().inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(DerpRegion region) {
+                schedule();
+            }
+
+            @Override
+            public void onUpdate(DerpRegion before, DerpRegion after) {
+                schedule();
+            }
+
+            @Override
+            public void onDelete(DerpRegion region, boolean finalStateUnknown) {
+                schedule();
+            }
+        });
+        schedule();
+    }
+
+    /** The DERP map JSON as last published ({@code {"Regions":{}}} before any region has addresses). */
+    public String json() {
+        return currentJson;
+    }
+
+    private synchronized void schedule() {
+        if (pending == null || pending.isDone()) {
+            pending = executor.schedule(this::publish, COALESCE_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void publish() {
+        try {
+            DerpMap map = DerpMapAssembler.assemble(informer.getStore().list());
+            String mapJson = toJson(map);
+            regionCount.set(map.getRegions().size());
+            if (mapJson.equals(currentJson) && publishedBefore) {
+                return;
+            }
+            String namespace = config.derpMap().namespace().orElseGet(client::getNamespace);
+            client.configMaps().inNamespace(namespace).resource(new ConfigMapBuilder()
+                    .withNewMetadata()
+                    .withName(config.derpMap().configMapName())
+                    .withNamespace(namespace)
+                    .addToLabels(ManagedLabels.MANAGED_BY, ManagedLabels.MANAGED_BY_VALUE)
+                    .addToLabels(ManagedLabels.COMPONENT, "derp-map")
+                    .endMetadata()
+                    .withData(Map.of(DATA_KEY, mapJson))
+                    .build())
+                    .fieldManager(ManagedLabels.FIELD_MANAGER).forceConflicts().serverSideApply();
+            currentJson = mapJson;
+            publishedBefore = true;
+            LOG.infof("DERP map published: %d regions (ConfigMap %s/%s)", map.getRegions().size(), namespace,
+                    config.derpMap().configMapName());
+        } catch (RuntimeException e) {
+            LOG.warnf("publishing the DERP map failed (%s); retrying", e.toString());
+            executor.schedule(this::publish, 5, TimeUnit.SECONDS);
+        }
+    }
+
+    private String toJson(DerpMap map) {
+        try {
+            return json.writeValueAsString(map);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the DERP map always serialises", e);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        if (informer != null) {
+            informer.close();
+        }
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,64 @@
+package dev.waystation.operator.region;
+
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.TreeMap;
+
+import dev.waystation.crd.v1alpha1.DerpRegion;
+import dev.waystation.crd.v1alpha1.DerpRegionSpec;
+import dev.waystation.crd.v1alpha1.TlsMode;
+
+/**
+ * The one place that maps a DerpRegion onto the relay's configuration keys ({@code waystation.relay.*},
+ * {@code waystation.stun.*}, {@code waystation.policy.*}), written in SmallRye's environment form and
+ * handed to the pods through the relay ConfigMap ({@code envFrom}). Inside the pod the relay always
+ * listens on the fixed container ports below; the Services map the region's public ports onto them.
+ */
+final class RelayEnvironment {
+
+    static final int DERP_CONTAINER_PORT = 8443;
+    static final int HTTP_CONTAINER_PORT = 8080;
+    static final int STUN_CONTAINER_PORT = 3478;
+    static final int MANAGEMENT_PORT = 9000;
+    /** Public plain-HTTP port (captive-portal probe, redirects), as derper's {@code -http-port}. */
+    static final int PUBLIC_HTTP_PORT = 80;
+
+    static final String TLS_DIR = "/etc/waystation/tls";
+    static final String STATE_DIR = "/var/lib/waystation";
+    /** Environment variable carrying the mesh key, filled from the mesh-key Secret (never from the ConfigMap). */
+    static final String MESH_KEY_ENV = "WAYSTATION_RELAY_MESH_KEY";
+
+    private RelayEnvironment() {
+    }
+
+    /** The relay ConfigMap's data. */
+    static Map<String, String> configMapData(DerpRegion region) {
+        DerpRegionSpec spec = region.getSpec();
+        Map<String, String> env = new TreeMap<>();
+        env.put("WAYSTATION_RELAY_MODE", "production");
+        env.put("WAYSTATION_RELAY_PORT", String.valueOf(DERP_CONTAINER_PORT));
+        env.put("WAYSTATION_RELAY_HTTP_PORT", String.valueOf(HTTP_CONTAINER_PORT));
+        env.put("WAYSTATION_RELAY_KEY_FILE", STATE_DIR + "/derper.key");
+        env.put("WAYSTATION_STUN_PORT", String.valueOf(STUN_CONTAINER_PORT));
+        TlsMode mode = RegionDefaults.tlsMode(spec);
+        env.put("WAYSTATION_RELAY_TLS_CERT_MODE", mode == TlsMode.LetsEncrypt ? "acme" : "manual");
+        if (mode == TlsMode.Manual) {
+            env.put("WAYSTATION_RELAY_TLS_CERT_FILE", TLS_DIR + "/tls.crt");
+            env.put("WAYSTATION_RELAY_TLS_KEY_FILE", TLS_DIR + "/tls.key");
+        }
+        env.put("WAYSTATION_POLICY_KUBERNETES_ENABLED", "true");
+        env.put("WAYSTATION_POLICY_KUBERNETES_CONFIG_MAP", RegionObjects.policyConfigMap(region));
+        env.put("WAYSTATION_RELAY_MESH_PEERS", meshPeers(region));
+        return env;
+    }
+
+    /** Every node's DERP address on the headless Service, which the mesh dials. */
+    static String meshPeers(DerpRegion region) {
+        StringJoiner peers = new StringJoiner(",");
+        String domain = RegionObjects.meshService(region) + "." + region.getMetadata().getNamespace() + ".svc";
+        for (int i = 0; i < region.getSpec().getNodes(); i++) {
+            peers.add(RegionObjects.pod(region, i) + "." + domain + ":" + DERP_CONTAINER_PORT);
+        }
+        return peers.toString();
+    }
+}

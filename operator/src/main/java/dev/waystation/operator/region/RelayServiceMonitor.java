@@ -1,0 +1,38 @@
+package dev.waystation.operator.region;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.waystation.crd.v1alpha1.DerpRegion;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+
+/**
+ * A Prometheus Operator ServiceMonitor scraping every relay's {@code /q/metrics} through the mesh
+ * Service. Only wanted when the cluster has the ServiceMonitor CRD ({@link #CRD}); the reconciler
+ * checks that before applying.
+ */
+@ApplicationScoped
+class RelayServiceMonitor {
+
+    static final String CRD = "servicemonitors.monitoring.coreos.com";
+    static final String API_VERSION = "monitoring.coreos.com/v1";
+    static final String KIND = "ServiceMonitor";
+
+    List<HasMetadata> desired(DerpRegion region) {
+        GenericKubernetesResource monitor = new GenericKubernetesResourceBuilder()
+                .withApiVersion(API_VERSION)
+                .withKind(KIND)
+                .withMetadata(RegionObjects.ownedMeta(region, RegionObjects.serviceMonitor(region), RegionObjects.RELAY))
+                .build();
+        monitor.setAdditionalProperty("spec", Map.of(
+                "selector", Map.of("matchLabels", Map.of(
+                        dev.waystation.operator.ManagedLabels.DERP_REGION, region.getMetadata().getName(),
+                        dev.waystation.operator.ManagedLabels.COMPONENT, RegionObjects.RELAY)),
+                "endpoints", List.of(Map.of("port", "management", "path", "/q/metrics"))));
+        return List.of(monitor);
+    }
+}

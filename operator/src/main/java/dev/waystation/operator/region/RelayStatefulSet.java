@@ -1,0 +1,147 @@
+package dev.waystation.operator.region;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.waystation.crd.v1alpha1.DerpRegion;
+import dev.waystation.crd.v1alpha1.DerpRegionSpec;
+import dev.waystation.crd.v1alpha1.RelayScheduling;
+import dev.waystation.crd.v1alpha1.TlsMode;
+import dev.waystation.operator.OperatorConfig;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+
+/**
+ * The relays: a StatefulSet, so node {@code i} is always pod {@code <region>-i} with a stable name in
+ * the mesh and its own per-node Service. Pods start in parallel (nodes do not depend on each other),
+ * restart when the relay configuration changes (its hash is a pod annotation), and load their
+ * configuration from the relay ConfigMap and the mesh key from its Secret.
+ */
+@ApplicationScoped
+class RelayStatefulSet implements RegionDependent {
+
+    static final String CONTAINER = "relay";
+    static final String CONFIG_HASH_ANNOTATION = "waystation.dev/config-hash";
+
+    private final OperatorConfig config;
+
+    @Inject
+    RelayStatefulSet(OperatorConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public List<HasMetadata> desired(DerpRegion region) {
+        DerpRegionSpec spec = region.getSpec();
+        return List.of(new StatefulSetBuilder()
+                .withMetadata(RegionObjects.ownedMeta(region, RegionObjects.statefulSet(region), RegionObjects.RELAY))
+                .withNewSpec()
+                .withReplicas(spec.getNodes())
+                .withServiceName(RegionObjects.meshService(region))
+                .withPodManagementPolicy("Parallel")
+                .withNewSelector().withMatchLabels(RegionObjects.selector(region)).endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(RegionObjects.labels(region, RegionObjects.RELAY))
+                .addToAnnotations(CONFIG_HASH_ANNOTATION, configHash(region))
+                .endMetadata()
+                .withSpec(podSpec(region))
+                .endTemplate()
+                .endSpec()
+                .build());
+    }
+
+    private io.fabric8.kubernetes.api.model.PodSpec podSpec(DerpRegion region) {
+        DerpRegionSpec spec = region.getSpec();
+        List<Volume> volumes = new ArrayList<>();
+        List<VolumeMount> mounts = new ArrayList<>();
+        volumes.add(new VolumeBuilder().withName("state").withNewEmptyDir().endEmptyDir().build());
+        mounts.add(new VolumeMountBuilder().withName("state").withMountPath(RelayEnvironment.STATE_DIR).build());
+        if (RegionDefaults.tlsMode(spec) == TlsMode.Manual) {
+            volumes.add(new VolumeBuilder().withName("tls")
+                    .withNewSecret().withSecretName(spec.getTls().getSecretName()).endSecret().build());
+            mounts.add(new VolumeMountBuilder().withName("tls").withMountPath(RelayEnvironment.TLS_DIR)
+                    .withReadOnly(true).build());
+        }
+        ContainerBuilder relay = new ContainerBuilder()
+                .withName(CONTAINER)
+                .withImage(spec.getImage() != null ? spec.getImage() : config.relayImage())
+                .withImagePullPolicy(spec.getImagePullPolicy() == null ? null : spec.getImagePullPolicy().name())
+                .withPorts(
+                        new ContainerPortBuilder().withName("derp").withProtocol("TCP")
+                                .withContainerPort(RelayEnvironment.DERP_CONTAINER_PORT).build(),
+                        new ContainerPortBuilder().withName("http").withProtocol("TCP")
+                                .withContainerPort(RelayEnvironment.HTTP_CONTAINER_PORT).build(),
+                        new ContainerPortBuilder().withName("stun").withProtocol("UDP")
+                                .withContainerPort(RelayEnvironment.STUN_CONTAINER_PORT).build(),
+                        new ContainerPortBuilder().withName("management").withProtocol("TCP")
+                                .withContainerPort(RelayEnvironment.MANAGEMENT_PORT).build())
+                .addNewEnvFrom().withNewConfigMapRef().withName(RegionObjects.relayConfigMap(region)).endConfigMapRef()
+                .endEnvFrom()
+                .withEnv(new EnvVarBuilder().withName(RelayEnvironment.MESH_KEY_ENV)
+                        .withNewValueFrom().withNewSecretKeyRef()
+                        .withName(RegionObjects.meshKeySecret(region)).withKey(MeshKeySecret.DATA_KEY)
+                        .endSecretKeyRef().endValueFrom().build())
+                .withReadinessProbe(probe("/q/health/ready"))
+                .withLivenessProbe(probe("/q/health/live"))
+                .withResources(spec.getResources())
+                .withVolumeMounts(mounts)
+                .withNewSecurityContext()
+                .withAllowPrivilegeEscalation(false)
+                .withNewCapabilities().withDrop("ALL").endCapabilities()
+                .endSecurityContext();
+        PodSpecBuilder pod = new PodSpecBuilder()
+                .withServiceAccountName(RegionObjects.relayAccount(region))
+                .withContainers(relay.build())
+                .withVolumes(volumes);
+        RelayScheduling scheduling = spec.getScheduling();
+        if (scheduling != null) {
+            pod.withNodeSelector(scheduling.getNodeSelector())
+                    .withTolerations(scheduling.getTolerations())
+                    .withAffinity(scheduling.getAffinity())
+                    .withTopologySpreadConstraints(scheduling.getTopologySpreadConstraints())
+                    .withPriorityClassName(scheduling.getPriorityClassName());
+        }
+        return pod.build();
+    }
+
+    private static Probe probe(String path) {
+        return new ProbeBuilder().withNewHttpGet().withPath(path)
+                .withPort(new IntOrString(RelayEnvironment.MANAGEMENT_PORT)).endHttpGet()
+                .withPeriodSeconds(10).build();
+    }
+
+    /** Changes whenever the relay ConfigMap's content does, so the pods roll to pick it up. */
+    static String configHash(DerpRegion region) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            RelayEnvironment.configMapData(region).forEach((key, value) -> {
+                sha256.update(key.getBytes(StandardCharsets.UTF_8));
+                sha256.update((byte) 0);
+                sha256.update(value.getBytes(StandardCharsets.UTF_8));
+                sha256.update((byte) 0);
+            });
+            return HexFormat.of().formatHex(sha256.digest()).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JRE", e);
+        }
+    }
+}

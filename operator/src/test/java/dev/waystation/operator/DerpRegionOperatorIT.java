@@ -1,0 +1,449 @@
+package dev.waystation.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import dev.waystation.crd.v1alpha1.Conditions;
+import dev.waystation.crd.v1alpha1.DerpRegion;
+import dev.waystation.crd.v1alpha1.DerpRegionStatus;
+import dev.waystation.operator.derpmap.DerpMapPublisher;
+import dev.waystation.testing.GoHarness;
+import dev.waystation.testing.TestCluster;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged operator against a real API server (kube-apiserver + etcd, no controller manager: no
+ * Pods, no garbage collector). Deletion is proven through owner references, which is what a real
+ * cluster's garbage collector acts on.
+ */
+class DerpRegionOperatorIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final String DERP_REGION_LABEL = "waystation.dev/derp-region";
+
+    private static TestCluster cluster;
+    private static KubernetesClient client;
+    private static OperatorProcess operator;
+
+    @BeforeAll
+    static void startOperator() throws Exception {
+        cluster = TestCluster.start();
+        client = cluster.client();
+        cluster.kubectl("apply", "-f", GoHarness.repositoryRoot().resolve("kubernetes/crds").toString()).assertSuccess();
+        cluster.kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=60s").assertSuccess();
+        operator = OperatorProcess.start(cluster, Map.of("WAYSTATION_OPERATOR_DERP_MAP_NAMESPACE", "default"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (operator != null) {
+            operator.close();
+        }
+        if (client != null) {
+            client.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static void namespace(String name) {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+                .serverSideApply();
+    }
+
+    private static DerpRegion create(String namespace, String yamlSpec, String name) {
+        namespace(namespace);
+        String yaml = """
+                apiVersion: waystation.dev/v1alpha1
+                kind: DerpRegion
+                metadata:
+                  name: %s
+                  namespace: %s
+                spec:
+                %s
+                """.formatted(name, namespace, yamlSpec.indent(2));
+        client.resource(yaml).create();
+        return client.resources(DerpRegion.class).inNamespace(namespace).withName(name).get();
+    }
+
+    private static DerpRegion awaitStatus(String namespace, String name, java.util.function.Predicate<DerpRegionStatus> done) {
+        return await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(
+                () -> client.resources(DerpRegion.class).inNamespace(namespace).withName(name).get(),
+                r -> r != null && r.getStatus() != null
+                        && r.getMetadata().getGeneration().equals(r.getStatus().getObservedGeneration())
+                        && done.test(r.getStatus()));
+    }
+
+    private static void assertOwnedBy(HasMetadata object, DerpRegion region) {
+        List<OwnerReference> owners = object.getMetadata().getOwnerReferences();
+        assertThat(owners).as("owner references of %s %s", object.getKind(), object.getMetadata().getName())
+                .singleElement()
+                .satisfies(owner -> {
+                    assertThat(owner.getUid()).isEqualTo(region.getMetadata().getUid());
+                    assertThat(owner.getKind()).isEqualTo("DerpRegion");
+                    assertThat(owner.getApiVersion()).isEqualTo("waystation.dev/v1alpha1");
+                    assertThat(owner.getController()).isTrue();
+                });
+    }
+
+    @Test
+    void regionYieldsEveryObjectWithTheRightContent() {
+        DerpRegion region = create("fra-ns", """
+                regionId: 900
+                regionCode: fra
+                regionName: Frankfurt
+                nodes: 2
+                hostnameTemplate: derp{index}.fra.example.com
+                stunPort: 3479
+                tls:
+                  mode: Manual
+                  secretName: fra-tls
+                service:
+                  type: LoadBalancer
+                  annotations:
+                    service.beta.kubernetes.io/aws-load-balancer-type: nlb
+                image: example.org/waystation/relay:test
+                resources:
+                  requests:
+                    cpu: 100m
+                    memory: 128Mi
+                scheduling:
+                  nodeSelector:
+                    kubernetes.io/os: linux
+                """, "fra");
+        String ns = "fra-ns";
+        DerpRegion observed = awaitStatus(ns, "fra", s -> "0/2".equals(s.getReadyNodes()));
+
+        StatefulSet sts = client.apps().statefulSets().inNamespace(ns).withName("fra").get();
+        assertOwnedBy(sts, region);
+        assertThat(sts.getSpec().getReplicas()).isEqualTo(2);
+        assertThat(sts.getSpec().getServiceName()).isEqualTo("fra-mesh");
+        var pod = sts.getSpec().getTemplate().getSpec();
+        var container = pod.getContainers().get(0);
+        assertThat(container.getImage()).isEqualTo("example.org/waystation/relay:test");
+        assertThat(container.getResources().getRequests().get("cpu").toString()).isEqualTo("100m");
+        assertThat(container.getEnvFrom().get(0).getConfigMapRef().getName()).isEqualTo("fra-relay");
+        assertThat(container.getEnv()).anySatisfy(env -> {
+            assertThat(env.getName()).isEqualTo("WAYSTATION_RELAY_MESH_KEY");
+            assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo("fra-mesh-key");
+        });
+        assertThat(pod.getServiceAccountName()).isEqualTo("fra-relay");
+        assertThat(pod.getNodeSelector()).containsEntry("kubernetes.io/os", "linux");
+        assertThat(pod.getVolumes()).filteredOn(v -> v.getSecret() != null)
+                .singleElement().satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("fra-tls"));
+
+        Service mesh = client.services().inNamespace(ns).withName("fra-mesh").get();
+        assertOwnedBy(mesh, region);
+        assertThat(mesh.getSpec().getClusterIP()).isEqualTo("None");
+        for (int i = 0; i < 2; i++) {
+            Service node = client.services().inNamespace(ns).withName("fra-" + i).get();
+            assertOwnedBy(node, region);
+            assertThat(node.getSpec().getType()).isEqualTo("LoadBalancer");
+            assertThat(node.getSpec().getExternalTrafficPolicy()).isEqualTo("Local");
+            assertThat(node.getSpec().getSelector()).containsExactly(Map.entry("statefulset.kubernetes.io/pod-name", "fra-" + i));
+            assertThat(node.getMetadata().getAnnotations())
+                    .containsEntry("service.beta.kubernetes.io/aws-load-balancer-type", "nlb");
+            Map<String, ServicePort> ports = new LinkedHashMap<>();
+            node.getSpec().getPorts().forEach(p -> ports.put(p.getName(), p));
+            assertThat(ports.get("derp").getPort()).isEqualTo(443);
+            assertThat(ports.get("derp").getProtocol()).isEqualTo("TCP");
+            assertThat(ports.get("stun").getPort()).isEqualTo(3479);
+            assertThat(ports.get("stun").getProtocol()).isEqualTo("UDP");
+            assertThat(ports.get("http").getPort()).isEqualTo(80);
+        }
+
+        Secret meshKey = client.secrets().inNamespace(ns).withName("fra-mesh-key").get();
+        assertOwnedBy(meshKey, region);
+        String key = new String(Base64.getDecoder().decode(meshKey.getData().get("mesh-key")), StandardCharsets.US_ASCII);
+        assertThat(key).matches("[0-9a-f]{64}");
+        assertThat(operator.log()).doesNotContain(key);
+
+        ConfigMap relayConfig = client.configMaps().inNamespace(ns).withName("fra-relay").get();
+        assertOwnedBy(relayConfig, region);
+        assertThat(relayConfig.getData())
+                .containsEntry("WAYSTATION_RELAY_MODE", "production")
+                .containsEntry("WAYSTATION_RELAY_TLS_CERT_FILE", "/etc/waystation/tls/tls.crt")
+                .containsEntry("WAYSTATION_POLICY_KUBERNETES_ENABLED", "true")
+                .containsEntry("WAYSTATION_POLICY_KUBERNETES_CONFIG_MAP", "fra-policy")
+                .doesNotContainKey("WAYSTATION_RELAY_MESH_KEY");
+
+        var pdb = client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("fra").get();
+        assertOwnedBy(pdb, region);
+        assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+
+        assertOwnedBy(client.serviceAccounts().inNamespace(ns).withName("fra-relay").get(), region);
+        Role role = client.rbac().roles().inNamespace(ns).withName("fra-relay").get();
+        assertOwnedBy(role, region);
+        assertThat(role.getRules()).singleElement().satisfies(rule -> {
+            assertThat(rule.getResources()).containsExactly("configmaps");
+            assertThat(rule.getResourceNames()).containsExactly("fra-policy");
+            assertThat(rule.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch");
+        });
+        RoleBinding binding = client.rbac().roleBindings().inNamespace(ns).withName("fra-relay").get();
+        assertOwnedBy(binding, region);
+        assertThat(binding.getSubjects()).singleElement()
+                .satisfies(s -> assertThat(s.getName()).isEqualTo("fra-relay"));
+
+        DerpRegionStatus status = observed.getStatus();
+        assertThat(Conditions.find(status.getConditions(), Conditions.READY)).hasValueSatisfying(c -> {
+            assertThat(c.getStatus()).isEqualTo("False");
+            assertThat(c.getReason()).isEqualTo("NodesNotReady");
+            assertThat(c.getMessage()).isEqualTo("0 of 2 nodes ready");
+            assertThat(c.getObservedGeneration()).isEqualTo(observed.getMetadata().getGeneration());
+            assertThat(c.getLastTransitionTime()).isNotBlank();
+        });
+        assertThat(Conditions.find(status.getConditions(), Conditions.DEGRADED))
+                .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("False"));
+        assertThat(status.getNodes()).extracting("name", "hostName", "ready").containsExactly(
+                org.assertj.core.groups.Tuple.tuple("900a", "derp0.fra.example.com", false),
+                org.assertj.core.groups.Tuple.tuple("900b", "derp1.fra.example.com", false));
+        assertThat(status.getDerpMapRegion().getNodes()).extracting("hostName", "stunPort", "derpPort")
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("derp0.fra.example.com", 3479, 443),
+                        org.assertj.core.groups.Tuple.tuple("derp1.fra.example.com", 3479, 443));
+
+        assertThat(cluster.kubectl("get", "derpregions", "-n", ns).assertSuccess().output())
+                .containsPattern("fra\\s+\\S+\\s+fra\\s+900\\s+NodesNotReady\\s+0/2");
+    }
+
+    @Test
+    void serviceMonitorIsCreatedOnlyOnceItsCrdExists() throws Exception {
+        DerpRegion region = create("mon-ns", """
+                regionId: 930
+                regionCode: mon
+                regionName: Monitored
+                """, "mon");
+        awaitStatus("mon-ns", "mon", s -> s.getReadyNodes() != null);
+        assertThat(client.apiextensions().v1().customResourceDefinitions()
+                .withName("servicemonitors.monitoring.coreos.com").get()).isNull();
+
+        cluster.kubectl("apply", "-f", java.nio.file.Path.of("src/test/resources/servicemonitor-crd.yaml")
+                .toAbsolutePath().toString()).assertSuccess();
+        cluster.kubectl("wait", "--for=condition=Established", "crd/servicemonitors.monitoring.coreos.com",
+                "--timeout=60s").assertSuccess();
+        DerpRegion current = client.resources(DerpRegion.class).inNamespace("mon-ns").withName("mon").get();
+        current.getSpec().setRegionName("Monitored now");
+        client.resource(current).update();
+
+        GenericKubernetesResource monitor = await().atMost(WAIT).until(() -> client
+                .genericKubernetesResources("monitoring.coreos.com/v1", "ServiceMonitor")
+                .inNamespace("mon-ns").withName("mon").get(), m -> m != null);
+        assertOwnedBy(monitor, region);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> spec = (Map<String, Object>) monitor.getAdditionalProperties().get("spec");
+        assertThat(spec.toString()).contains("port=management", "path=/q/metrics");
+    }
+
+    @Test
+    void derpMapIsDecodedByTailscaleAndListsEveryRegion() throws Exception {
+        create("map-ns", """
+                regionId: 940
+                regionCode: ams
+                regionName: Amsterdam
+                nodes: 2
+                hostnames: [derp-a.ams.example.net, derp-b.ams.example.net]
+                derpPort: 8443
+                service:
+                  type: ClusterIP
+                """, "ams");
+        create("map-ns", """
+                regionId: 941
+                regionCode: par
+                regionName: Paris
+                service:
+                  type: ClusterIP
+                """, "par");
+        DerpRegion ams = awaitStatus("map-ns", "ams", s -> s.getDerpMapRegion() != null
+                && s.getNodes().stream().allMatch(n -> n.getIpv4() != null));
+        DerpRegion par = awaitStatus("map-ns", "par", s -> s.getDerpMapRegion() != null);
+        String parIp = par.getStatus().getNodes().get(0).getIpv4();
+        assertThat(parIp).matches("10\\.0\\.0\\.\\d+");
+
+        List<String> expected = List.of(
+                "region 940 ams \"Amsterdam\"",
+                "node 940a 940 derp-a.ams.example.net " + ams.getStatus().getNodes().get(0).getIpv4() + " - 3478 8443 true",
+                "node 940b 940 derp-b.ams.example.net " + ams.getStatus().getNodes().get(1).getIpv4() + " - 3478 8443 true",
+                "region 941 par \"Paris\"",
+                "node 941a 941 " + parIp + " " + parIp + " - 3478 443 true");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(derpMapCheck(operator.url("/derpmap.json")))
+                .containsSubsequence(expected));
+
+        ConfigMap published = client.configMaps().inNamespace("default").withName("waystation-derp-map").get();
+        assertThat(published.getData().get(DerpMapPublisher.DATA_KEY))
+                .contains("\"940\"", "\"RegionCode\":\"ams\"", "\"941\"");
+    }
+
+    @Test
+    void aDuplicateRegionIdIsReportedAndKeptOutOfTheMap() throws Exception {
+        create("dup-ns", """
+                regionId: 950
+                regionCode: first
+                regionName: First
+                hostnames: [first.example.com]
+                """, "first");
+        awaitStatus("dup-ns", "first", s -> s.getDerpMapRegion() != null);
+        create("dup-ns", """
+                regionId: 950
+                regionCode: second
+                regionName: Second
+                hostnames: [second.example.com]
+                """, "second");
+        DerpRegion second = awaitStatus("dup-ns", "second", s -> Conditions.isTrue(s.getConditions(), Conditions.DEGRADED));
+        assertThat(Conditions.find(second.getStatus().getConditions(), Conditions.DEGRADED)).hasValueSatisfying(c -> {
+            assertThat(c.getReason()).isEqualTo("RegionIdConflict");
+            assertThat(c.getMessage()).contains("dup-ns/first");
+        });
+        assertThat(second.getStatus().getDerpMapRegion()).isNull();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(derpMapCheck(operator.url("/derpmap.json")))
+                .contains("region 950 first \"First\"")
+                .noneMatch(line -> line.contains("second")));
+    }
+
+    @Test
+    void scalingDownRemovesTheSurplusNodeServices() {
+        create("scale-ns", """
+                regionId: 960
+                regionCode: scale
+                regionName: Scale
+                nodes: 3
+                """, "scale");
+        awaitStatus("scale-ns", "scale", s -> "0/3".equals(s.getReadyNodes()));
+        assertThat(client.services().inNamespace("scale-ns").withName("scale-2").get()).isNotNull();
+
+        DerpRegion current = client.resources(DerpRegion.class).inNamespace("scale-ns").withName("scale").get();
+        current.getSpec().setNodes(1);
+        client.resource(current).update();
+
+        awaitStatus("scale-ns", "scale", s -> "0/1".equals(s.getReadyNodes()));
+        await().atMost(WAIT).until(() -> client.services().inNamespace("scale-ns").withName("scale-2").get() == null
+                && client.services().inNamespace("scale-ns").withName("scale-1").get() == null);
+        assertThat(client.apps().statefulSets().inNamespace("scale-ns").withName("scale").get().getSpec().getReplicas())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void deletingARegionLeavesNothingWithoutAnOwnerReference() throws Exception {
+        DerpRegion region = create("del-ns", """
+                regionId: 970
+                regionCode: del
+                regionName: Deleted
+                nodes: 2
+                hostnames: [a.del.example.com, b.del.example.com]
+                """, "del");
+        awaitStatus("del-ns", "del", s -> s.getDerpMapRegion() != null);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(derpMapCheck(operator.url("/derpmap.json")))
+                .contains("region 970 del \"Deleted\""));
+
+        client.resource(region).delete();
+        await().atMost(WAIT).until(() -> client.resources(DerpRegion.class).inNamespace("del-ns").withName("del").get() == null);
+
+        // No garbage collector runs here; on a real cluster it deletes exactly the objects whose
+        // controlling owner is gone. So: everything the operator made for the region must name it.
+        List<HasMetadata> leftovers = new ArrayList<>();
+        leftovers.addAll(client.apps().statefulSets().inNamespace("del-ns").list().getItems());
+        leftovers.addAll(client.services().inNamespace("del-ns").list().getItems());
+        leftovers.addAll(client.configMaps().inNamespace("del-ns").withLabel(DERP_REGION_LABEL).list().getItems());
+        leftovers.addAll(client.secrets().inNamespace("del-ns").list().getItems());
+        leftovers.addAll(client.policy().v1().podDisruptionBudget().inNamespace("del-ns").list().getItems());
+        leftovers.addAll(client.serviceAccounts().inNamespace("del-ns").withLabel(DERP_REGION_LABEL).list().getItems());
+        leftovers.addAll(client.rbac().roles().inNamespace("del-ns").list().getItems());
+        leftovers.addAll(client.rbac().roleBindings().inNamespace("del-ns").list().getItems());
+        assertThat(leftovers).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactlyInAnyOrder(
+                "StatefulSet/del", "Service/del-mesh", "Service/del-0", "Service/del-1", "ConfigMap/del-relay",
+                "Secret/del-mesh-key", "PodDisruptionBudget/del", "ServiceAccount/del-relay", "Role/del-relay",
+                "RoleBinding/del-relay");
+        leftovers.forEach(object -> assertOwnedBy(object, region));
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(derpMapCheck(operator.url("/derpmap.json")))
+                .noneMatch(line -> line.startsWith("region 970")));
+    }
+
+    @Test
+    void anOperatorRestartWritesNothing() throws Exception {
+        create("restart-ns", """
+                regionId: 980
+                regionCode: rst
+                regionName: Restart
+                nodes: 2
+                hostnameTemplate: "{name}.rst.example.com"
+                """, "rst");
+        awaitStatus("restart-ns", "rst", s -> s.getDerpMapRegion() != null);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(derpMapCheck(operator.url("/derpmap.json")))
+                .contains("region 980 rst \"Restart\""));
+        Map<String, String> before = resourceVersions("restart-ns");
+
+        operator.close();
+        operator = OperatorProcess.start(cluster, Map.of("WAYSTATION_OPERATOR_DERP_MAP_NAMESPACE", "default"));
+        // The restarted operator reconciles every region once and republishes the map.
+        await().atMost(WAIT).untilAsserted(() -> assertThat(operator.log()).contains("DERP map published"));
+        int regions = client.resources(DerpRegion.class).inAnyNamespace().list().getItems().size();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(reconciles()).isGreaterThanOrEqualTo(regions));
+        TimeUnit.SECONDS.sleep(2); // let any write the reconciles might (wrongly) make land
+
+        assertThat(resourceVersions("restart-ns")).isEqualTo(before);
+    }
+
+    /** Number of DerpRegion reconciles the running operator finished, from its own metrics. */
+    private static double reconciles() throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(operator.managementUrl("/q/metrics")))
+                .header("Accept", "text/plain; version=0.0.4").build();
+        String metrics = java.net.http.HttpClient.newHttpClient()
+                .send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines()
+                .filter(l -> l.startsWith("waystation_operator_region_reconciles_total"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    private static Map<String, String> resourceVersions(String namespace) {
+        Map<String, String> versions = new java.util.TreeMap<>();
+        List<HasMetadata> objects = new ArrayList<>();
+        objects.addAll(client.resources(DerpRegion.class).inNamespace(namespace).list().getItems());
+        objects.addAll(client.apps().statefulSets().inNamespace(namespace).list().getItems());
+        objects.addAll(client.services().inNamespace(namespace).list().getItems());
+        objects.addAll(client.configMaps().inNamespace(namespace).list().getItems());
+        objects.addAll(client.secrets().inNamespace(namespace).list().getItems());
+        objects.addAll(client.policy().v1().podDisruptionBudget().inNamespace(namespace).list().getItems());
+        objects.addAll(client.serviceAccounts().inNamespace(namespace).list().getItems());
+        objects.addAll(client.rbac().roles().inNamespace(namespace).list().getItems());
+        objects.addAll(client.rbac().roleBindings().inNamespace(namespace).list().getItems());
+        objects.add(client.configMaps().inNamespace("default").withName("waystation-derp-map").get());
+        objects.forEach(o -> versions.put(o.getKind() + "/" + o.getMetadata().getNamespace() + "/"
+                + o.getMetadata().getName(), o.getMetadata().getResourceVersion()));
+        assertThat(versions).containsKeys("DerpRegion/restart-ns/rst", "StatefulSet/restart-ns/rst");
+        return versions;
+    }
+
+    /** Runs the Go harness' derpmapcheck: Tailscale's tailcfg.DERPMap decodes the operator's JSON. */
+    private static List<String> derpMapCheck(String url) throws Exception {
+        Process process = new ProcessBuilder(GoHarness.command("derpmapcheck").toString(), url)
+                .redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as("derpmapcheck output:\n%s", output).isZero();
+        return output.lines().toList();
+    }
+}
