@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class PolicyFileRelay implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration VIEW_SETTLE = Duration.ofMillis(500);
 
     public final RelayProcess relay;
     private final Path file;
@@ -59,6 +60,13 @@ public final class PolicyFileRelay implements AutoCloseable {
         Awaitility.await(key + " = " + expectedJson + " at " + scope).atMost(Duration.ofSeconds(15))
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> expectedJson.equals(setting(scope, key).path("value").toString()));
+        // Subsystems hear of a change through typed views, notified on the policy listener thread just
+        // after the resultant policy (which /debug/policy reads) has it; give that hop a moment.
+        try {
+            Thread.sleep(VIEW_SETTLE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public JsonNode setting(String scope, String key) throws IOException {
