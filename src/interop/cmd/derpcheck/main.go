@@ -11,6 +11,12 @@
 //	ping      URL            a Ping is answered with its Pong
 //	duplicate URL            a second connection with the same key takes over; the last sender receives
 //	steady    URL SECONDS    two clients exchange packets continuously; any loss or error fails
+//	mesh      URL MESHKEY    a mesh-key client watches connections: PeerPresent (with flags) for a new
+//	                         client, ClosePeer disconnects it, PeerGone follows; a client without the key
+//	                         that sends WatchConns is disconnected
+//	flood     URL KEY SECS   floods KEY (a receiver that never reads) with 64 KiB packets while the same
+//	                         client keeps exchanging packets with a partner: a stuck receiver must not stall it
+//	restart   URL            connects, prints READY, and expects a Restarting frame (graceful shutdown)
 package main
 
 import (
@@ -58,6 +64,13 @@ func main() {
 		err = ping(ctx, serverURL)
 	case "duplicate":
 		err = duplicate(ctx, serverURL)
+	case "mesh":
+		err = mesh(ctx, serverURL, arg(3, ""))
+	case "restart":
+		err = restart(ctx, serverURL)
+	case "flood":
+		secs, _ := strconv.Atoi(arg(4, "10"))
+		err = flood(ctx, serverURL, arg(3, ""), time.Duration(secs)*time.Second)
 	case "steady":
 		secs, _ := strconv.Atoi(arg(3, "10"))
 		err = steady(ctx, serverURL, time.Duration(secs)*time.Second)
@@ -513,5 +526,169 @@ func steady(ctx context.Context, serverURL string, d time.Duration) error {
 		time.Sleep(50 * time.Millisecond)
 	}
 	log.Printf("%d rounds of 20 packets exchanged", n)
+	return nil
+}
+
+func mesh(ctx context.Context, serverURL, meshKeyHex string) error {
+	meshKey, err := key.ParseDERPMesh(meshKeyHex)
+	if err != nil {
+		return fmt.Errorf("mesh key: %w", err)
+	}
+	wc, err := derphttp.NewClient(key.NewNode(), serverURL, log.Printf, netmon.NewStatic())
+	if err != nil {
+		return err
+	}
+	wc.MeshKey = meshKey
+	wc.WatchConnectionChanges = true
+	if err := wc.Connect(ctx); err != nil {
+		return err
+	}
+	defer wc.Close()
+	watcher := &client{c: wc, msgs: make(chan derp.ReceivedMessage, 1024), errs: make(chan error, 1)}
+	go watcher.loop(wc.Recv)
+
+	peer, err := dial(ctx, serverURL, key.NewNode())
+	if err != nil {
+		return err
+	}
+	defer peer.c.Close()
+	if err := waitFor(watcher, func(m derp.ReceivedMessage) (bool, error) {
+		p, ok := m.(derp.PeerPresentMessage)
+		if !ok || p.Key != peer.pub() {
+			return false, nil
+		}
+		if p.Flags != derp.PeerPresentIsRegular {
+			return false, fmt.Errorf("PeerPresent flags %#x, want IsRegular", p.Flags)
+		}
+		if !p.IPPort.Addr().IsLoopback() || p.IPPort.Port() == 0 {
+			return false, fmt.Errorf("PeerPresent address %v, want the peer's loopback address", p.IPPort)
+		}
+		return true, nil
+	}); err != nil {
+		return fmt.Errorf("waiting for PeerPresent: %w", err)
+	}
+	if err := wc.ClosePeer(peer.pub()); err != nil {
+		return err
+	}
+	select {
+	case <-peer.errs:
+	case <-time.After(10 * time.Second):
+		return fmt.Errorf("ClosePeer did not disconnect the peer")
+	}
+	if err := waitFor(watcher, func(m derp.ReceivedMessage) (bool, error) {
+		g, ok := m.(derp.PeerGoneMessage)
+		return ok && g.Peer == peer.pub() && g.Reason == derp.PeerGoneReasonDisconnected, nil
+	}); err != nil {
+		return fmt.Errorf("waiting for PeerGone: %w", err)
+	}
+
+	// Without the mesh key, WatchConns is a protocol violation: the server closes the connection.
+	intruder, err := derphttp.NewClient(key.NewNode(), serverURL, log.Printf, netmon.NewStatic())
+	if err != nil {
+		return err
+	}
+	intruder.WatchConnectionChanges = true
+	if err := intruder.Connect(ctx); err != nil {
+		return err
+	}
+	defer intruder.Close()
+	for {
+		if _, err := intruder.Recv(); err != nil {
+			return nil
+		}
+	}
+}
+
+func waitFor(cl *client, match func(derp.ReceivedMessage) (bool, error)) error {
+	for {
+		m, err := cl.next(10 * time.Second)
+		if err != nil {
+			return err
+		}
+		ok, err := match(m)
+		if err != nil {
+			return err
+		}
+		if ok {
+			return nil
+		}
+	}
+}
+
+func restart(ctx context.Context, serverURL string) error {
+	a, err := dial(ctx, serverURL, key.NewNode())
+	if err != nil {
+		return err
+	}
+	defer a.c.Close()
+	fmt.Println("READY")
+	return waitForRestart(a)
+}
+
+func waitForRestart(a *client) error {
+	for {
+		select {
+		case m := <-a.msgs:
+			if r, ok := m.(derp.ServerRestartingMessage); ok {
+				log.Printf("Restarting: reconnect in %v, try for %v", r.ReconnectIn, r.TryFor)
+				if r.ReconnectIn <= 0 || r.TryFor <= 0 {
+					return fmt.Errorf("Restarting durations %v / %v, want both positive", r.ReconnectIn, r.TryFor)
+				}
+				return nil
+			}
+		case err := <-a.errs:
+			return fmt.Errorf("connection ended without a Restarting frame: %w", err)
+		case <-time.After(2 * time.Minute):
+			return fmt.Errorf("no Restarting frame")
+		}
+	}
+}
+
+func flood(ctx context.Context, serverURL, stuckKey string, d time.Duration) error {
+	var stuck key.NodePublic
+	if err := stuck.UnmarshalText([]byte(stuckKey)); err != nil {
+		return fmt.Errorf("key %q: %w", stuckKey, err)
+	}
+	a, b, err := dialPair(ctx, serverURL)
+	if err != nil {
+		return err
+	}
+	defer a.c.Close()
+	defer b.c.Close()
+	stop := make(chan struct{})
+	sent := make(chan int, 1)
+	go func() {
+		big := make([]byte, derp.MaxPacketSize)
+		n := 0
+		for {
+			select {
+			case <-stop:
+				sent <- n
+				return
+			default:
+			}
+			if err := a.c.Send(stuck, big); err != nil {
+				sent <- n
+				return
+			}
+			n++
+		}
+	}()
+	deadline := time.Now().Add(d)
+	rounds := 0
+	for time.Now().Before(deadline) {
+		start := time.Now()
+		if err := exchangeBetween(a.c.Send, a, b.c.Send, b); err != nil {
+			close(stop)
+			return fmt.Errorf("exchange during the flood, round %d: %w", rounds, err)
+		}
+		if took := time.Since(start); took > 5*time.Second {
+			close(stop)
+			return fmt.Errorf("a round took %v while flooding a stuck receiver", took)
+		}
+		rounds++
+	}
+	close(stop)
+	log.Printf("%d rounds exchanged while sending %d packets of 64 KiB to a receiver that never reads", rounds, <-sent)
 	return nil
 }

@@ -1,16 +1,24 @@
 package dev.waystation.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import dev.waystation.crd.v1alpha1.Conditions;
 import dev.waystation.crd.v1alpha1.DerpRegion;
@@ -90,7 +98,7 @@ class DerpRegionOperatorIT {
         return client.resources(DerpRegion.class).inNamespace(namespace).withName(name).get();
     }
 
-    private static DerpRegion awaitStatus(String namespace, String name, java.util.function.Predicate<DerpRegionStatus> done) {
+    private static DerpRegion awaitStatus(String namespace, String name, Predicate<DerpRegionStatus> done) {
         return await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(
                 () -> client.resources(DerpRegion.class).inNamespace(namespace).withName(name).get(),
                 r -> r != null && r.getStatus() != null
@@ -219,11 +227,11 @@ class DerpRegionOperatorIT {
         assertThat(Conditions.find(status.getConditions(), Conditions.DEGRADED))
                 .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("False"));
         assertThat(status.getNodes()).extracting("name", "hostName", "ready").containsExactly(
-                org.assertj.core.groups.Tuple.tuple("900a", "derp0.fra.example.com", false),
-                org.assertj.core.groups.Tuple.tuple("900b", "derp1.fra.example.com", false));
+                tuple("900a", "derp0.fra.example.com", false),
+                tuple("900b", "derp1.fra.example.com", false));
         assertThat(status.getDerpMapRegion().getNodes()).extracting("hostName", "stunPort", "derpPort")
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("derp0.fra.example.com", 3479, 443),
-                        org.assertj.core.groups.Tuple.tuple("derp1.fra.example.com", 3479, 443));
+                .containsExactly(tuple("derp0.fra.example.com", 3479, 443),
+                        tuple("derp1.fra.example.com", 3479, 443));
 
         assertThat(cluster.kubectl("get", "derpregions", "-n", ns).assertSuccess().output())
                 .containsPattern("fra\\s+\\S+\\s+fra\\s+900\\s+NodesNotReady\\s+0/2");
@@ -240,7 +248,7 @@ class DerpRegionOperatorIT {
         assertThat(client.apiextensions().v1().customResourceDefinitions()
                 .withName("servicemonitors.monitoring.coreos.com").get()).isNull();
 
-        cluster.kubectl("apply", "-f", java.nio.file.Path.of("src/test/resources/servicemonitor-crd.yaml")
+        cluster.kubectl("apply", "-f", Path.of("src/test/resources/servicemonitor-crd.yaml")
                 .toAbsolutePath().toString()).assertSuccess();
         cluster.kubectl("wait", "--for=condition=Established", "crd/servicemonitors.monitoring.coreos.com",
                 "--timeout=60s").assertSuccess();
@@ -408,10 +416,10 @@ class DerpRegionOperatorIT {
 
     /** Number of DerpRegion reconciles the running operator finished, from its own metrics. */
     private static double reconciles() throws Exception {
-        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(operator.managementUrl("/q/metrics")))
+        var request = HttpRequest.newBuilder(URI.create(operator.managementUrl("/q/metrics")))
                 .header("Accept", "text/plain; version=0.0.4").build();
-        String metrics = java.net.http.HttpClient.newHttpClient()
-                .send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = HttpClient.newHttpClient()
+                .send(request, HttpResponse.BodyHandlers.ofString()).body();
         return metrics.lines()
                 .filter(l -> l.startsWith("waystation_operator_region_reconciles_total"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
@@ -419,7 +427,7 @@ class DerpRegionOperatorIT {
     }
 
     private static Map<String, String> resourceVersions(String namespace) {
-        Map<String, String> versions = new java.util.TreeMap<>();
+        Map<String, String> versions = new TreeMap<>();
         List<HasMetadata> objects = new ArrayList<>();
         objects.addAll(client.resources(DerpRegion.class).inNamespace(namespace).list().getItems());
         objects.addAll(client.apps().statefulSets().inNamespace(namespace).list().getItems());

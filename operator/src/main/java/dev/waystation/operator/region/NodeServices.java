@@ -12,6 +12,7 @@ import dev.waystation.crd.v1alpha1.RelayServiceType;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 
 /**
@@ -51,7 +52,7 @@ class NodeServices implements RegionDependent {
         return services;
     }
 
-    private static io.fabric8.kubernetes.api.model.ServicePort port(String name, String protocol, int port, int target) {
+    private static ServicePort port(String name, String protocol, int port, int target) {
         return new ServicePortBuilder().withName(name).withProtocol(protocol).withPort(port)
                 .withTargetPort(new IntOrString(target)).build();
     }

@@ -6,6 +6,7 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.waystation.crd.v1alpha1.DerpRegion;
+import dev.waystation.operator.ManagedLabels;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -30,8 +31,8 @@ class RelayServiceMonitor {
                 .build();
         monitor.setAdditionalProperty("spec", Map.of(
                 "selector", Map.of("matchLabels", Map.of(
-                        dev.waystation.operator.ManagedLabels.DERP_REGION, region.getMetadata().getName(),
-                        dev.waystation.operator.ManagedLabels.COMPONENT, RegionObjects.RELAY)),
+                        ManagedLabels.DERP_REGION, region.getMetadata().getName(),
+                        ManagedLabels.COMPONENT, RegionObjects.RELAY)),
                 "endpoints", List.of(Map.of("port", "management", "path", "/q/metrics"))));
         return List.of(monitor);
     }

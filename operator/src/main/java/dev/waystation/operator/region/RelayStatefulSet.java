@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
@@ -69,7 +70,7 @@ class RelayStatefulSet implements RegionDependent {
                 .build());
     }
 
-    private io.fabric8.kubernetes.api.model.PodSpec podSpec(DerpRegion region) {
+    private PodSpec podSpec(DerpRegion region) {
         DerpRegionSpec spec = region.getSpec();
         List<Volume> volumes = new ArrayList<>();
         List<VolumeMount> mounts = new ArrayList<>();

@@ -57,6 +57,7 @@ public class DerpListeners {
     private final List<String> deployments = new CopyOnWriteArrayList<>();
     private final Map<String, Integer> boundPorts = new ConcurrentHashMap<>();
     private volatile boolean bound;
+    private volatile boolean accepting = true;
     private volatile List<ListenerSpec> specs = List.of();
 
     void start(@Observes StartupEvent event) throws Exception {
@@ -122,8 +123,11 @@ public class DerpListeners {
     }
 
     void stop(@Observes ShutdownEvent event) {
+        // Not ready any more, and new connections are closed at once; existing ones drain first,
+        // because closing a Vert.x server also closes its connections.
         bound = false;
-        // Stop accepting first, then let the clients drain.
+        accepting = false;
+        server.shutdown(config.shutdownGracePeriod());
         for (String id : deployments) {
             try {
                 vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
@@ -131,7 +135,6 @@ public class DerpListeners {
                 LOG.debugf("undeploying listener %s: %s", id, e.toString());
             }
         }
-        server.shutdown(config.shutdownGracePeriod());
     }
 
     /** One NetServer of a listener, on one event loop. */
@@ -154,7 +157,7 @@ public class DerpListeners {
                 SocketAddress remote = socket.remoteAddress();
                 InetSocketAddress inet = remote == null ? null
                         : new InetSocketAddress(remote.hostAddress(), remote.port());
-                if (!acceptHook.accept(inet, spec)) {
+                if (!accepting || !acceptHook.accept(inet, spec)) {
                     socket.close();
                     return;
                 }

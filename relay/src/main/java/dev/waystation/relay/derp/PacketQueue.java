@@ -13,17 +13,17 @@ final class PacketQueue {
     /** Returned by {@link #offer} when the queue is closed; the caller still owns the packet. */
     static final Object CLOSED = new Object();
 
-    private final ByteBuf[] packets;
-    private final NodeKey[] sources;
-    private final long[] enqueuedAt;
+    private final int capacity;
+    /** Allocated on the first packet, so an idle connection holds no queue arrays. */
+    private ByteBuf[] packets;
+    private NodeKey[] sources;
+    private long[] enqueuedAt;
     private int head;
     private int size;
     private boolean closed;
 
     PacketQueue(int capacity) {
-        packets = new ByteBuf[capacity];
-        sources = new NodeKey[capacity];
-        enqueuedAt = new long[capacity];
+        this.capacity = capacity;
     }
 
     /**
@@ -34,15 +34,20 @@ final class PacketQueue {
         if (closed) {
             return CLOSED;
         }
+        if (packets == null) {
+            packets = new ByteBuf[capacity];
+            sources = new NodeKey[capacity];
+            enqueuedAt = new long[capacity];
+        }
         ByteBuf evicted = null;
-        if (size == packets.length) {
+        if (size == capacity) {
             evicted = packets[head];
             packets[head] = null;
             sources[head] = null;
-            head = (head + 1) % packets.length;
+            head = (head + 1) % capacity;
             size--;
         }
-        int tail = (head + size) % packets.length;
+        int tail = (head + size) % capacity;
         packets[tail] = packet;
         sources[tail] = source;
         enqueuedAt[tail] = nowNanos;
@@ -71,7 +76,7 @@ final class PacketQueue {
                 at = enqueuedAt[head];
                 packets[head] = null;
                 sources[head] = null;
-                head = (head + 1) % packets.length;
+                head = (head + 1) % capacity;
                 size--;
             }
             consumer.accept(source, packet, at);

@@ -22,7 +22,8 @@ import dev.waystation.testing.GoHarness;
 
 /**
  * The packaged relay ({@code relay/target/quarkus-app/quarkus-run.jar}) running as a separate
- * process for integration tests: DERP on an ephemeral port, management on a free port, started with
+ * process for integration tests: DERP and STUN on ephemeral loopback ports, management on a free
+ * port, started with
  * extra configuration and stopped (SIGTERM) on {@link #close()}. Output goes to
  * {@code relay/target/relay-process-*.log}.
  */
@@ -57,6 +58,9 @@ public final class RelayProcess implements AutoCloseable {
         properties.put("waystation.relay.port", "0");
         properties.put("waystation.stun.port", "0");
         properties.put("quarkus.management.port", Integer.toString(management));
+        // Never the fixed STUN port: suites and benchmarks run side by side.
+        properties.put("waystation.stun.port", "0");
+        properties.put("waystation.stun.bind-addresses", "127.0.0.1");
         properties.putAll(config);
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));

@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import org.junit.jupiter.api.Test;
 
 /** The binaries built by src/testcluster run a real API server that the real kubectl and Fabric8 talk to. */
-class TestClusterIT {
+class RealApiServerIT {
 
     @Test
     void realApiServerAnswersKubectlAndFabric8() {
