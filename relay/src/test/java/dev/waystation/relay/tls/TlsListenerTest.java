@@ -1,0 +1,106 @@
+package dev.waystation.relay.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLException;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import io.netty.handler.ssl.OpenSsl;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+
+/**
+ * A real Vert.x TLS listener configured by {@link RelayTls#applyTls}, on both engines: it presents
+ * the installed certificate, switches to a newly installed one for new connections, applies the
+ * manual-mode SNI rule, speaks TLS 1.2/1.3 only and negotiates no ALPN.
+ */
+class TlsListenerTest {
+
+    private final Vertx vertx = Vertx.vertx();
+
+    @AfterEach
+    void close() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private int listen(TlsEngine engine, ReloadingKeyManager keyManager) throws Exception {
+        NetServer server = vertx.createNetServer(RelayTls.applyTls(new NetServerOptions().setHost("127.0.0.1").setPort(0),
+                engine, keyManager));
+        server.connectHandler(socket -> socket.handler(socket::write));
+        return server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
+    }
+
+    @ParameterizedTest
+    @EnumSource(TlsEngine.class)
+    void presentsTheInstalledChainAndSwitchesOnInstall(TlsEngine engine) throws Exception {
+        requireEngine(engine);
+        TestPki pki = new TestPki("test CA");
+        ReloadingKeyManager keyManager = new ReloadingKeyManager(ServerNameRule.forHostname("relay.test"), List.of());
+        CertifiedKey first = pki.issue("relay.test", "relay.test");
+        keyManager.install(first);
+        int port = listen(engine, keyManager);
+
+        TlsHandshakes.Result before = TlsHandshakes.handshake(port, "relay.test");
+        assertThat(before.chain()).containsExactlyElementsOf(first.chain());
+        assertThat(before.protocol()).isEqualTo("TLSv1.3");
+        assertThat(before.alpn()).isNullOrEmpty();
+
+        CertifiedKey second = pki.issue("relay.test", "relay.test");
+        keyManager.install(second);
+        assertThat(TlsHandshakes.handshake(port, "relay.test").chain().get(0)).isEqualTo(second.leaf());
+    }
+
+    @ParameterizedTest
+    @EnumSource(TlsEngine.class)
+    void rejectsOtherServerNamesWhenTheHostnameIsADnsName(TlsEngine engine) throws Exception {
+        requireEngine(engine);
+        ReloadingKeyManager keyManager = new ReloadingKeyManager(ServerNameRule.forHostname("relay.test"), List.of());
+        keyManager.install(new TestPki("test CA").issue("relay.test", "relay.test"));
+        int port = listen(engine, keyManager);
+
+        assertThatThrownBy(() -> TlsHandshakes.handshake(port, "other.test")).isInstanceOf(SSLException.class);
+        assertThatThrownBy(() -> TlsHandshakes.handshake(port, null)).isInstanceOf(SSLException.class);
+        assertThat(TlsHandshakes.handshake(port, "RELAY.test").chain()).isNotEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(TlsEngine.class)
+    void acceptsAnyServerNameWhenTheHostnameIsAnIpAndPresentsOnlyTheLeaf(TlsEngine engine) throws Exception {
+        requireEngine(engine);
+        ReloadingKeyManager keyManager = new ReloadingKeyManager(ServerNameRule.forHostname("127.0.0.1"), List.of());
+        CertifiedKey selfSigned = SelfSignedCertificates.forIp(IpLiterals.parse("127.0.0.1").orElseThrow(),
+                java.time.Instant.now());
+        keyManager.install(selfSigned);
+        int port = listen(engine, keyManager);
+
+        assertThat(TlsHandshakes.handshake(port, null).chain()).containsExactly(selfSigned.leaf());
+        assertThat(TlsHandshakes.handshake(port, "anything.test").chain()).containsExactly(selfSigned.leaf());
+    }
+
+    @ParameterizedTest
+    @EnumSource(TlsEngine.class)
+    void speaksTls12ButNotTls11(TlsEngine engine) throws Exception {
+        requireEngine(engine);
+        ReloadingKeyManager keyManager = new ReloadingKeyManager(ServerNameRule.forHostname("relay.test"), List.of());
+        keyManager.install(new TestPki("test CA").issue("relay.test", "relay.test"));
+        int port = listen(engine, keyManager);
+
+        assertThat(TlsHandshakes.handshake(port, "relay.test", "TLSv1.2").protocol()).isEqualTo("TLSv1.2");
+        assertThatThrownBy(() -> TlsHandshakes.handshake(port, "relay.test", "TLSv1.1")).isInstanceOf(SSLException.class);
+    }
+
+    private static void requireEngine(TlsEngine engine) {
+        // The OpenSSL engine is a declared dependency for linux-x86_64: not loading is a failure, not a skip.
+        if (engine == TlsEngine.OPENSSL) {
+            assertThat(OpenSsl.isAvailable()).as("netty-tcnative loads: %s", OpenSsl.unavailabilityCause()).isTrue();
+        }
+    }
+}
