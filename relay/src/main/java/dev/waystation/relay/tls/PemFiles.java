@@ -21,6 +21,7 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaMiscPEMGenerator;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.util.io.pem.PemWriter;
 
 /**
@@ -60,7 +61,7 @@ final class PemFiles {
         try (Reader reader = new StringReader(pem); PEMParser parser = new PEMParser(reader)) {
             for (Object item = parser.readObject(); item != null; item = parser.readObject()) {
                 if (item instanceof PEMKeyPair pair) {
-                    return converter.getKeyPair(pair).getPrivate();
+                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
                 }
                 if (item instanceof PrivateKeyInfo info) {
                     return converter.getPrivateKey(info);
@@ -84,7 +85,7 @@ final class PemFiles {
         }
         StringWriter key = new StringWriter();
         try (PemWriter writer = new PemWriter(key)) {
-            writer.writeObject(new JcaMiscPEMGenerator(certified.key()));
+            writer.writeObject(new JcaPKCS8Generator(certified.key(), null));
         }
         Files.writeString(certFile, certs.toString(), StandardCharsets.US_ASCII);
         Files.deleteIfExists(keyFile);
