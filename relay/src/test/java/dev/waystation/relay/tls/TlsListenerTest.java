@@ -97,6 +97,20 @@ class TlsListenerTest {
         assertThatThrownBy(() -> TlsHandshakes.handshake(port, "relay.test", "TLSv1.1")).isInstanceOf(SSLException.class);
     }
 
+    @ParameterizedTest
+    @EnumSource(TlsEngine.class)
+    void appendsTheMetaCertificateAfterTheChain(TlsEngine engine) throws Exception {
+        requireEngine(engine);
+        var meta = MetaCertificate.forServerKey(new byte[32], java.time.Instant.now());
+        ReloadingKeyManager keyManager = new ReloadingKeyManager(ServerNameRule.forHostname("relay.test"), List.of(meta));
+        CertifiedKey certified = new TestPki("test CA").issue("relay.test", "relay.test");
+        keyManager.install(certified);
+        int port = listen(engine, keyManager);
+
+        assertThat(TlsHandshakes.handshake(port, "relay.test").chain()).containsExactly(certified.chain().get(0),
+                certified.chain().get(1), meta);
+    }
+
     private static void requireEngine(TlsEngine engine) {
         // The OpenSSL engine is a declared dependency for linux-x86_64: not loading is a failure, not a skip.
         if (engine == TlsEngine.OPENSSL) {
