@@ -135,7 +135,7 @@ public final class DerperEndpoints {
     }
 
     private EndpointResponse.Builder dated(EndpointResponse.Builder response) {
-        return response.header("Date", HTTP_DATE.format(clock.instant()));
+        return response.header(EndpointResponse.DATE, HTTP_DATE.format(clock.instant()));
     }
 
     private static String htmlEscape(String text) {

@@ -2,6 +2,7 @@ package dev.waystation.relay.endpoints;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -11,6 +12,8 @@ import java.util.Map;
  * @param headers name/value pairs in the order they are written
  */
 public record EndpointResponse(int status, List<Map.Entry<String, String>> headers, byte[] body) {
+
+    static final String DATE = "Date";
 
     public EndpointResponse {
         headers = List.copyOf(headers);
@@ -44,8 +47,12 @@ public record EndpointResponse(int status, List<Map.Entry<String, String>> heade
             return this;
         }
 
+        /** Headers in Go's order: sorted by name, then {@code Date} (the length is added by the writer). */
         EndpointResponse body(byte[] body) {
-            return new EndpointResponse(status, headers, body);
+            List<Map.Entry<String, String>> ordered = new ArrayList<>(headers);
+            ordered.sort(Comparator.comparing((Map.Entry<String, String> h) -> h.getKey().equalsIgnoreCase(DATE))
+                    .thenComparing(Map.Entry::getKey));
+            return new EndpointResponse(status, ordered, body);
         }
 
         EndpointResponse body(String text) {

@@ -122,6 +122,13 @@ class DerperEndpointsTest {
     }
 
     @Test
+    void headersComeInGoOrder() {
+        assertThat(endpoints.answer(get("/bootstrap-dns")).headers()).extracting(Map.Entry::getKey).containsExactly(
+                "Connection", "Content-Security-Policy", "Content-Type", "Strict-Transport-Security",
+                "X-Content-Type-Options", "X-Frame-Options", "Date");
+    }
+
+    @Test
     void everyResponseIsDated() {
         assertThat(endpoints.answer(get("/")).header("Date")).isEqualTo("Fri, 27 Nov 2026 12:00:00 GMT");
         DerperEndpoints early = new DerperEndpoints(Clock.fixed(Instant.parse("2026-12-03T01:02:03Z"), ZoneOffset.UTC));
