@@ -37,7 +37,7 @@ public class RelayTls {
     RelayTls(TlsConfig config, MeterRegistry registry,
             @ConfigProperty(name = "waystation.relay.mode", defaultValue = "dev") String mode,
             @ConfigProperty(name = "waystation.relay.hostname", defaultValue = "localhost") String hostname) {
-        this.enabled = config.enabled().orElse("production".equalsIgnoreCase(mode));
+        this.enabled = "production".equalsIgnoreCase(mode);
         if (!enabled) {
             engine = null;
             keyManager = null;

@@ -7,7 +7,7 @@ import java.util.Optional;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** TLS of the DERP listener ({@code waystation.relay.tls.*}). */
+/** TLS of the DERP listener ({@code waystation.relay.tls.*}); TLS is on in production mode. */
 @ConfigMapping(prefix = "waystation.relay.tls")
 public interface TlsConfig {
 
@@ -18,9 +18,6 @@ public interface TlsConfig {
         /** Obtained and renewed through ACME (not built yet: the relay refuses to start with a clear message). */
         ACME
     }
-
-    /** Serve DERP over TLS; default: on in production mode, off in dev mode (like derper {@code -dev}). */
-    Optional<Boolean> enabled();
 
     @WithDefault("manual")
     CertMode certMode();

@@ -58,19 +58,31 @@ class ManualCertificateSourceTest {
         return registry.get("waystation.tls.certificate.reloads").tag("result", result).counter().count();
     }
 
+    private Path cert() {
+        return dir.resolve("relay.test.crt");
+    }
+
+    private Path key() {
+        return dir.resolve("relay.test.key");
+    }
+
+    /** Writes a fresh pair for relay.test into the temporary directory and starts the source on it. */
+    private CertifiedKey startWith(TestPki pki) throws Exception {
+        CertifiedKey first = pki.issue("relay.test", "relay.test");
+        PemFiles.write(first, cert(), key());
+        start(cert(), key(), "relay.test", NO_POLL);
+        assertThat(last().leaf()).isEqualTo(first.leaf());
+        return first;
+    }
+
     @Test
     void loadsAPairAndReloadsWhenTheFilesAreReplaced() throws Exception {
         TestPki pki = new TestPki("ca");
-        CertifiedKey first = pki.issue("relay.test", "relay.test");
-        Path cert = dir.resolve("relay.test.crt");
-        Path key = dir.resolve("relay.test.key");
-        PemFiles.write(first, cert, key);
-        start(cert, key, "relay.test", NO_POLL);
-        assertThat(last().leaf()).isEqualTo(first.leaf());
+        startWith(pki);
         assertThat(source.problem()).isEmpty();
 
         CertifiedKey second = pki.issue("relay.test", "relay.test");
-        PemFiles.write(second, cert, key);
+        PemFiles.write(second, cert(), key());
         await().atMost(Duration.ofSeconds(60)).until(() -> last().leaf().equals(second.leaf()));
         assertThat(reloads("success")).isEqualTo(1);
     }
@@ -101,15 +113,11 @@ class ManualCertificateSourceTest {
     @Test
     void keepsTheLoadedCertificateWhenTheNewKeyDoesNotMatch() throws Exception {
         TestPki pki = new TestPki("ca");
-        CertifiedKey first = pki.issue("relay.test", "relay.test");
-        Path cert = dir.resolve("c.pem");
-        Path key = dir.resolve("k.pem");
-        PemFiles.write(first, cert, key);
-        start(cert, key, "relay.test", NO_POLL);
+        CertifiedKey first = startWith(pki);
 
         // Half an update: a new certificate next to the old key.
         CertifiedKey second = pki.issue("relay.test", "relay.test");
-        PemFiles.write(new CertifiedKey(second.chain(), first.key()), cert, dir.resolve("unused.pem"));
+        PemFiles.write(new CertifiedKey(second.chain(), first.key()), cert(), dir.resolve("unused.pem"));
         source.check();
 
         assertThat(last().leaf()).isEqualTo(first.leaf());
@@ -133,9 +141,7 @@ class ManualCertificateSourceTest {
 
     @Test
     void missingFilesAreAProblemUntilTheyAppear() throws Exception {
-        Path cert = dir.resolve("relay.test.crt");
-        Path key = dir.resolve("relay.test.key");
-        start(cert, key, "relay.test", NO_POLL);
+        start(cert(), key(), "relay.test", NO_POLL);
         assertThat(installed).isEmpty();
         assertThat(source.problem()).get().asString().contains("certificate file missing");
 

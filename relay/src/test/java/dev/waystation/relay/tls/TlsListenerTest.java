@@ -3,6 +3,7 @@ package dev.waystation.relay.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -38,15 +39,25 @@ class TlsListenerTest {
         return server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
     }
 
+    /** A listener on {@code engine} for {@code hostname}, presenting {@code certified} then {@code trailing}. */
+    private Listening listenWith(TlsEngine engine, String hostname, CertifiedKey certified,
+            X509Certificate... trailing) throws Exception {
+        requireEngine(engine);
+        ReloadingKeyManager keyManager = new ReloadingKeyManager(ServerNameRule.forHostname(hostname), List.of(trailing));
+        keyManager.install(certified);
+        return new Listening(listen(engine, keyManager), keyManager);
+    }
+
+    private record Listening(int port, ReloadingKeyManager keyManager) {
+    }
+
     @ParameterizedTest
     @EnumSource(TlsEngine.class)
     void presentsTheInstalledChainAndSwitchesOnInstall(TlsEngine engine) throws Exception {
-        requireEngine(engine);
         TestPki pki = new TestPki("test CA");
-        ReloadingKeyManager keyManager = new ReloadingKeyManager(ServerNameRule.forHostname("relay.test"), List.of());
         CertifiedKey first = pki.issue("relay.test", "relay.test");
-        keyManager.install(first);
-        int port = listen(engine, keyManager);
+        Listening listening = listenWith(engine, "relay.test", first);
+        int port = listening.port();
 
         TlsHandshakes.Result before = TlsHandshakes.handshake(port, "relay.test");
         assertThat(before.chain()).containsExactlyElementsOf(first.chain());
@@ -54,17 +65,14 @@ class TlsListenerTest {
         assertThat(before.alpn()).isNullOrEmpty();
 
         CertifiedKey second = pki.issue("relay.test", "relay.test");
-        keyManager.install(second);
+        listening.keyManager().install(second);
         assertThat(TlsHandshakes.handshake(port, "relay.test").chain().get(0)).isEqualTo(second.leaf());
     }
 
     @ParameterizedTest
     @EnumSource(TlsEngine.class)
     void rejectsOtherServerNamesWhenTheHostnameIsADnsName(TlsEngine engine) throws Exception {
-        requireEngine(engine);
-        ReloadingKeyManager keyManager = new ReloadingKeyManager(ServerNameRule.forHostname("relay.test"), List.of());
-        keyManager.install(new TestPki("test CA").issue("relay.test", "relay.test"));
-        int port = listen(engine, keyManager);
+        int port = listenWith(engine, "relay.test", new TestPki("test CA").issue("relay.test", "relay.test")).port();
 
         assertThatThrownBy(() -> TlsHandshakes.handshake(port, "other.test")).isInstanceOf(SSLException.class);
         assertThatThrownBy(() -> TlsHandshakes.handshake(port, null)).isInstanceOf(SSLException.class);
@@ -74,12 +82,9 @@ class TlsListenerTest {
     @ParameterizedTest
     @EnumSource(TlsEngine.class)
     void acceptsAnyServerNameWhenTheHostnameIsAnIpAndPresentsOnlyTheLeaf(TlsEngine engine) throws Exception {
-        requireEngine(engine);
-        ReloadingKeyManager keyManager = new ReloadingKeyManager(ServerNameRule.forHostname("127.0.0.1"), List.of());
         CertifiedKey selfSigned = SelfSignedCertificates.forIp(IpLiterals.parse("127.0.0.1").orElseThrow(),
                 java.time.Instant.now());
-        keyManager.install(selfSigned);
-        int port = listen(engine, keyManager);
+        int port = listenWith(engine, "127.0.0.1", selfSigned).port();
 
         assertThat(TlsHandshakes.handshake(port, null).chain()).containsExactly(selfSigned.leaf());
         assertThat(TlsHandshakes.handshake(port, "anything.test").chain()).containsExactly(selfSigned.leaf());
@@ -88,10 +93,7 @@ class TlsListenerTest {
     @ParameterizedTest
     @EnumSource(TlsEngine.class)
     void speaksTls12ButNotTls11(TlsEngine engine) throws Exception {
-        requireEngine(engine);
-        ReloadingKeyManager keyManager = new ReloadingKeyManager(ServerNameRule.forHostname("relay.test"), List.of());
-        keyManager.install(new TestPki("test CA").issue("relay.test", "relay.test"));
-        int port = listen(engine, keyManager);
+        int port = listenWith(engine, "relay.test", new TestPki("test CA").issue("relay.test", "relay.test")).port();
 
         assertThat(TlsHandshakes.handshake(port, "relay.test", "TLSv1.2").protocol()).isEqualTo("TLSv1.2");
         assertThatThrownBy(() -> TlsHandshakes.handshake(port, "relay.test", "TLSv1.1")).isInstanceOf(SSLException.class);
@@ -100,12 +102,9 @@ class TlsListenerTest {
     @ParameterizedTest
     @EnumSource(TlsEngine.class)
     void appendsTheMetaCertificateAfterTheChain(TlsEngine engine) throws Exception {
-        requireEngine(engine);
-        var meta = MetaCertificate.forServerKey(new byte[32], java.time.Instant.now());
-        ReloadingKeyManager keyManager = new ReloadingKeyManager(ServerNameRule.forHostname("relay.test"), List.of(meta));
+        X509Certificate meta = MetaCertificate.forServerKey(new byte[32], java.time.Instant.now());
         CertifiedKey certified = new TestPki("test CA").issue("relay.test", "relay.test");
-        keyManager.install(certified);
-        int port = listen(engine, keyManager);
+        int port = listenWith(engine, "relay.test", certified, meta).port();
 
         assertThat(TlsHandshakes.handshake(port, "relay.test").chain()).containsExactly(certified.chain().get(0),
                 certified.chain().get(1), meta);
