@@ -146,7 +146,7 @@ class ManualCertificateSourceTest {
         assertThat(source.problem()).get().asString().contains("certificate file missing");
 
         CertifiedKey certified = new TestPki("ca").issue("relay.test", "relay.test");
-        PemFiles.write(certified, cert, key);
+        PemFiles.write(certified, cert(), key());
         await().atMost(Duration.ofSeconds(60)).until(() -> last() != null && last().leaf().equals(certified.leaf()));
         assertThat(source.problem()).isEmpty();
     }
