@@ -1,7 +1,10 @@
 package dev.waystation.relay.tls;
 
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -9,9 +12,12 @@ import java.util.Set;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import dev.waystation.relay.derp.DerpServer;
+import dev.waystation.relay.derp.ListenerSpec;
+import dev.waystation.relay.derp.ListenerTls;
+import dev.waystation.relay.derp.RelayConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.NetServerOptions;
@@ -22,7 +28,7 @@ import io.vertx.core.net.NetServerOptions;
  * TLS 1.2 and 1.3 only; no ALPN is negotiated (Go DERP clients send none and expect HTTP/1.1).
  */
 @ApplicationScoped
-public class RelayTls {
+public class RelayTls implements ListenerTls {
 
     private static final Logger LOG = Logger.getLogger(RelayTls.class);
     /** derper disables TLS 1.0 and 1.1 (spec 1.3). */
@@ -34,10 +40,9 @@ public class RelayTls {
     private final ReloadingKeyManager keyManager;
     private final CertificateSource source;
 
-    RelayTls(TlsConfig config, MeterRegistry registry,
-            @ConfigProperty(name = "waystation.relay.mode", defaultValue = "dev") String mode,
-            @ConfigProperty(name = "waystation.relay.hostname", defaultValue = "localhost") String hostname) {
-        this.enabled = "production".equalsIgnoreCase(mode);
+    RelayTls(TlsConfig config, RelayConfig relay, DerpServer server, MeterRegistry registry) {
+        this.enabled = relay.mode() == RelayConfig.Mode.PRODUCTION;
+        String hostname = relay.hostname();
         if (!enabled) {
             engine = null;
             keyManager = null;
@@ -51,13 +56,21 @@ public class RelayTls {
         engine = TlsEngine.select(config.engine());
         LOG.infof("DERP TLS runs on the %s", engine.describe());
         TlsMetrics metrics = new TlsMetrics(registry, engine);
-        keyManager = new ReloadingKeyManager(ServerNameRule.forHostname(hostname), List.of());
+        keyManager = new ReloadingKeyManager(ServerNameRule.forHostname(hostname), List.of(metaCertificate(server)));
         String baseName = hostname.replaceAll(UNSAFE_FILE_NAME_CHARACTERS, "");
         Path certFile = config.certFile().orElse(config.certDir().resolve(baseName + ".crt"));
         Path keyFile = config.keyFile().orElse(config.certDir().resolve(baseName + ".key"));
         source = new ManualCertificateSource(certFile, keyFile, hostname, config.reloadCheckInterval(),
                 Clock.systemUTC(), metrics);
         source.start(keyManager::install);
+    }
+
+    private static X509Certificate metaCertificate(DerpServer server) {
+        try {
+            return MetaCertificate.forServerKey(server.publicKey().toBytes(), Instant.now());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot create the DERP meta-certificate", e);
+        }
     }
 
     /** Whether the DERP listener serves TLS. */
@@ -70,9 +83,14 @@ public class RelayTls {
         return Optional.ofNullable(engine);
     }
 
-    /** Makes {@code options} a TLS listener with the current (and every future) certificate; no-op when TLS is off. */
-    public NetServerOptions configure(NetServerOptions options) {
-        return enabled ? applyTls(options, engine, keyManager) : options;
+    /** Makes {@code options} a TLS listener with the current (and every future) certificate. */
+    @Override
+    public void configure(ListenerSpec listener, NetServerOptions options) {
+        if (!enabled) {
+            throw new IllegalStateException("listener " + listener.name() + " asks for TLS but the relay runs in "
+                    + "dev mode (plain HTTP, like derper -dev)");
+        }
+        applyTls(options, engine, keyManager);
     }
 
     static NetServerOptions applyTls(NetServerOptions options, TlsEngine engine, ReloadingKeyManager keyManager) {
