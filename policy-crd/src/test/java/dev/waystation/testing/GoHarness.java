@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,6 +20,7 @@ public final class GoHarness {
 
     private static final long BUILD_TIMEOUT_MINUTES = 15;
     private static Path builtBinDir;
+    private static final Map<String, Path> builtPackages = new HashMap<>();
 
     private GoHarness() {
     }
@@ -64,6 +67,32 @@ public final class GoHarness {
         }
         builtBinDir = bin;
         return bin;
+    }
+
+    /**
+     * Builds one Go package of the interop module's build list (a command of {@code src/interop/cmd}, or a
+     * tool such as {@code tailscale.com/cmd/derpprobe} at the version go.mod pins) into
+     * {@code src/interop/target/bin/<name>}, once per JVM per name; {@code goBuildFlags} go before the
+     * package (for example {@code -tags}).
+     */
+    public static synchronized Path build(String name, String packagePath, String... goBuildFlags) {
+        Path built = builtPackages.get(name);
+        if (built != null) {
+            return built;
+        }
+        Path module = repositoryRoot().resolve("src/interop");
+        Path binary = module.resolve("target/bin").resolve(name);
+        try {
+            Files.createDirectories(binary.getParent());
+            List<String> command = new ArrayList<>(List.of(goExecutable(), "build", "-o", binary.toString()));
+            command.addAll(List.of(goBuildFlags));
+            command.add(packagePath);
+            run(module, command);
+        } catch (IOException e) {
+            throw new IllegalStateException("building " + packagePath + " failed: " + e.getMessage(), e);
+        }
+        builtPackages.put(name, binary);
+        return binary;
     }
 
     /** The {@code go} command: {@code $GO} if set, else {@code go} on the PATH; fails with install help when absent. */

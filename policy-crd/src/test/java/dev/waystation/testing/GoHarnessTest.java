@@ -3,6 +3,7 @@ package dev.waystation.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -22,5 +23,15 @@ class GoHarnessTest {
         assertThat(lines).hasSize(2);
         assertThat(lines.get(0)).matches("privkey:[0-9a-f]{64}");
         assertThat(lines.get(1)).matches("nodekey:[0-9a-f]{64}");
+    }
+
+    @Test
+    void buildsOnePackageWithExtraFlags() throws Exception {
+        Path binary = GoHarness.build("keygen-with-tags", "./cmd/keygen", "-tags", "ts_debug_websockets");
+        assertThat(binary).endsWith(Path.of("target/bin/keygen-with-tags"));
+        Process keygen = new ProcessBuilder(binary.toString()).start();
+        assertThat(keygen.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(keygen.exitValue()).isZero();
+        assertThat(GoHarness.build("keygen-with-tags", "./cmd/keygen")).isSameAs(binary);
     }
 }

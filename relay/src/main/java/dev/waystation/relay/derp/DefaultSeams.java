@@ -8,7 +8,8 @@ import io.vertx.core.Future;
 
 /**
  * Behaviour of the seams when no other subsystem supplies a bean: admit everyone, never throttle,
- * advertise no token bucket, a minimal HTTP responder, no WebSocket transport.
+ * advertise no token bucket. (HTTP endpoints and WebSocket come from {@code relay.endpoints} and
+ * {@code relay.websocket}.)
  */
 @ApplicationScoped
 public class DefaultSeams {
@@ -39,31 +40,5 @@ public class DefaultSeams {
     @ApplicationScoped
     ConnectionAcceptHook acceptAll() {
         return (remote, listener) -> true;
-    }
-
-    /** {@code /} answers 200, everything else 404. */
-    @Produces
-    @DefaultBean
-    @ApplicationScoped
-    HttpEndpoints minimalEndpoints() {
-        return exchange -> {
-            if ("/".equals(exchange.request().path())) {
-                exchange.respond(200, "Waystation DERP relay\n");
-            } else {
-                exchange.respond(404, "not found\n");
-            }
-        };
-    }
-
-    @Produces
-    @DefaultBean
-    @ApplicationScoped
-    WebSocketUpgrade noWebSocket() {
-        return (exchange, leftover) -> {
-            if (leftover != null) {
-                leftover.release();
-            }
-            exchange.respond(501, "DERP over WebSocket is not available\n");
-        };
     }
 }

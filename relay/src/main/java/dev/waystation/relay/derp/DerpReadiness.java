@@ -24,6 +24,7 @@ public class DerpReadiness implements HealthCheck {
                 .withData("listeners-bound", listeners.isBound())
                 .withData("key-loaded", server.isKeyLoaded())
                 .withData("derp-port", listeners.port(ListenerSpec.DERP))
+                .withData("http-port", listeners.port(ListenerSpec.HTTP))
                 .build();
     }
 }

@@ -14,15 +14,15 @@ import io.vertx.core.net.impl.NetSocketInternal;
 /**
  * DERP over the raw TCP (or TLS) socket left after the HTTP upgrade. Reads arrive as Netty's pooled
  * buffers through {@link NetSocketInternal#messageHandler} (no copy); writes go straight to the
- * channel and are flushed once per batch.
+ * channel and are flushed once per batch. Also the carrier under DERP over WebSocket.
  */
-final class NetSocketTransport implements DerpTransport {
+public final class NetSocketTransport implements DerpTransport {
 
     private final NetSocketInternal socket;
     private final ChannelHandlerContext context;
     private final Channel channel;
 
-    NetSocketTransport(NetSocketInternal socket) {
+    public NetSocketTransport(NetSocketInternal socket) {
         this.socket = socket;
         this.context = socket.channelHandlerContext();
         this.channel = context.channel();

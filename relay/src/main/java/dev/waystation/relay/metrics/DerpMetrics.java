@@ -23,6 +23,7 @@ public class DerpMetrics {
     /** Label values of {@code kind}: disco packets and everything else. */
     public static final String KIND_DISCO = "disco";
     public static final String KIND_OTHER = "other";
+    private static final double MILLIS_PER_SECOND = 1000.0;
 
     public final LongAdder accepts = new LongAdder();
     public final LongAdder bytesReceived = new LongAdder();
@@ -43,6 +44,7 @@ public class DerpMetrics {
     public final LongAdder unknownFrames = new LongAdder();
     public final LongAdder totalDupClientConns = new LongAdder();
     public final LongAdder restartingFrames = new LongAdder();
+    public final LongAdder webSocketAccepts = new LongAdder();
 
     public final AtomicLong currentConnections = new AtomicLong();
     public final AtomicLong currentHomeConnections = new AtomicLong();
@@ -89,6 +91,7 @@ public class DerpMetrics {
         counter(registry, "derp.total.dup.client.conns", "connections accepted while their key was already connected",
                 totalDupClientConns);
         counter(registry, "derp.restarting.frames", "Restarting frames sent on graceful shutdown", restartingFrames);
+        counter(registry, "derp.websocket.accepts", "DERP connections over WebSocket", webSocketAccepts);
 
         gauge(registry, "derp.current.connections", "admitted DERP connections open", currentConnections);
         gauge(registry, "derp.current.home.connections", "connections whose client said this is its home",
@@ -97,13 +100,16 @@ public class DerpMetrics {
                 currentNotIdealConnections);
         gauge(registry, "derp.clients.local", "distinct keys connected locally", clientsLocal);
         gauge(registry, "derp.clients.remote", "distinct keys reachable only through mesh peers", clientsRemote);
-        Gauge.builder("derp.clients.total", this, m -> m.clientsLocal.get() + m.clientsRemote.get())
+        // derper's derp_clients_total is a gauge; Prometheus reserves _total for counters (promtool rejects it).
+        Gauge.builder("derp.clients", this, m -> m.clientsLocal.get() + m.clientsRemote.get())
                 .description("distinct keys known in the region").register(registry);
         gauge(registry, "derp.current.dup.client.keys", "keys with two or more connections", currentDupClientKeys);
         gauge(registry, "derp.current.dup.client.conns", "connections of such keys", currentDupClientConns);
         gauge(registry, "derp.watchers", "mesh watchers subscribed", watchers);
-        Gauge.builder("derp.average.queue.duration.ms", this, m -> m.averageQueueDurationMillis)
-                .description("moving average of the time packets wait in a destination queue, milliseconds")
+        // derper's _ms gauge in Prometheus' base unit: promtool rejects abbreviated and non-base units.
+        Gauge.builder("derp.average.queue.duration", this, m -> m.averageQueueDurationMillis / MILLIS_PER_SECOND)
+                .baseUnit("seconds")
+                .description("moving average of the time packets wait in a destination queue")
                 .register(registry);
 
         for (DropReason reason : DropReason.values()) {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.waystation.testing.GoHarness;
@@ -56,15 +57,32 @@ public final class GoCheck {
         return start(command, args).await(timeoutSeconds);
     }
 
+    /** Runs harness {@code command} with extra environment variables (e.g. {@code SSL_CERT_FILE}). */
+    public static Result run(String command, Map<String, String> env, long timeoutSeconds, String... args) {
+        return start(GoHarness.command(command), env, args).await(timeoutSeconds);
+    }
+
+    /** Runs a binary built by {@link GoHarness#build} with extra environment variables. */
+    public static Result run(Path binary, Map<String, String> env, long timeoutSeconds, String... args) {
+        return start(binary, env, args).await(timeoutSeconds);
+    }
+
     /** Starts {@code command args...} without waiting. */
     public static Running start(String command, String... args) {
+        return start(GoHarness.command(command), Map.of(), args);
+    }
+
+    /** Starts {@code binary args...} with extra environment variables, without waiting. */
+    public static Running start(Path binary, Map<String, String> env, String... args) {
         List<String> cmd = new ArrayList<>();
-        cmd.add(GoHarness.command(command).toString());
+        cmd.add(binary.toString());
         cmd.addAll(List.of(args));
         try {
-            Path log = Files.createTempFile("go-" + command, ".log");
+            Path log = Files.createTempFile("go-" + binary.getFileName(), ".log");
             log.toFile().deleteOnExit();
-            Process process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().putAll(env);
+            Process process = builder.start();
             return new Running(process, log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run " + cmd, e);

@@ -31,6 +31,7 @@ public final class RelayProcess implements AutoCloseable {
 
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(90);
     private static final Pattern DERP_PORT = Pattern.compile("\"derp-port\"\\s*:\\s*(\\d+)");
+    private static final Pattern HTTP_PORT = Pattern.compile("\"http-port\"\\s*:\\s*(-?\\d+)");
 
     private final Process process;
     private final Path log;
@@ -56,7 +57,6 @@ public final class RelayProcess implements AutoCloseable {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("waystation.relay.mode", "dev");
         properties.put("waystation.relay.port", "0");
-        properties.put("waystation.stun.port", "0");
         properties.put("quarkus.management.port", Integer.toString(management));
         // Never the fixed STUN port: suites and benchmarks run side by side.
         properties.put("waystation.stun.port", "0");
@@ -90,6 +90,12 @@ public final class RelayProcess implements AutoCloseable {
 
     public int derpPort() {
         return derpPort;
+    }
+
+    /** The bound port of production mode's plain-HTTP helper listener (-1 when there is none). */
+    public int httpPort() {
+        Matcher port = HTTP_PORT.matcher(get("/q/health/ready").body());
+        return port.find() ? Integer.parseInt(port.group(1)) : -1;
     }
 
     public String managementUrl(String path) {

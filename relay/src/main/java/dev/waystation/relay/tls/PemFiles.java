@@ -1,0 +1,95 @@
+package dev.waystation.relay.tls;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.PrivateKey;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaMiscPEMGenerator;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.util.io.pem.PemWriter;
+
+/**
+ * Reads and writes the PEM files of manual certificate mode: a certificate chain (leaf first) and
+ * its private key in any of the encodings derper's Go loader accepts (PKCS#8 {@code PRIVATE KEY},
+ * SEC1 {@code EC PRIVATE KEY}, PKCS#1 {@code RSA PRIVATE KEY}).
+ */
+final class PemFiles {
+
+    private PemFiles() {
+    }
+
+    static CertifiedKey read(Path certFile, Path keyFile) throws IOException, CertificateException {
+        List<X509Certificate> chain = readChain(Files.readString(certFile, StandardCharsets.US_ASCII), certFile);
+        PrivateKey key = readKey(Files.readString(keyFile, StandardCharsets.US_ASCII), keyFile);
+        return new CertifiedKey(chain, key);
+    }
+
+    static List<X509Certificate> readChain(String pem, Path source) throws IOException, CertificateException {
+        List<X509Certificate> chain = new ArrayList<>();
+        JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
+        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+            for (Object item = parser.readObject(); item != null; item = parser.readObject()) {
+                if (item instanceof X509CertificateHolder holder) {
+                    chain.add(converter.getCertificate(holder));
+                }
+            }
+        }
+        if (chain.isEmpty()) {
+            throw new CertificateException("no CERTIFICATE block in " + source);
+        }
+        return chain;
+    }
+
+    static PrivateKey readKey(String pem, Path source) throws IOException {
+        JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+        try (Reader reader = new StringReader(pem); PEMParser parser = new PEMParser(reader)) {
+            for (Object item = parser.readObject(); item != null; item = parser.readObject()) {
+                if (item instanceof PEMKeyPair pair) {
+                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
+                }
+                if (item instanceof PrivateKeyInfo info) {
+                    return converter.getPrivateKey(info);
+                }
+            }
+        }
+        throw new IOException("no unencrypted PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY block in " + source);
+    }
+
+    /** Writes the chain (0644) and the key (0600), like derper does for its generated IP certificate. */
+    static void write(CertifiedKey certified, Path certFile, Path keyFile) throws IOException {
+        Path dir = certFile.toAbsolutePath().getParent();
+        if (dir != null) {
+            Files.createDirectories(dir);
+        }
+        StringWriter certs = new StringWriter();
+        try (PemWriter writer = new PemWriter(certs)) {
+            for (X509Certificate certificate : certified.chain()) {
+                writer.writeObject(new JcaMiscPEMGenerator(certificate));
+            }
+        }
+        StringWriter key = new StringWriter();
+        try (PemWriter writer = new PemWriter(key)) {
+            writer.writeObject(new JcaPKCS8Generator(certified.key(), null));
+        }
+        Files.writeString(certFile, certs.toString(), StandardCharsets.US_ASCII);
+        Files.deleteIfExists(keyFile);
+        Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(keyFile, key.toString(), StandardCharsets.US_ASCII);
+    }
+}

@@ -1,0 +1,123 @@
+package dev.waystation.relay.tls;
+
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.waystation.relay.derp.DerpServer;
+import dev.waystation.relay.derp.ListenerSpec;
+import dev.waystation.relay.derp.ListenerTls;
+import dev.waystation.relay.derp.RelayConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.NetServerOptions;
+
+/**
+ * The TLS hook of the DERP listener: {@link #configure} turns a Vert.x {@code NetServerOptions} into
+ * a TLS listener whose certificate comes from a {@link CertificateSource} and changes without a restart.
+ * TLS 1.2 and 1.3 only; no ALPN is negotiated (Go DERP clients send none and expect HTTP/1.1).
+ */
+@ApplicationScoped
+public class RelayTls implements ListenerTls {
+
+    private static final Logger LOG = Logger.getLogger(RelayTls.class);
+    /** derper disables TLS 1.0 and 1.1 (spec 1.3). */
+    static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
+    private static final String UNSAFE_FILE_NAME_CHARACTERS = "[^A-Za-z0-9.-]";
+
+    private final boolean enabled;
+    private final TlsEngine engine;
+    private final ReloadingKeyManager keyManager;
+    private final CertificateSource source;
+
+    RelayTls(TlsConfig config, RelayConfig relay, DerpServer server, MeterRegistry registry) {
+        this.enabled = relay.mode() == RelayConfig.Mode.PRODUCTION;
+        String hostname = relay.hostname();
+        if (!enabled) {
+            engine = null;
+            keyManager = null;
+            source = null;
+            return;
+        }
+        if (config.certMode() == TlsConfig.CertMode.ACME) {
+            throw new IllegalStateException("waystation.relay.tls.cert-mode=acme is not available yet; use manual "
+                    + "(PEM files in waystation.relay.tls.cert-dir, or cert-file/key-file)");
+        }
+        engine = TlsEngine.select(config.engine());
+        LOG.infof("DERP TLS runs on the %s", engine.describe());
+        TlsMetrics metrics = new TlsMetrics(registry, engine);
+        keyManager = new ReloadingKeyManager(ServerNameRule.forHostname(hostname), List.of(metaCertificate(server)));
+        String baseName = hostname.replaceAll(UNSAFE_FILE_NAME_CHARACTERS, "");
+        Path certFile = config.certFile().orElse(config.certDir().resolve(baseName + ".crt"));
+        Path keyFile = config.keyFile().orElse(config.certDir().resolve(baseName + ".key"));
+        source = new ManualCertificateSource(certFile, keyFile, hostname, config.reloadCheckInterval(),
+                Clock.systemUTC(), metrics);
+        source.start(keyManager::install);
+    }
+
+    private static X509Certificate metaCertificate(DerpServer server) {
+        try {
+            return MetaCertificate.forServerKey(server.publicKey().toBytes(), Instant.now());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot create the DERP meta-certificate", e);
+        }
+    }
+
+    /** Whether the DERP listener serves TLS. */
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /** The engine TLS runs on, or empty when TLS is off. */
+    public Optional<TlsEngine> engine() {
+        return Optional.ofNullable(engine);
+    }
+
+    /** Makes {@code options} a TLS listener with the current (and every future) certificate. */
+    @Override
+    public void configure(ListenerSpec listener, NetServerOptions options) {
+        if (!enabled) {
+            throw new IllegalStateException("listener " + listener.name() + " asks for TLS but the relay runs in "
+                    + "dev mode (plain HTTP, like derper -dev)");
+        }
+        applyTls(options, engine, keyManager);
+    }
+
+    static NetServerOptions applyTls(NetServerOptions options, TlsEngine engine, ReloadingKeyManager keyManager) {
+        return options.setSsl(true)
+                .setUseAlpn(false)
+                .setSslEngineOptions(engine.vertxOptions())
+                .setEnabledSecureTransportProtocols(PROTOCOLS)
+                .setKeyCertOptions(KeyCertOptions.wrap(keyManager));
+    }
+
+    /** True when TLS is off, or a certificate is loaded; otherwise why not (for readiness). */
+    public Optional<String> notReadyReason() {
+        if (!enabled || keyManager.installed().isPresent()) {
+            return Optional.empty();
+        }
+        return Optional.of(source.problem().orElse("no TLS certificate loaded"));
+    }
+
+    /** The certificate presented to new connections, if any. */
+    public Optional<CertifiedKey> certificate() {
+        return enabled ? keyManager.installed() : Optional.empty();
+    }
+
+    @PreDestroy
+    void stop() {
+        if (source != null) {
+            source.close();
+        }
+    }
+}

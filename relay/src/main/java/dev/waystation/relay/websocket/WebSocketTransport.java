@@ -1,0 +1,150 @@
+package dev.waystation.relay.websocket;
+
+import java.net.InetSocketAddress;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.EventLoop;
+import dev.waystation.relay.derp.DerpTransport;
+
+/**
+ * DERP over WebSocket binary messages (spec 1.7), layered on the raw socket's transport: inbound
+ * frames are decoded and their binary payload streamed to DERP; outbound DERP bytes queued by
+ * {@link #write} become binary messages of at most {@link WebSocketFrames#MAX_MESSAGE_PAYLOAD} bytes
+ * on {@link #flush}. Pings are answered, a close is echoed, and any protocol error closes the socket
+ * with its status code.
+ */
+public final class WebSocketTransport implements DerpTransport {
+
+    /** Status derper's WebSocket handler closes with when the DERP connection ends. */
+    static final int CLOSE_ON_END = 1011;
+    static final String CLOSE_ON_END_REASON = "closing";
+
+    private final DerpTransport raw;
+    private final ByteBuf leftover;
+    private CompositeByteBuf pending;
+    private boolean closeSent;
+
+    /** @param leftover WebSocket bytes that arrived with the handshake request (owned by this transport) */
+    public WebSocketTransport(DerpTransport raw, ByteBuf leftover) {
+        this.raw = raw;
+        this.leftover = leftover;
+    }
+
+    @Override
+    public EventLoop eventLoop() {
+        return raw.eventLoop();
+    }
+
+    @Override
+    public ByteBufAllocator alloc() {
+        return raw.alloc();
+    }
+
+    @Override
+    public void write(ByteBuf bytes) {
+        if (pending == null) {
+            pending = raw.alloc().compositeBuffer(Integer.MAX_VALUE);
+        }
+        pending.addComponent(true, bytes);
+    }
+
+    @Override
+    public void flush() {
+        CompositeByteBuf out = pending;
+        pending = null;
+        if (out != null) {
+            while (out.isReadable()) {
+                int length = Math.min(out.readableBytes(), WebSocketFrames.MAX_MESSAGE_PAYLOAD);
+                raw.write(WebSocketFrames.binaryHeader(raw.alloc(), length));
+                raw.write(out.readRetainedSlice(length));
+            }
+            out.release();
+        }
+        raw.flush();
+    }
+
+    @Override
+    public boolean isWritable() {
+        return raw.isWritable();
+    }
+
+    @Override
+    public void onWritable(Runnable callback) {
+        raw.onWritable(callback);
+    }
+
+    @Override
+    public void start(Inbound inbound) {
+        WebSocketFrameDecoder decoder = new WebSocketFrameDecoder(new WebSocketFrameDecoder.Sink() {
+            @Override
+            public void onBinary(ByteBuf payload) {
+                inbound.onBytes(payload);
+            }
+
+            @Override
+            public void onPing(ByteBuf payload) {
+                raw.write(WebSocketFrames.pong(raw.alloc(), payload));
+                raw.flush();
+            }
+
+            @Override
+            public void onClose(int code, String reason) {
+                closeWith(code == WebSocketFrameDecoder.CLOSE_NO_STATUS ? WebSocketFrameDecoder.CLOSE_NORMAL : code, "");
+            }
+
+            @Override
+            public void onProtocolError(int closeCode, String message) {
+                closeWith(closeCode, message);
+            }
+        });
+        raw.start(new Inbound() {
+            @Override
+            public void onBytes(ByteBuf bytes) {
+                decoder.decode(bytes);
+            }
+
+            @Override
+            public void onClosed() {
+                if (pending != null) {
+                    pending.release();
+                    pending = null;
+                }
+                inbound.onClosed();
+            }
+        });
+        if (leftover != null) {
+            decoder.decode(leftover);
+        }
+    }
+
+    private void closeWith(int code, String reason) {
+        if (!closeSent && raw.isOpen()) {
+            closeSent = true;
+            raw.write(WebSocketFrames.close(raw.alloc(), code, reason));
+            raw.flush();
+        }
+        raw.close();
+    }
+
+    @Override
+    public void setReading(boolean reading) {
+        raw.setReading(reading);
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return raw.remoteAddress();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return raw.isOpen();
+    }
+
+    @Override
+    public void close() {
+        closeWith(CLOSE_ON_END, CLOSE_ON_END_REASON);
+    }
+}
