@@ -57,6 +57,16 @@ public class ClientSessions implements ReadThrottle, ServerInfoProvider {
         }
     }
 
+    /**
+     * Forgets the resultant policy that admission created for a client it then refused, so clients
+     * cycling through random keys cannot grow the engine without bound.
+     */
+    void releaseIfUnused(NodeKey client) {
+        if (!openSessions.containsKey(client)) {
+            policy.releaseClient(client.toString());
+        }
+    }
+
     void disallowed(NodeKey client) {
         LOG.warnf("disconnecting %s: Client.Allowed is now false", client);
         metrics.disconnectedByPolicy();

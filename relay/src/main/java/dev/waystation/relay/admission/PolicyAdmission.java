@@ -34,6 +34,8 @@ public class PolicyAdmission implements ClientAdmission {
     AdmissionMetrics metrics;
     @Inject
     Vertx vertx;
+    @Inject
+    ClientSessions sessions;
 
     private VerifyWebhook webhook;
     private final VerdictCache verdicts = new VerdictCache(TimeUnit.SECONDS.toNanos(VERDICT_TTL_SECONDS),
@@ -54,6 +56,9 @@ public class PolicyAdmission implements ClientAdmission {
         return decide(nodeKey, source).map(reason -> {
             metrics.decided(reason);
             decisionLog.log(nodeKey, source, reason);
+            if (!reason.admitted()) {
+                sessions.releaseIfUnused(request.client());
+            }
             return reason.admitted();
         });
     }
