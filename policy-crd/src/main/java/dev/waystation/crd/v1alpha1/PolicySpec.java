@@ -41,7 +41,7 @@ public class PolicySpec {
 
     @Required
     @JsonPropertyDescription("Device (every region), Profile (the regions in spec.regions) or User (the clients in spec.nodeKeys).")
-    private PolicyScope scope;
+    private PolicyScopeKind scope;
 
     @Size(max = MAX_REGIONS)
     @JsonPropertyDescription("Scope Profile only: names of the DerpRegions (in this namespace) the settings apply to.")
@@ -66,11 +66,11 @@ public class PolicySpec {
             + "unsigned integer, duration string (\"5s\") or list of strings, as the relay's setting catalog defines.")
     private Map<String, JsonNode> settings = new LinkedHashMap<>();
 
-    public PolicyScope getScope() {
+    public PolicyScopeKind getScope() {
         return scope;
     }
 
-    public void setScope(PolicyScope scope) {
+    public void setScope(PolicyScopeKind scope) {
         this.scope = scope;
     }
 

@@ -5,7 +5,7 @@ package dev.waystation.crd.v1alpha1;
  * Device covers every region (the whole fleet), Profile the regions named in {@code spec.regions},
  * User the clients named in {@code spec.nodeKeys} (in every region).
  */
-public enum PolicyScope {
+public enum PolicyScopeKind {
     Device,
     Profile,
     User
