@@ -1,9 +1,6 @@
 package dev.waystation.operator.policy;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.waystation.policy.catalog.RelaySettings;
 
@@ -11,12 +8,7 @@ import dev.waystation.policy.catalog.RelaySettings;
 @ApplicationScoped
 public class PolicyCatalog {
 
-    private final PolicyValidator validator;
-
-    @Inject
-    public PolicyCatalog(ObjectMapper json) {
-        this.validator = new PolicyValidator(RelaySettings.registry(), json);
-    }
+    private final PolicyValidator validator = new PolicyValidator(RelaySettings.registry());
 
     PolicyValidator validator() {
         return validator;

@@ -22,7 +22,7 @@ final class PolicyEvaluation {
 
     PolicyEvaluation(Collection<Policy> policies, PolicyValidator validator) {
         for (Policy policy : policies) {
-            List<PolicySettingProblem> found = validator.problems(policy.getSpec());
+            List<PolicySettingProblem> found = validator.problems(policy);
             problems.put(policy.sourceName(), found);
             if (found.isEmpty()) {
                 accepted.add(policy);

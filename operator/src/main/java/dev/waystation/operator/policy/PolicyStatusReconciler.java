@@ -47,7 +47,7 @@ public class PolicyStatusReconciler implements Reconciler<Policy> {
         PolicyEvaluation evaluation = new PolicyEvaluation(policies, catalog.validator());
         List<String> regions = regionsIn(context, namespace).stream()
                 .filter(region -> evaluation.isAccepted(policy)
-                        && PolicyTargets.appliesToRegion(policy.getSpec(), region))
+                        && PolicySources.appliesTo(policy.getSpec(), region))
                 .sorted().toList();
 
         PolicyStatus status = PolicyStatusWriter.status(policy, evaluation, regions);

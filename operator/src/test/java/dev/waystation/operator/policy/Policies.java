@@ -25,7 +25,7 @@ final class Policies {
     }
 
     static PolicyValidator validator() {
-        return new PolicyValidator(RelaySettings.registry(), JSON);
+        return new PolicyValidator(RelaySettings.registry());
     }
 
     static Policy device(String name, Map<String, ?> settings) {
