@@ -1,7 +1,7 @@
 package dev.waystation.operator.policy;
 
+import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 
 import jakarta.inject.Inject;
 
@@ -50,8 +50,8 @@ public class PolicyStatusReconciler implements Reconciler<Policy> {
                         && PolicySources.appliesTo(policy.getSpec(), region))
                 .sorted().toList();
 
-        PolicyStatus status = PolicyStatusWriter.status(policy, evaluation, regions);
-        if (Objects.equals(PolicyStatusWriter.comparable(status), PolicyStatusWriter.comparable(policy.getStatus()))) {
+        PolicyStatus status = PolicyStatusWriter.changed(policy, evaluation, regions, Instant.now());
+        if (status == null) {
             return UpdateControl.noUpdate();
         }
         policy.setStatus(status);

@@ -3,6 +3,7 @@ package dev.waystation.crd.v1alpha1;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
 import io.fabric8.kubernetes.model.annotation.Plural;
@@ -16,12 +17,13 @@ import io.fabric8.kubernetes.model.annotation.Version;
  * the policy document of each region it applies to, as the named source {@code policy/<namespace>/<name>}.
  * A Policy applies to the DerpRegions of its own namespace.
  */
-@Group(Policy.GROUP)
-@Version(Policy.VERSION)
+@Group(WaystationApi.GROUP)
+@Version(WaystationApi.VERSION)
 @Kind("Policy")
 @Plural("policies")
 @Singular("policy")
 @ShortNames({"wspol", "wsp"})
+@Categories(WaystationApi.CATEGORY)
 @AdditionalPrinterColumn(name = "Scope", jsonPath = ".spec.scope", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Enforcement", jsonPath = ".spec.enforcement", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Priority", jsonPath = ".spec.priority", type = AdditionalPrinterColumn.Type.INTEGER)
@@ -29,9 +31,6 @@ import io.fabric8.kubernetes.model.annotation.Version;
         type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class Policy extends CustomResource<PolicySpec, PolicyStatus> implements Namespaced {
-
-    public static final String GROUP = "waystation.dev";
-    public static final String VERSION = "v1alpha1";
 
     /** Prefix of the policy source name each Policy becomes in a relay's RSOP. */
     public static final String SOURCE_PREFIX = "policy/";
