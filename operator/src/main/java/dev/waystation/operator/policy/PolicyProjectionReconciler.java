@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 import dev.waystation.crd.v1alpha1.DerpRegion;
 import dev.waystation.crd.v1alpha1.Policy;
 import dev.waystation.crd.v1alpha1.PolicyDocumentConfigMap;
+import dev.waystation.operator.ManagedLabels;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -33,11 +34,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 public class PolicyProjectionReconciler implements Reconciler<DerpRegion> {
 
     static final String NAME = "policy-projection";
-    /** Marks the ConfigMaps this reconciler owns, so its informer watches only those. */
-    static final String COMPONENT_LABEL = "app.kubernetes.io/component";
+    /** Component label value marking the ConfigMaps this reconciler owns, so its informer watches only those. */
     static final String COMPONENT = "policy-document";
-    static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
-    static final String MANAGED_BY = "waystation-operator";
 
     private static final Logger LOG = Logger.getLogger(PolicyProjectionReconciler.class);
 
@@ -52,7 +50,7 @@ public class PolicyProjectionReconciler implements Reconciler<DerpRegion> {
     public List<EventSource<?, DerpRegion>> prepareEventSources(EventSourceContext<DerpRegion> context) {
         var documents = InformerEventSourceConfiguration.from(ConfigMap.class, DerpRegion.class)
                 .withName("policy-documents")
-                .withLabelSelector(COMPONENT_LABEL + "=" + COMPONENT)
+                .withLabelSelector(ManagedLabels.COMPONENT + "=" + COMPONENT + "," + ManagedLabels.DERP_REGION)
                 .withSecondaryToPrimaryMapper((ConfigMap configMap) -> regionOf(configMap))
                 .build();
         return List.of(new InformerEventSource<>(documents, context),
@@ -75,8 +73,9 @@ public class PolicyProjectionReconciler implements Reconciler<DerpRegion> {
         ConfigMap desired = new ConfigMapBuilder()
                 .withNewMetadata()
                 .withName(name).withNamespace(namespace)
-                .addToLabels(COMPONENT_LABEL, COMPONENT)
-                .addToLabels(MANAGED_BY_LABEL, MANAGED_BY)
+                .addToLabels(ManagedLabels.MANAGED_BY, ManagedLabels.MANAGED_BY_VALUE)
+                .addToLabels(ManagedLabels.COMPONENT, COMPONENT)
+                .addToLabels(ManagedLabels.DERP_REGION, region.getMetadata().getName())
                 .addNewOwnerReference()
                 .withApiVersion(region.getApiVersion()).withKind(region.getKind())
                 .withName(region.getMetadata().getName()).withUid(region.getMetadata().getUid())
@@ -86,22 +85,18 @@ public class PolicyProjectionReconciler implements Reconciler<DerpRegion> {
                 .withData(Map.of(PolicyDocumentConfigMap.DATA_KEY, document))
                 .build();
         context.getClient().configMaps().inNamespace(namespace).resource(desired)
-                .fieldManager(MANAGED_BY).forceConflicts().serverSideApply();
+                .fieldManager(ManagedLabels.FIELD_MANAGER).forceConflicts().serverSideApply();
         LOG.infof("policy document %s/%s updated (%d Policies in the namespace)", namespace, name, policies.size());
         return UpdateControl.noUpdate();
     }
 
     private static boolean isOurs(ConfigMap configMap) {
         Map<String, String> labels = configMap.getMetadata().getLabels();
-        return labels != null && COMPONENT.equals(labels.get(COMPONENT_LABEL));
+        return labels != null && COMPONENT.equals(labels.get(ManagedLabels.COMPONENT));
     }
 
     private static Set<ResourceID> regionOf(ConfigMap configMap) {
-        String name = configMap.getMetadata().getName();
-        if (!name.endsWith(PolicyDocumentConfigMap.NAME_SUFFIX)) {
-            return Set.of();
-        }
-        String region = name.substring(0, name.length() - PolicyDocumentConfigMap.NAME_SUFFIX.length());
+        String region = configMap.getMetadata().getLabels().get(ManagedLabels.DERP_REGION);
         return Set.of(new ResourceID(region, configMap.getMetadata().getNamespace()));
     }
 
