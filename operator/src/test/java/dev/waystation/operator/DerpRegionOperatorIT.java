@@ -60,9 +60,7 @@ class DerpRegionOperatorIT {
     static void startOperator() throws Exception {
         cluster = TestCluster.start();
         client = cluster.client();
-        cluster.kubectl("apply", "-f", GoHarness.repositoryRoot().resolve("kubernetes/crds").toString()).assertSuccess();
-        cluster.kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=60s").assertSuccess();
-        operator = OperatorProcess.start(cluster, Map.of("WAYSTATION_OPERATOR_DERP_MAP_NAMESPACE", "default"));
+        operator = OperatorProcess.startWithCrds(cluster);
     }
 
     @AfterAll

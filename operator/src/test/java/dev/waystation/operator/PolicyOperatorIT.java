@@ -28,7 +28,6 @@ import dev.waystation.policy.document.PolicyDocumentParser;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import dev.waystation.testing.GoHarness;
 import dev.waystation.testing.TestCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
@@ -53,9 +52,7 @@ class PolicyOperatorIT {
     static void operatorNamespaceAndRegion() throws Exception {
         cluster = TestCluster.start();
         client = cluster.client();
-        cluster.kubectl("apply", "-f", GoHarness.repositoryRoot().resolve("kubernetes/crds").toString()).assertSuccess();
-        cluster.kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=60s").assertSuccess();
-        operator = OperatorProcess.start(cluster, Map.of("WAYSTATION_OPERATOR_DERP_MAP_NAMESPACE", "default"));
+        operator = OperatorProcess.startWithCrds(cluster);
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
                 .create();
         client.resource("""
