@@ -379,6 +379,7 @@ class DerpRegionOperatorIT {
         leftovers.addAll(client.rbac().roleBindings().inNamespace("del-ns").list().getItems());
         assertThat(leftovers).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactlyInAnyOrder(
                 "StatefulSet/del", "Service/del-mesh", "Service/del-0", "Service/del-1", "ConfigMap/del-relay",
+                "ConfigMap/del-policy",
                 "Secret/del-mesh-key", "PodDisruptionBudget/del", "ServiceAccount/del-relay", "Role/del-relay",
                 "RoleBinding/del-relay");
         leftovers.forEach(object -> assertOwnedBy(object, region));
