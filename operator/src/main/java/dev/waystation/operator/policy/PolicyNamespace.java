@@ -25,12 +25,17 @@ final class PolicyNamespace {
     static <R extends HasMetadata, P extends HasMetadata> InformerEventSource<R, P> everyPrimaryOfNamespace(
             Class<R> type, EventSourceContext<P> context) {
         var configuration = InformerEventSourceConfiguration.from(type, context.getPrimaryResourceClass())
-                .withName("namespace-" + HasMetadata.getPlural(type))
+                .withName(sourceName(type))
                 .withSecondaryToPrimaryMapper((R resource) -> primariesIn(context, resource.getMetadata().getNamespace()))
                 .withOnUpdateFilter((R newer, R older) -> !java.util.Objects.equals(
                         newer.getMetadata().getGeneration(), older.getMetadata().getGeneration()))
                 .build();
         return new InformerEventSource<>(configuration, context);
+    }
+
+    /** The event source's name, to fetch it from a reconcile context. */
+    static String sourceName(Class<? extends HasMetadata> type) {
+        return "namespace-" + HasMetadata.getPlural(type);
     }
 
     private static <P extends HasMetadata> Set<ResourceID> primariesIn(EventSourceContext<P> context, String namespace) {

@@ -2,6 +2,7 @@ package dev.waystation.operator.policy;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 
@@ -43,7 +44,14 @@ public class PolicyStatusReconciler implements Reconciler<Policy> {
     @Override
     public UpdateControl<Policy> reconcile(Policy policy, Context<Policy> context) {
         String namespace = policy.getMetadata().getNamespace();
-        List<Policy> policies = context.getPrimaryCache().list(namespace).toList();
+        // The namespace informer delivered the event that brought us here, so its cache is at least as
+        // new as that event (the primary cache may still hold a deleted Policy); this Policy is fresh.
+        @SuppressWarnings("unchecked")
+        InformerEventSource<Policy, Policy> namespacePolicies = (InformerEventSource<Policy, Policy>) context
+                .eventSourceRetriever().getEventSourceFor(Policy.class, PolicyNamespace.sourceName(Policy.class));
+        List<Policy> policies = Stream.concat(Stream.of(policy), namespacePolicies
+                .list(namespace, other -> !other.getMetadata().getName().equals(policy.getMetadata().getName())))
+                .toList();
         PolicyEvaluation evaluation = new PolicyEvaluation(policies, catalog.validator());
         List<String> regions = regionsIn(context, namespace).stream()
                 .filter(region -> evaluation.isAccepted(policy)
