@@ -60,9 +60,7 @@ class DerpRegionOperatorIT {
     static void startOperator() throws Exception {
         cluster = TestCluster.start();
         client = cluster.client();
-        cluster.kubectl("apply", "-f", GoHarness.repositoryRoot().resolve("kubernetes/crds").toString()).assertSuccess();
-        cluster.kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=60s").assertSuccess();
-        operator = OperatorProcess.start(cluster, Map.of("WAYSTATION_OPERATOR_DERP_MAP_NAMESPACE", "default"));
+        operator = OperatorProcess.startWithCrds(cluster);
     }
 
     @AfterAll
@@ -381,6 +379,7 @@ class DerpRegionOperatorIT {
         leftovers.addAll(client.rbac().roleBindings().inNamespace("del-ns").list().getItems());
         assertThat(leftovers).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactlyInAnyOrder(
                 "StatefulSet/del", "Service/del-mesh", "Service/del-0", "Service/del-1", "ConfigMap/del-relay",
+                "ConfigMap/del-policy",
                 "Secret/del-mesh-key", "PodDisruptionBudget/del", "ServiceAccount/del-relay", "Role/del-relay",
                 "RoleBinding/del-relay");
         leftovers.forEach(object -> assertOwnedBy(object, region));

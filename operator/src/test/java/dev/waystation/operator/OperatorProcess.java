@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.waystation.testing.GoHarness;
 import dev.waystation.testing.TestCluster;
 
 /**
@@ -53,6 +54,13 @@ final class OperatorProcess implements AutoCloseable {
         OperatorProcess operator = new OperatorProcess(builder.start(), log, httpPort, managementPort);
         operator.awaitReady();
         return operator;
+    }
+
+    /** Installs {@code kubernetes/crds} on a fresh {@code cluster} and starts the operator against it. */
+    static OperatorProcess startWithCrds(TestCluster cluster) throws IOException {
+        cluster.kubectl("apply", "-f", GoHarness.repositoryRoot().resolve("kubernetes/crds").toString()).assertSuccess();
+        cluster.kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=60s").assertSuccess();
+        return start(cluster, Map.of("WAYSTATION_OPERATOR_DERP_MAP_NAMESPACE", "default"));
     }
 
     String url(String path) {

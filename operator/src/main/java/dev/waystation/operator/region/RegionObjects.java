@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.waystation.crd.v1alpha1.DerpRegion;
+import dev.waystation.crd.v1alpha1.PolicyDocumentConfigMap;
 import dev.waystation.operator.ManagedLabels;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -68,7 +69,7 @@ public final class RegionObjects {
 
     /** The policy document ConfigMap the policy projection writes and the relays read. */
     static String policyConfigMap(DerpRegion region) {
-        return name(region) + "-policy";
+        return PolicyDocumentConfigMap.nameFor(name(region));
     }
 
 

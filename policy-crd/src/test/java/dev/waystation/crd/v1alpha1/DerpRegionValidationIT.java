@@ -3,57 +3,16 @@ package dev.waystation.crd.v1alpha1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.waystation.testing.GoHarness;
 import dev.waystation.testing.KubectlResult;
-import dev.waystation.testing.TestCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The API server itself enforces the DerpRegion schema and CEL rules from kubernetes/crds. */
-class DerpRegionValidationIT {
-
-    private static TestCluster cluster;
-    private static KubernetesClient client;
-
-    @BeforeAll
-    static void installCrd() {
-        cluster = TestCluster.start();
-        client = cluster.client();
-        cluster.kubectl("apply", "-f", GoHarness.repositoryRoot().resolve("kubernetes/crds").toString()).assertSuccess();
-        cluster.kubectl("wait", "--for=condition=Established", "crd/derpregions.waystation.dev", "--timeout=60s")
-                .assertSuccess();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+class DerpRegionValidationIT extends CrdOnApiServer {
 
     private static String region(String name, String specBody) {
-        return """
-                apiVersion: waystation.dev/v1alpha1
-                kind: DerpRegion
-                metadata:
-                  name: %s
-                  namespace: default
-                spec:
-                %s
-                """.formatted(name, specBody.indent(2));
-    }
-
-    private static void assertRejected(String yaml, String expectedMessage) {
-        assertThatThrownBy(() -> client.resource(yaml).create())
-                .isInstanceOf(KubernetesClientException.class)
-                .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422))
-                .hasMessageContaining(expectedMessage);
+        return manifest("DerpRegion", name, specBody);
     }
 
     @Test

@@ -1,0 +1,73 @@
+package dev.waystation.relay.policy.kubernetes;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import org.jboss.logging.Logger;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+
+/**
+ * Watches one ConfigMap through the API server with a Fabric8 informer (list, then watch, resumed
+ * after disconnects) and hands every new version of its policy document to a consumer. A missing
+ * ConfigMap or data key is an empty document: the operator has not projected anything (yet).
+ */
+final class PolicyConfigMapWatch implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(PolicyConfigMapWatch.class);
+    /** Resync re-delivers the cached ConfigMap periodically; content is compared downstream, so it is harmless. */
+    private static final long RESYNC_MILLIS = 0;
+
+    private final SharedIndexInformer<ConfigMap> informer;
+
+    PolicyConfigMapWatch(KubernetesClient client, String namespace, String name, String dataKey,
+            Consumer<Optional<String>> onDocument) {
+        this.informer = client.configMaps().inNamespace(namespace).withName(name)
+                .runnableInformer(RESYNC_MILLIS);
+        informer.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(ConfigMap configMap) {
+                onDocument.accept(document(configMap, dataKey));
+            }
+
+            @Override
+            public void onUpdate(ConfigMap old, ConfigMap configMap) {
+                onDocument.accept(document(configMap, dataKey));
+            }
+
+            @Override
+            public void onDelete(ConfigMap configMap, boolean finalStateUnknown) {
+                LOG.warnf("policy ConfigMap %s/%s was deleted; its sources are removed", namespace, name);
+                onDocument.accept(Optional.empty());
+            }
+        });
+        informer.exceptionHandler((started, error) -> {
+            LOG.warnf("watching policy ConfigMap %s/%s failed (%s); retrying", namespace, name, error.toString());
+            return true;
+        });
+    }
+
+    /** Starts listing and watching; the first document arrives asynchronously. */
+    void start() {
+        informer.start();
+    }
+
+    /** True once the first list succeeded and the watch runs. */
+    boolean isWatching() {
+        return informer.isWatching();
+    }
+
+    private static Optional<String> document(ConfigMap configMap, String dataKey) {
+        Map<String, String> data = configMap.getData();
+        return Optional.ofNullable(data == null ? null : data.get(dataKey));
+    }
+
+    @Override
+    public void close() {
+        informer.close();
+    }
+}
