@@ -3,6 +3,8 @@ package dev.waystation.relay.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,6 +53,7 @@ class TlsInteropIT {
     private Path certFile;
     private Path keyFile;
     private RelayProcess relay;
+    private int stunPort;
 
     @BeforeAll
     void startRelay() throws Exception {
@@ -72,6 +75,11 @@ class TlsInteropIT {
         config.put("waystation.relay.key-file", dir.resolve("derper.key").toString());
         config.put("waystation.relay.tls.cert-file", certFile.toString());
         config.put("waystation.relay.tls.key-file", keyFile.toString());
+        try (DatagramSocket free = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            stunPort = free.getLocalPort();
+        }
+        config.put("waystation.stun.port", Integer.toString(stunPort));
+        config.put("waystation.stun.bind-addresses", "127.0.0.1");
         relay = RelayProcess.start(config);
     }
 
@@ -117,8 +125,8 @@ class TlsInteropIT {
     @Test
     @Order(3)
     void derpprobeReportsEveryApplicableProbeGood() throws Exception {
-        // STUN probes need a node IP and a STUN port: IPv4 is given for dialing, STUNPort -1 turns the UDP
-        // probe off (this test is about DERP over TLS). TLS and mesh (single-node delivery) probes run.
+        // TLS and mesh (single-node delivery) probes; STUNPort -1 leaves the UDP probe to the next test,
+        // whose map can omit IPv6 ("none" here keeps the TLS dial on IPv4).
         Path map = dir.resolve("derpmap.json");
         Files.writeString(map, """
                 {"Regions": {"900": {"RegionID": 900, "RegionCode": "ws", "RegionName": "Waystation IT",
@@ -132,6 +140,24 @@ class TlsInteropIT {
         assertOk(result);
         assertThat(result.output()).contains("good: derpmap-probe", "good: derp/ws/900a/tls",
                 "good: derp/ws/900a/900a/mesh").doesNotContain("bad: ");
+    }
+
+    @Test
+    @Order(3)
+    void derpprobeStunProbeIsGood() throws Exception {
+        // A map of its own: the UDP probe sends to each node IP given, and "none" is not an address.
+        Path map = dir.resolve("derpmap-stun.json");
+        Files.writeString(map, """
+                {"Regions": {"900": {"RegionID": 900, "RegionCode": "ws", "RegionName": "Waystation IT",
+                  "Nodes": [{"Name": "900a", "RegionID": 900, "HostName": "%s", "IPv4": "127.0.0.1",
+                             "DERPPort": %d, "STUNPort": %d}]}}}
+                """.formatted(HOSTNAME, relay.derpPort(), stunPort));
+        Path derpprobe = GoHarness.build("derpprobe", "tailscale.com/cmd/derpprobe");
+        GoCheck.Result result = GoCheck.run(derpprobe, trustingCa(), GO_TIMEOUT_SECONDS, "-derp-map",
+                "file://" + map.toAbsolutePath(), "-once", "-spread=false", "-tls-interval", "0", "-mesh-interval",
+                "0", "-stun-interval", "15s");
+        assertOk(result);
+        assertThat(result.output()).contains("good: derp/ws/900a/udp").doesNotContain("bad: ");
     }
 
     @Test
