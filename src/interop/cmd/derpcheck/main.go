@@ -630,18 +630,29 @@ func waitForRestart(a *client) error {
 		select {
 		case m := <-a.msgs:
 			if r, ok := m.(derp.ServerRestartingMessage); ok {
-				log.Printf("Restarting: reconnect in %v, try for %v", r.ReconnectIn, r.TryFor)
-				if r.ReconnectIn <= 0 || r.TryFor <= 0 {
-					return fmt.Errorf("Restarting durations %v / %v, want both positive", r.ReconnectIn, r.TryFor)
-				}
-				return nil
+				return checkRestarting(r)
 			}
 		case err := <-a.errs:
+			// The frame and the close can both be pending when select runs, and select picks at
+			// random; the reader queued every message before it reported the error.
+			for len(a.msgs) > 0 {
+				if r, ok := (<-a.msgs).(derp.ServerRestartingMessage); ok {
+					return checkRestarting(r)
+				}
+			}
 			return fmt.Errorf("connection ended without a Restarting frame: %w", err)
 		case <-time.After(2 * time.Minute):
 			return fmt.Errorf("no Restarting frame")
 		}
 	}
+}
+
+func checkRestarting(r derp.ServerRestartingMessage) error {
+	log.Printf("Restarting: reconnect in %v, try for %v", r.ReconnectIn, r.TryFor)
+	if r.ReconnectIn <= 0 || r.TryFor <= 0 {
+		return fmt.Errorf("Restarting durations %v / %v, want both positive", r.ReconnectIn, r.TryFor)
+	}
+	return nil
 }
 
 func flood(ctx context.Context, serverURL, stuckKey string, d time.Duration) error {
