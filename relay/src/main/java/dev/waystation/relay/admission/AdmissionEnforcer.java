@@ -60,7 +60,8 @@ public class AdmissionEnforcer {
         }
     }
 
-    private void disconnect(NodeKey client, AdmissionReason reason) {
+    /** Disconnects a client the policy no longer admits: logged, counted, every connection of the key closed. */
+    void disconnect(NodeKey client, AdmissionReason reason) {
         LOG.warnf("disconnecting %s after a policy change (%s)", client, reason.label());
         metrics.disconnectedByPolicy();
         server.closeClient(client);

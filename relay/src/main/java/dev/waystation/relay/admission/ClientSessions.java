@@ -6,10 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.jboss.logging.Logger;
-
 import dev.waystation.relay.derp.ClientInfo;
-import dev.waystation.relay.derp.DerpServer;
 import dev.waystation.relay.derp.NodeKey;
 import dev.waystation.relay.derp.ReadThrottle;
 import dev.waystation.relay.derp.ServerInfo;
@@ -25,12 +22,10 @@ import dev.waystation.relay.policy.RelayPolicy;
 @ApplicationScoped
 public class ClientSessions implements ReadThrottle, ServerInfoProvider {
 
-    private static final Logger LOG = Logger.getLogger(ClientSessions.class);
-
     @Inject
     RelayPolicy policy;
     @Inject
-    DerpServer server;
+    AdmissionEnforcer enforcer;
     @Inject
     AdmissionMetrics metrics;
 
@@ -68,9 +63,7 @@ public class ClientSessions implements ReadThrottle, ServerInfoProvider {
     }
 
     void disallowed(NodeKey client) {
-        LOG.warnf("disconnecting %s: Client.Allowed is now false", client);
-        metrics.disconnectedByPolicy();
-        server.closeClient(client);
+        enforcer.disconnect(client, AdmissionReason.CLIENT_NOT_ALLOWED);
     }
 
     void throttled() {

@@ -81,6 +81,27 @@ class ClientAdmissionIT {
     }
 
     @Test
+    void clientAllowedTurningFalseDisconnectsThatClientOnly() throws Exception {
+        List<String> client = PolicyFileRelay.newKeyPair();
+        GoCheck.Running held = GoCheck.start("derpclient", "hold", relay.relay.derpUrl(), client.get(0), "60");
+        try {
+            Awaitility.await("client connected").atMost(Duration.ofSeconds(30))
+                    .until(() -> held.output().contains("CONNECTED"));
+            relay.writePolicy(document(source("lists", "Device",
+                    "Admission.DeniedClients: " + list(List.of(denied.get(1)))),
+                    source("one-client", "User(" + client.get(1) + ")", "Client.Allowed: false")));
+            Awaitility.await("client disconnected").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> held.output().contains("DISCONNECTED"));
+            assertThat(relay.relay.metric("waystation_admission_policy_disconnects_total")).isGreaterThanOrEqualTo(1);
+            assertThat(relay.tryConnect(PolicyFileRelay.newKeyPair().get(0))).as("another client").isTrue();
+        } finally {
+            held.process().destroyForcibly();
+            relay.writePolicy(document(source("lists", "Device",
+                    "Admission.DeniedClients: " + list(List.of(denied.get(1))))));
+        }
+    }
+
+    @Test
     void aNonEmptyAllowListAdmitsOnlyItsKeysAndClientAllowedFalseRefuses() {
         List<String> listed = PolicyFileRelay.newKeyPair();
         List<String> other = PolicyFileRelay.newKeyPair();
