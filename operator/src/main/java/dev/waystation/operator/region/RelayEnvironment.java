@@ -46,6 +46,8 @@ final class RelayEnvironment {
             env.put("WAYSTATION_RELAY_TLS_CERT_FILE", TLS_DIR + "/tls.crt");
             env.put("WAYSTATION_RELAY_TLS_KEY_FILE", TLS_DIR + "/tls.key");
         }
+        // The relay's own Profile scope is its DerpRegion, so Profile Policies naming the region reach it.
+        env.put("WAYSTATION_POLICY_REGION", region.getMetadata().getName());
         env.put("WAYSTATION_POLICY_KUBERNETES_ENABLED", "true");
         env.put("WAYSTATION_POLICY_KUBERNETES_CONFIG_MAP", RegionObjects.policyConfigMap(region));
         env.put("WAYSTATION_RELAY_MESH_PEERS", meshPeers(region));

@@ -1,5 +1,8 @@
 package dev.waystation.relay.policy;
 
+import java.util.List;
+
+import dev.waystation.policy.source.DocumentStatus;
 import dev.waystation.policy.source.SourceRegistrar;
 
 /**
@@ -11,4 +14,9 @@ public interface PolicyStoreProvider {
 
     /** Registers this provider's stores. A failure is logged and the relay starts without them. */
     void register(SourceRegistrar registrar) throws Exception;
+
+    /** The documents this provider reads, for {@code /debug/policy}; none by default. */
+    default List<DocumentStatus> documents() {
+        return List.of();
+    }
 }

@@ -145,6 +145,7 @@ public class RelayPolicy {
     public List<DocumentStatus> documents() {
         List<DocumentStatus> out = new ArrayList<>();
         Optional.ofNullable(file).ifPresent(f -> out.add(f.status()));
+        providers.forEach(provider -> out.addAll(provider.documents()));
         return out;
     }
 

@@ -1,0 +1,122 @@
+package dev.waystation.relay.policy.kubernetes;
+
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import dev.waystation.policy.document.DocumentValidator;
+import dev.waystation.policy.document.PolicyDocument;
+import dev.waystation.policy.document.PolicyDocumentException;
+import dev.waystation.policy.document.PolicyDocumentParser;
+import dev.waystation.policy.rsop.PolicyEngine;
+import dev.waystation.policy.source.DocumentSources;
+import dev.waystation.policy.source.DocumentStatus;
+import dev.waystation.policy.source.SourceRegistrar;
+import dev.waystation.relay.policy.PolicyStoreProvider;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.vertx.core.Vertx;
+
+/**
+ * The region's policy document ConfigMap as policy sources: each entry of the document the operator
+ * projects becomes a named source (the same {@link DocumentSources} the policy file uses). A new
+ * version of the ConfigMap is in the resultant policy after the engine's debounce; a version that
+ * does not parse is reported and the last good document stays in force. A missing ConfigMap or data
+ * key is an empty document (the operator has projected nothing yet).
+ */
+@ApplicationScoped
+public class KubernetesPolicyStore implements PolicyStoreProvider {
+
+    private static final Logger LOG = Logger.getLogger(KubernetesPolicyStore.class);
+
+    @Inject
+    KubernetesPolicyConfig config;
+
+    @Inject
+    PolicyEngine engine;
+
+    @Inject
+    Vertx vertx;
+
+    private final PolicyDocumentParser parser = new PolicyDocumentParser();
+    private KubernetesClient client;
+    private PolicyConfigMapWatch watch;
+    private DocumentSources sources;
+    private volatile boolean synced;
+    private String location;
+
+    @Override
+    public synchronized void register(SourceRegistrar registrar) {
+        if (!config.enabled()) {
+            return;
+        }
+        String name = config.configMap().orElseThrow(() -> new IllegalStateException(
+                "waystation.policy.kubernetes.enabled=true needs waystation.policy.kubernetes.config-map"));
+        Config clientConfig = KubernetesPolicyClient.config(config);
+        String namespace = config.namespace().or(() -> Optional.ofNullable(clientConfig.getNamespace()))
+                .orElseThrow(() -> new IllegalStateException("no namespace for the policy ConfigMap: set "
+                        + "waystation.policy.kubernetes.namespace (neither in-cluster nor the kubeconfig names one)"));
+        location = "configmap " + namespace + "/" + name;
+        sources = new DocumentSources(location, registrar, new DocumentValidator(engine.registry()));
+        client = KubernetesPolicyClient.create(clientConfig, vertx);
+        watch = new PolicyConfigMapWatch(client, namespace, name, config.dataKey(), this::onDocument);
+        watch.start();
+        LOG.infof("watching the policy ConfigMap %s/%s (key %s) on %s", namespace, name, config.dataKey(),
+                clientConfig.getMasterUrl());
+    }
+
+    private synchronized void onDocument(Optional<String> text) {
+        if (sources == null) {
+            return;
+        }
+        if (text.isEmpty() || text.get().isBlank()) {
+            sources.apply(PolicyDocument.of(List.of()));
+        } else {
+            try {
+                sources.apply(parser.parse(location, text.get()));
+                LOG.infof("loaded policy document from %s", location);
+            } catch (PolicyDocumentException e) {
+                sources.fail(e.getMessage());
+            }
+        }
+        synced = true;
+    }
+
+    /** Whether this store is configured at all. */
+    public boolean enabled() {
+        return config.enabled();
+    }
+
+    /** True once a first version of the ConfigMap (or its absence) has been seen. */
+    public boolean synced() {
+        return synced;
+    }
+
+    /** Where the document comes from, {@code configmap <namespace>/<name>}, once registered. */
+    public Optional<String> location() {
+        return Optional.ofNullable(location);
+    }
+
+    @Override
+    public synchronized List<DocumentStatus> documents() {
+        return sources == null ? List.of() : List.of(sources.status());
+    }
+
+    @PreDestroy
+    synchronized void stop() {
+        if (watch != null) {
+            watch.close();
+        }
+        if (client != null) {
+            client.close();
+        }
+        if (sources != null) {
+            sources.close();
+        }
+    }
+}
