@@ -24,6 +24,7 @@ import dev.waystation.crd.v1alpha1.Conditions;
 import dev.waystation.crd.v1alpha1.DerpRegion;
 import dev.waystation.crd.v1alpha1.DerpRegionStatus;
 import dev.waystation.operator.derpmap.DerpMapPublisher;
+import dev.waystation.testing.Closer;
 import dev.waystation.testing.GoHarness;
 import dev.waystation.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -65,15 +66,7 @@ class DerpRegionOperatorIT {
 
     @AfterAll
     static void stop() {
-        if (operator != null) {
-            operator.close();
-        }
-        if (client != null) {
-            client.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
+        Closer.closeAll(operator, client, cluster);
     }
 
     private static void namespace(String name) {
@@ -83,15 +76,7 @@ class DerpRegionOperatorIT {
 
     private static DerpRegion create(String namespace, String yamlSpec, String name) {
         namespace(namespace);
-        String yaml = """
-                apiVersion: waystation.dev/v1alpha1
-                kind: DerpRegion
-                metadata:
-                  name: %s
-                  namespace: %s
-                spec:
-                %s
-                """.formatted(name, namespace, yamlSpec.indent(2));
+        String yaml = Manifests.derpRegion(name, namespace, yamlSpec);
         client.resource(yaml).create();
         return client.resources(DerpRegion.class).inNamespace(namespace).withName(name).get();
     }
@@ -193,6 +178,7 @@ class DerpRegionOperatorIT {
         assertThat(relayConfig.getData())
                 .containsEntry("WAYSTATION_RELAY_MODE", "production")
                 .containsEntry("WAYSTATION_RELAY_TLS_CERT_FILE", "/etc/waystation/tls/tls.crt")
+                .containsEntry("WAYSTATION_POLICY_REGION", "fra")
                 .containsEntry("WAYSTATION_POLICY_KUBERNETES_ENABLED", "true")
                 .containsEntry("WAYSTATION_POLICY_KUBERNETES_CONFIG_MAP", "fra-policy")
                 .doesNotContainKey("WAYSTATION_RELAY_MESH_KEY");

@@ -28,6 +28,7 @@ import dev.waystation.policy.document.PolicyDocumentParser;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import dev.waystation.testing.Closer;
 import dev.waystation.testing.TestCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
@@ -55,30 +56,16 @@ class PolicyOperatorIT {
         operator = OperatorProcess.startWithCrds(cluster);
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
                 .create();
-        client.resource("""
-                apiVersion: waystation.dev/v1alpha1
-                kind: DerpRegion
-                metadata:
-                  name: %s
-                  namespace: %s
-                spec:
-                  regionId: 901
-                  regionCode: euw
-                  regionName: EU West
-                """.formatted(REGION, NS)).create();
+        client.resource(Manifests.derpRegion(REGION, NS, """
+                regionId: 901
+                regionCode: euw
+                regionName: EU West
+                """)).create();
     }
 
     @AfterAll
     static void stop() {
-        if (operator != null) {
-            operator.close();
-        }
-        if (client != null) {
-            client.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
+        Closer.closeAll(operator, client, cluster);
     }
 
     @Test
@@ -118,7 +105,7 @@ class PolicyOperatorIT {
                   Client.RateBurstBytes: 10
                 """.formatted(KEY_B, KEY_B));
 
-        Policy broken = awaitStatus("broken", p -> conditionReason(p).equals(PolicyStatus.REASON_INVALID));
+        Policy broken = awaitStatus("broken", p -> Manifests.acceptedReason(p).equals(PolicyStatus.REASON_INVALID));
         assertThat(broken.getStatus().getInvalidSettings()).extracting(PolicySettingProblem::getKey)
                 .containsExactlyInAnyOrder("Client.Allowed", "Admission.DeniedClients", "No.Such.Setting");
         assertThat(message(broken, "Client.Allowed")).contains("want a boolean");
@@ -137,7 +124,7 @@ class PolicyOperatorIT {
                   Admission.DeniedClients: "not a list"
                 """);
 
-        Policy deny = awaitStatus("deny", p -> conditionReason(p).equals(PolicyStatus.REASON_INVALID)
+        Policy deny = awaitStatus("deny", p -> Manifests.acceptedReason(p).equals(PolicyStatus.REASON_INVALID)
                 && p.getStatus().getObservedGeneration() == 2L);
         assertThat(deny.getStatus().getInvalidSettings()).singleElement()
                 .satisfies(problem -> assertThat(problem.getKey()).isEqualTo("Admission.DeniedClients"));
@@ -202,15 +189,7 @@ class PolicyOperatorIT {
     // --- helpers
 
     private static void apply(String name, String spec) {
-        client.resource("""
-                apiVersion: waystation.dev/v1alpha1
-                kind: Policy
-                metadata:
-                  name: %s
-                  namespace: %s
-                spec:
-                %s
-                """.formatted(name, NS, spec.indent(2))).serverSideApply();
+        client.resource(Manifests.policy(name, NS, spec)).serverSideApply();
     }
 
     private static Policy policy(String name) {
@@ -225,14 +204,9 @@ class PolicyOperatorIT {
     }
 
     private static boolean isAccepted(Policy policy) {
-        return conditionReason(policy).equals(PolicyStatus.REASON_ACCEPTED);
+        return Manifests.acceptedReason(policy).equals(PolicyStatus.REASON_ACCEPTED);
     }
 
-    private static String conditionReason(Policy policy) {
-        return policy.getStatus().getConditions().stream()
-                .filter(c -> PolicyStatus.CONDITION_ACCEPTED.equals(c.getType()))
-                .map(c -> c.getReason()).findFirst().orElse("");
-    }
 
     private static String message(Policy policy, String key) {
         return policy.getStatus().getInvalidSettings().stream().filter(p -> p.getKey().equals(key))

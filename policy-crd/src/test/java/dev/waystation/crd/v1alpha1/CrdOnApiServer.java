@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
+import dev.waystation.testing.Closer;
 import dev.waystation.testing.GoHarness;
 import dev.waystation.testing.TestCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -31,12 +32,7 @@ abstract class CrdOnApiServer {
 
     @AfterAll
     static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
+        Closer.closeAll(client, cluster);
     }
 
     /** A {@code waystation.dev/v1alpha1} manifest of {@code kind} in namespace {@code default}. */

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.waystation.relay.testing.GoCheck;
+import dev.waystation.testing.GoCheck;
 
 import dev.waystation.relay.testing.PolicyFileRelay;
 
@@ -128,5 +128,19 @@ class ClientAdmissionIT {
                     "Admission.DeniedClients: " + list(List.of(denied.get(1))))));
             relay.awaitSetting(REGION, "Admission.AllowedClients", "[]");
         }
+    }
+
+    @Test
+    void aKeyTakenOffTheDenyListConnectsAtOnce() {
+        List<String> pardoned = PolicyFileRelay.newKeyPair();
+        relay.writePolicy(document(source("lists", "Device",
+                "Admission.DeniedClients: " + list(List.of(denied.get(1), pardoned.get(1))))));
+        relay.awaitSetting(REGION, "Admission.DeniedClients", "[\"" + denied.get(1) + "\",\"" + pardoned.get(1) + "\"]");
+        assertThat(relay.tryConnect(pardoned.get(0))).as("while denied").isFalse();
+
+        relay.writePolicy(document(source("lists", "Device",
+                "Admission.DeniedClients: " + list(List.of(denied.get(1))))));
+        relay.awaitSetting(REGION, "Admission.DeniedClients", "[\"" + denied.get(1) + "\"]");
+        assertThat(relay.tryConnect(pardoned.get(0))).as("after the deny list dropped it").isTrue();
     }
 }

@@ -13,7 +13,7 @@ import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
-import dev.waystation.relay.testing.GoCheck;
+import dev.waystation.testing.GoCheck;
 
 import dev.waystation.relay.testing.PolicyFileRelay;
 

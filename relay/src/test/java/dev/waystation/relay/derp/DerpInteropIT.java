@@ -6,8 +6,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.waystation.relay.testing.GoCheck;
-import dev.waystation.relay.testing.RelayProcess;
+import dev.waystation.testing.GoCheck;
+import dev.waystation.testing.RelayProcess;
 
 /**
  * The packaged relay driven by Tailscale's own DERP client ({@code tailscale.com/derp/derphttp},

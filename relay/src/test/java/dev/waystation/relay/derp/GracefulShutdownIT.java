@@ -8,8 +8,8 @@ import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
-import dev.waystation.relay.testing.GoCheck;
-import dev.waystation.relay.testing.RelayProcess;
+import dev.waystation.testing.GoCheck;
+import dev.waystation.testing.RelayProcess;
 
 /** SIGTERM: clients get a Restarting frame and the relay exits within its grace period. */
 class GracefulShutdownIT {

@@ -8,8 +8,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import org.junit.jupiter.api.Test;
 
-import dev.waystation.relay.testing.GoCheck;
-import dev.waystation.relay.testing.RelayProcess;
+import dev.waystation.testing.GoCheck;
+import dev.waystation.testing.RelayProcess;
 
 /**
  * Mesh-key clients (Tailscale's derphttp with {@code MeshKey} and {@code WatchConnectionChanges})

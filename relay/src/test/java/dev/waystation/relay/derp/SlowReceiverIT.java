@@ -9,8 +9,8 @@ import java.time.Duration;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
-import dev.waystation.relay.testing.GoCheck;
-import dev.waystation.relay.testing.RelayProcess;
+import dev.waystation.testing.GoCheck;
+import dev.waystation.testing.RelayProcess;
 
 /**
  * A receiver that never reads is disconnected by the write deadline, and the client flooding it

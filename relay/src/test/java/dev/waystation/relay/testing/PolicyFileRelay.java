@@ -2,8 +2,6 @@ package dev.waystation.relay.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -12,20 +10,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.awaitility.Awaitility;
-
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.waystation.testing.GoCheck;
+import dev.waystation.testing.RelayProcess;
 
 /**
  * A packaged relay whose policy comes from a file the test rewrites (atomically, as an editor or
  * Kubernetes would), with helpers to wait until a value is in force and to make node keys.
  */
 public final class PolicyFileRelay implements AutoCloseable {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration VIEW_SETTLE = Duration.ofMillis(500);
 
     public final RelayProcess relay;
     private final Path file;
@@ -55,37 +49,18 @@ public final class PolicyFileRelay implements AutoCloseable {
         }
     }
 
-    /** Waits until {@code key} has {@code expected} (as JSON text) in the resultant policy of {@code scope}. */
+    /** Waits until {@code key} has {@code expectedJson} in force at {@code scope}; see {@link RelayProcess#awaitSetting}. */
     public void awaitSetting(String scope, String key, String expectedJson) {
-        Awaitility.await(key + " = " + expectedJson + " at " + scope).atMost(Duration.ofSeconds(15))
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> expectedJson.equals(setting(scope, key).path("value").toString()));
-        // Subsystems hear of a change through typed views, notified on the policy listener thread just
-        // after the resultant policy (which /debug/policy reads) has it; give that hop a moment.
-        try {
-            Thread.sleep(VIEW_SETTLE.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        relay.awaitSetting(scope, key, expectedJson);
     }
 
     public JsonNode setting(String scope, String key) throws IOException {
-        String body = relay.get("/debug/policy?scope=" + URLEncoder.encode(scope, StandardCharsets.UTF_8)).body();
-        for (JsonNode setting : JSON.readTree(body).path("settings")) {
-            if (key.equals(setting.path("key").asText())) {
-                return setting;
-            }
-        }
-        throw new IllegalStateException("no setting " + key + " in /debug/policy: " + body);
+        return relay.setting(scope, key);
     }
 
-    /** A fresh node key pair from Tailscale's own key package: [privkey:..., nodekey:...]. */
+    /** A fresh node key pair: [privkey:..., nodekey:...]. */
     public static List<String> newKeyPair() {
-        GoCheck.Result keygen = GoCheck.run("keygen", 30);
-        if (!keygen.ok()) {
-            throw new IllegalStateException("keygen failed: " + keygen.output());
-        }
-        return keygen.output().lines().filter(l -> l.startsWith("privkey:") || l.startsWith("nodekey:")).toList();
+        return GoCheck.newNodeKeyPair();
     }
 
     /** Runs {@code derpclient try} once: true when admitted. */

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import dev.waystation.relay.metrics.Promtool;
-import dev.waystation.relay.testing.GoCheck;
-import dev.waystation.relay.testing.RelayProcess;
+import dev.waystation.testing.GoCheck;
+import dev.waystation.testing.RelayProcess;
 import dev.waystation.testing.GoHarness;
 
 /**

@@ -1,4 +1,4 @@
-package dev.waystation.relay.testing;
+package dev.waystation.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import dev.waystation.testing.GoHarness;
 
 /** Runs a command of the Go interop harness ({@code src/interop/cmd/<name>}) and reports its outcome. */
 public final class GoCheck {
@@ -22,7 +21,7 @@ public final class GoCheck {
     }
 
     /** A started command; its output goes to a temporary file. */
-    public record Running(Process process, Path log) {
+    public record Running(Process process, Path log) implements AutoCloseable {
 
         public String output() {
             try {
@@ -30,6 +29,12 @@ public final class GoCheck {
             } catch (IOException e) {
                 return "(output unavailable: " + e + ")";
             }
+        }
+
+        /** Kills the command if it still runs. */
+        @Override
+        public void close() {
+            process.destroyForcibly();
         }
 
         /** Waits at most {@code timeoutSeconds}, killing the command after that. */
@@ -87,5 +92,14 @@ public final class GoCheck {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run " + cmd, e);
         }
+    }
+
+    /** A fresh node key pair from Tailscale's own key package ({@code cmd/keygen}): [privkey:..., nodekey:...]. */
+    public static List<String> newNodeKeyPair() {
+        Result keygen = run("keygen", 30);
+        if (!keygen.ok()) {
+            throw new IllegalStateException("keygen failed: " + keygen.output());
+        }
+        return keygen.output().lines().filter(l -> l.startsWith("privkey:") || l.startsWith("nodekey:")).toList();
     }
 }

@@ -1,12 +1,14 @@
-package dev.waystation.relay.testing;
+package dev.waystation.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +20,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.waystation.testing.GoHarness;
+import org.awaitility.Awaitility;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 
 /**
  * The packaged relay ({@code relay/target/quarkus-app/quarkus-run.jar}) running as a separate
@@ -31,6 +37,12 @@ public final class RelayProcess implements AutoCloseable {
 
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(90);
     private static final Pattern DERP_PORT = Pattern.compile("\"derp-port\"\\s*:\\s*(\\d+)");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Subsystems hear of a policy change through typed views, notified on the policy listener thread
+     * just after the resultant policy (which /debug/policy reads) has it; give that hop a moment.
+     */
+    private static final Duration VIEW_SETTLE = Duration.ofMillis(500);
     private static final Pattern HTTP_PORT = Pattern.compile("\"http-port\"\\s*:\\s*(-?\\d+)");
 
     private final Process process;
@@ -130,6 +142,34 @@ public final class RelayProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Waits until {@code key} has {@code expected} (as JSON text) in the resultant policy of {@code scope}. */
+    public void awaitSetting(String scope, String key, String expectedJson) {
+        Awaitility.await(key + " = " + expectedJson + " at " + scope).atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> expectedJson.equals(setting(scope, key).path("value").toString()));
+        try {
+            Thread.sleep(VIEW_SETTLE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One setting's entry in {@code /debug/policy} at {@code scope}. */
+    public JsonNode setting(String scope, String key) throws IOException {
+        JsonNode policy = policy(scope);
+        for (JsonNode setting : policy.path("settings")) {
+            if (key.equals(setting.path("key").asText())) {
+                return setting;
+            }
+        }
+        throw new IllegalStateException("no setting " + key + " in /debug/policy: " + policy);
+    }
+
+    /** The whole {@code /debug/policy} answer for {@code scope}. */
+    public JsonNode policy(String scope) throws IOException {
+        return JSON.readTree(get("/debug/policy?scope=" + URLEncoder.encode(scope, StandardCharsets.UTF_8)).body());
     }
 
     public Path log() {
