@@ -14,11 +14,18 @@ class ManagementInterfaceTest {
 
     final String ready = ManagementPort.url("/health/ready");
 
+    final String live = ManagementPort.url("/health/live");
+
     final String metrics = ManagementPort.url("/metrics");
 
     @Test
     void readinessAnswersUp() {
         given().get(ready).then().statusCode(200).body(containsString("\"UP\""));
+    }
+
+    @Test
+    void livenessAnswersUp() {
+        given().get(live).then().statusCode(200).body(containsString("\"UP\""));
     }
 
     @Test
