@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -71,9 +68,8 @@ class CloseReloadRaceTest {
     @Test
     void anEngineClosedWhileItsPolicyReloadsKeepsTheLastSnapshot() throws Exception {
         for (int round = 0; round < ROUNDS; round++) {
-            PolicyEngine engine = new EngineFixture().engine;
             MemoryStore store = MemoryStore.ofMandatory(Map.of(BURST, 1L));
-            engine.register("s", PolicyScope.DEVICE, store);
+            PolicyEngine engine = engineWith(Map.of("s", store));
             ResultantPolicy device = engine.policyFor(PolicyScope.DEVICE);
             Snapshot before = device.snapshot();
             race(device::reload, engine::close);
@@ -87,11 +83,9 @@ class CloseReloadRaceTest {
     @Test
     void aStoreExpiringWhilePoliciesReloadLeavesExactlyTheOtherSources() throws Exception {
         for (int round = 0; round < ROUNDS; round++) {
-            PolicyEngine engine = new EngineFixture().engine;
             MemoryStore expiring = MemoryStore.ofMandatory(Map.of(BURST, 1L));
-            MemoryStore staying = MemoryStore.ofMandatory(Map.of("Admission.AcceptRatePerSecond", 2L));
-            engine.register("expiring", PolicyScope.DEVICE, expiring);
-            engine.register("staying", PolicyScope.DEVICE, staying);
+            PolicyEngine engine = engineWith(Map.of("expiring", expiring,
+                    "staying", MemoryStore.ofMandatory(Map.of("Admission.AcceptRatePerSecond", 2L))));
             ResultantPolicy region = engine.policyFor(PolicyScope.profile("eu"));
             race(region::reload, expiring::close);
             assertThat(engine.sources()).extracting(SourceStatus::name).containsExactly("staying");
@@ -105,25 +99,24 @@ class CloseReloadRaceTest {
 
     /** {@link #THREADS} threads of {@link #RELOADS} reloads and one close, all released at once. */
     void race(Runnable reload, Runnable close) throws Exception {
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<?>> tasks = new ArrayList<>();
+        List<Runnable> tasks = new ArrayList<>();
         for (int t = 0; t < THREADS; t++) {
-            tasks.add(pool.submit(() -> {
-                start.await();
+            tasks.add(() -> {
                 for (int i = 0; i < RELOADS; i++) {
                     reload.run();
                 }
-                return null;
-            }));
+            });
         }
-        tasks.add(pool.submit(() -> {
-            start.await();
-            close.run();
-            return null;
-        }));
-        start.countDown();
-        for (Future<?> task : tasks) {
-            task.get(30, TimeUnit.SECONDS);
+        tasks.add(close);
+        Together.run(pool, tasks);
+    }
+
+    /** An engine with the given stores registered at Device scope, in order. */
+    static PolicyEngine engineWith(Map<String, MemoryStore> stores) throws Exception {
+        PolicyEngine engine = new EngineFixture().engine;
+        for (Map.Entry<String, MemoryStore> entry : stores.entrySet()) {
+            engine.register(entry.getKey(), PolicyScope.DEVICE, entry.getValue());
         }
+        return engine;
     }
 }

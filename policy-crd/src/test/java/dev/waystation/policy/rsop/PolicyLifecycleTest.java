@@ -3,13 +3,12 @@ package dev.waystation.policy.rsop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -82,19 +81,7 @@ class PolicyLifecycleTest {
         // A debounced reload is pending when the closes start: closing must cancel it.
         stores.forEach(store -> store.setMandatory("Admission.AcceptBurst", 99L));
         ExecutorService pool = Executors.newFixedThreadPool(8);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<?>> closes = new ArrayList<>();
-        for (int i = 0; i < 10_000; i++) {
-            closes.add(pool.submit(() -> {
-                start.await();
-                engine.close();
-                return null;
-            }));
-        }
-        start.countDown();
-        for (Future<?> close : closes) {
-            close.get(30, TimeUnit.SECONDS);
-        }
+        Together.run(pool, Collections.nCopies(10_000, engine::close));
         pool.shutdown();
         assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
         assertThat(fixture.clock.pendingTasks()).isZero();

@@ -114,10 +114,8 @@ class ResultantPolicyTest {
     @Test
     void theFirstLoadFiresNothingAndEveryChangeCarriesOldNewAndChangedKeys() throws Exception {
         MemoryStore store = store("Admission.AcceptBurst", 1L);
-        engine.register("s", PolicyScope.DEVICE, store);
-        ResultantPolicy device = engine.policyFor(PolicyScope.DEVICE);
         List<PolicyChange> changes = new CopyOnWriteArrayList<>();
-        device.subscribe(changes::add);
+        ResultantPolicy device = subscribedDevice(store, changes);
         assertThat(changes).isEmpty();
         store.setMandatory("Admission.AcceptBurst", 2L);
         store.setMandatory("STUN.Enabled", "maybe");
@@ -170,10 +168,8 @@ class ResultantPolicyTest {
     @Test
     void aReloadThatChangesNothingKeepsTheSameSnapshotObjectAndFiresNothing() throws Exception {
         MemoryStore store = store("Admission.AcceptBurst", 1L);
-        engine.register("s", PolicyScope.DEVICE, store);
-        ResultantPolicy device = engine.policyFor(PolicyScope.DEVICE);
         List<PolicyChange> changes = new CopyOnWriteArrayList<>();
-        device.subscribe(changes::add);
+        ResultantPolicy device = subscribedDevice(store, changes);
         Snapshot before = device.snapshot();
         Object readerBefore = engine.sourcesFor(PolicyScope.DEVICE).get(0).reader().snapshot();
         int reloads = fixture.reloadsAt.size();
@@ -350,6 +346,14 @@ class ResultantPolicyTest {
         assertThat(effective.error().code()).isEqualTo(ErrorCode.READ_FAILED);
         assertThat(effective.error().message()).isEqualTo("bang!");
         assertThat(effective.value()).isTrue();
+    }
+
+    /** Registers {@code store} as source "s" at Device; the device policy's changes go to {@code changes}. */
+    ResultantPolicy subscribedDevice(MemoryStore store, List<PolicyChange> changes) throws Exception {
+        engine.register("s", PolicyScope.DEVICE, store);
+        ResultantPolicy device = engine.policyFor(PolicyScope.DEVICE);
+        device.subscribe(changes::add);
+        return device;
     }
 
     static MemoryStore store(Object... keysAndValues) {
