@@ -51,6 +51,10 @@ public final class DocumentValidator {
             return "a " + definition.get().scope().text() + " setting cannot be configured at scope "
                     + source.scope();
         }
+        if (raw == null) {
+            // "Key:" with no value is not configured (the stores drop it), so it has no type to check.
+            return null;
+        }
         try {
             definition.get().coerce(raw);
             return null;

@@ -37,7 +37,7 @@ public final class PolicyEngine implements SourceRegistrar, AutoCloseable {
     private final Map<PolicyScope, ResultantPolicy> policies = new ConcurrentHashMap<>();
     private volatile List<RegisteredSource> sources = List.of();
     private long nextSequence;
-    private boolean closed;
+    private volatile boolean closed;
 
     public PolicyEngine(SettingRegistry registry, PolicyClock clock, Executor listenerExecutor, DebounceDelays delays,
             PolicyObserver observer) {
@@ -132,6 +132,11 @@ public final class PolicyEngine implements SourceRegistrar, AutoCloseable {
         }
         dropped.forEach(s -> s.reader().close());
         policies.values().forEach(ResultantPolicy::cancelPending);
+    }
+
+    /** True once {@link #close} has run: policies then keep their last snapshot. */
+    boolean isClosed() {
+        return closed;
     }
 
     /** Sources whose scope contains {@code scope}, in registration order. */

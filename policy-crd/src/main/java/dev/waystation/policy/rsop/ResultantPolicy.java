@@ -84,7 +84,10 @@ public final class ResultantPolicy {
         return subscribers.add(listener);
     }
 
-    /** Re-reads every store now, bypassing the debounce, and returns the merged snapshot. */
+    /**
+     * Re-reads every store now, bypassing the debounce, and returns the merged snapshot. After the
+     * engine is closed it reads nothing and returns the last snapshot.
+     */
     public Snapshot reload() {
         return reloadNow(true);
     }
@@ -130,6 +133,11 @@ public final class ResultantPolicy {
             debouncer.cancel();
             long started = clock.nanoTime();
             List<RegisteredSource> mine = engine.sourcesFor(scope);
+            // A closed engine has dropped its sources: merging them would wipe the policy. Checked
+            // after reading the list, because close() sets the flag before it empties the list.
+            if (effective != null && engine.isClosed()) {
+                return effective;
+            }
             List<SourceSnapshot> snapshots = new ArrayList<>(mine.size());
             boolean allHealthy = true;
             for (RegisteredSource source : mine) {

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.waystation.policy.setting.PolicyScope;
+import dev.waystation.policy.setting.ScopeParseException;
 
 class PolicyDocumentParserTest {
 
@@ -96,6 +99,35 @@ class PolicyDocumentParserTest {
                 .hasMessageStartingWith("p.json: not valid JSON at line 1").hasMessageContaining("Duplicate field 'A'");
         assertThatThrownBy(() -> parser.parse("p.json", "{\"mandatory\": {", DocumentFormat.JSON))
                 .hasMessageStartingWith("p.json: not valid JSON");
+    }
+
+    /** Spec 8.2 TestPolicyScopeMarshalUnmarshal: a scope is written as its text form and read back equal. */
+    @ParameterizedTest
+    @ValueSource(strings = {"Device", "Profile", "User", "User(_)", "User(nodekey:0123abcd)", "Profile(1234)",
+        "Profile(1234)/User(nodekey:0123abcd)", "Profile(eu-west)/User"})
+    void aScopeRoundTripsInItsTextForm(String text) throws Exception {
+        PolicyScope scope = PolicyScope.parse(text);
+        PolicyDocument document = PolicyDocument.of(List.of(new DocumentSource("s", scope, 0, Map.of(), Map.of())));
+        PolicyDocumentWriter writer = new PolicyDocumentWriter();
+        assertThat(writer.write(document, DocumentFormat.JSON)).contains("\"scope\" : \"" + text + "\"");
+        for (DocumentFormat format : DocumentFormat.values()) {
+            assertThat(parser.parse("again", writer.write(document, format), format).sources())
+                    .singleElement().satisfies(source -> assertThat(source.scope()).isEqualTo(scope));
+        }
+    }
+
+    /** Spec 8.5.11: unlike Tailscale's cases, these are well-formed JSON and reach the scope parser. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "''|\"\" is not a valid scope",
+        "User(1234|missing ')' in scope \"User(1234\"",
+        "Device(123)|the device scope must not have an ID: \"Device(123)\"",
+    })
+    void malformedScopesInWellFormedJsonFailInTheScopeParser(String scope, String message) {
+        String json = "{\"sources\": [{\"name\": \"a\", \"scope\": \"" + scope + "\"}]}";
+        assertThatThrownBy(() -> parser.parse("p.json", json, DocumentFormat.JSON))
+                .isInstanceOf(PolicyDocumentException.class).hasMessage("p.json: sources[0] \"a\": scope: " + message)
+                .hasCauseInstanceOf(ScopeParseException.class);
     }
 
     @Test

@@ -14,6 +14,7 @@ import dev.waystation.policy.setting.ErrorCode;
 import dev.waystation.policy.setting.PolicyLevel;
 import dev.waystation.policy.setting.PolicyScope;
 import dev.waystation.policy.setting.SettingKey;
+import dev.waystation.policy.setting.Snapshot;
 import dev.waystation.policy.source.MemoryStore;
 import dev.waystation.policy.source.PolicyReadException;
 
@@ -113,10 +114,8 @@ class ResultantPolicyTest {
     @Test
     void theFirstLoadFiresNothingAndEveryChangeCarriesOldNewAndChangedKeys() throws Exception {
         MemoryStore store = store("Admission.AcceptBurst", 1L);
-        engine.register("s", PolicyScope.DEVICE, store);
-        ResultantPolicy device = engine.policyFor(PolicyScope.DEVICE);
         List<PolicyChange> changes = new CopyOnWriteArrayList<>();
-        device.subscribe(changes::add);
+        ResultantPolicy device = subscribedDevice(store, changes);
         assertThat(changes).isEmpty();
         store.setMandatory("Admission.AcceptBurst", 2L);
         store.setMandatory("STUN.Enabled", "maybe");
@@ -163,6 +162,32 @@ class ResultantPolicyTest {
         assertThat(eu.value(RelaySettings.ADMISSION_ACCEPT_BURST)).isEqualTo(1L);
         assertThat(changes).isEmpty();
         assertThat(eu.generation()).isZero();
+    }
+
+    /** Trap 9.15: an unchanged reload keeps the identical snapshot objects, generation and silence. */
+    @Test
+    void aReloadThatChangesNothingKeepsTheSameSnapshotObjectAndFiresNothing() throws Exception {
+        MemoryStore store = store("Admission.AcceptBurst", 1L);
+        List<PolicyChange> changes = new CopyOnWriteArrayList<>();
+        ResultantPolicy device = subscribedDevice(store, changes);
+        Snapshot before = device.snapshot();
+        Object readerBefore = engine.sourcesFor(PolicyScope.DEVICE).get(0).reader().snapshot();
+        int reloads = fixture.reloadsAt.size();
+        int reads = store.reads("Admission.AcceptBurst");
+
+        assertThat(device.reload()).isSameAs(before);
+        store.notifyChanged();
+        fixture.clock.advanceMillis(200);
+        store.setMandatory("Admission.AcceptBurst", 1L);
+        fixture.clock.advanceMillis(200);
+        engine.register("empty", PolicyScope.DEVICE, new MemoryStore());
+
+        assertThat(fixture.reloadsAt).hasSize(reloads + 4);
+        assertThat(store.reads("Admission.AcceptBurst")).isEqualTo(reads + 6);
+        assertThat(device.snapshot()).isSameAs(before);
+        assertThat(engine.sourcesFor(PolicyScope.DEVICE).get(0).reader().snapshot()).isSameAs(readerBefore);
+        assertThat(device.generation()).isZero();
+        assertThat(changes).isEmpty();
     }
 
     @Test
@@ -321,6 +346,14 @@ class ResultantPolicyTest {
         assertThat(effective.error().code()).isEqualTo(ErrorCode.READ_FAILED);
         assertThat(effective.error().message()).isEqualTo("bang!");
         assertThat(effective.value()).isTrue();
+    }
+
+    /** Registers {@code store} as source "s" at Device; the device policy's changes go to {@code changes}. */
+    ResultantPolicy subscribedDevice(MemoryStore store, List<PolicyChange> changes) throws Exception {
+        engine.register("s", PolicyScope.DEVICE, store);
+        ResultantPolicy device = engine.policyFor(PolicyScope.DEVICE);
+        device.subscribe(changes::add);
+        return device;
     }
 
     static MemoryStore store(Object... keysAndValues) {

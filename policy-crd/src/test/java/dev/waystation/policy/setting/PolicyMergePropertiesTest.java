@@ -5,6 +5,7 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,10 +14,19 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 
+import dev.waystation.policy.rsop.DebounceDelays;
+import dev.waystation.policy.rsop.Effective;
+import dev.waystation.policy.rsop.FakeClock;
+import dev.waystation.policy.rsop.PolicyEngine;
+import dev.waystation.policy.rsop.Provenance;
+import dev.waystation.policy.rsop.ResultantPolicy;
+import dev.waystation.policy.source.MemoryStore;
+import dev.waystation.policy.source.PolicyReadException;
+
 /**
  * Property-based checks of the merge against a plainly written reference model: precedence by
- * scope and registration order, recommended against mandatory, and associativity of the pairwise
- * merge where scopes are nested.
+ * scope and registration order, recommended against mandatory, associativity of the pairwise
+ * merge where scopes are nested, and (through the engine) default fallback.
  */
 class PolicyMergePropertiesTest {
 
@@ -96,6 +106,71 @@ class PolicyMergePropertiesTest {
                 assertThat(left.get(key(k))).isEqualTo(expected);
             }
         });
+    }
+
+    /**
+     * Default fallback, through the engine: a setting that no source configures at either level
+     * reads its catalog default (provenance default, no origin, no item); a configured one reads
+     * the reference model's winner. The catalog holds K0..K3 plus one never-configured key per type.
+     */
+    @Test
+    void aSettingNoSourceConfiguresReadsItsCatalogDefault() {
+        qt().withExamples(300).forAll(lists().of(specs()).ofSizeBetween(0, 5)).checkAssert(specs -> {
+            PolicyEngine engine = new PolicyEngine(SettingRegistry.of(CATALOG), new FakeClock(), Runnable::run,
+                    DebounceDelays.RELAY_DEFAULTS);
+            List<SourceSnapshot> sources = build(specs);
+            sources.forEach(source -> register(engine, source));
+            ResultantPolicy policy = engine.policyFor(TARGET);
+            for (int i = 0; i < CATALOG.size(); i++) {
+                SettingDefinition<?> definition = CATALOG.get(i);
+                SettingItem winner = i < KEYS ? reference(specs, sources, i) : null;
+                Effective<?> effective = policy.effective(definition);
+                if (winner == null) {
+                    assertThat(policy.value(definition)).as("%s of %s", definition, specs)
+                            .isEqualTo(definition.defaultValue());
+                    assertThat(effective.provenance()).isEqualTo(Provenance.DEFAULT);
+                    assertThat(effective.origin()).isNull();
+                    assertThat(effective.error()).isNull();
+                    assertThat(policy.snapshot().contains(definition.key())).isFalse();
+                } else {
+                    assertThat(policy.snapshot().get(definition.key())).as("%s of %s", definition, specs)
+                            .isEqualTo(winner);
+                    assertThat(policy.value(definition)).isEqualTo(winner.value());
+                }
+            }
+            engine.close();
+        });
+    }
+
+    static final List<SettingDefinition<?>> CATALOG = catalog();
+
+    static List<SettingDefinition<?>> catalog() {
+        List<SettingDefinition<?>> out = new ArrayList<>();
+        for (int k = 0; k < KEYS; k++) {
+            out.add(SettingDefinition.of(key(k).name(), ScopeKind.USER, SettingType.STRING, "default/" + k, ""));
+        }
+        out.add(SettingDefinition.of("Never.Flag", ScopeKind.USER, SettingType.BOOLEAN, true, ""));
+        out.add(SettingDefinition.of("Never.Count", ScopeKind.USER, SettingType.UNSIGNED_INTEGER, 7L, ""));
+        out.add(SettingDefinition.of("Never.Wait", ScopeKind.USER, SettingType.DURATION, Duration.ofSeconds(3), ""));
+        out.add(SettingDefinition.of("Never.List", ScopeKind.USER, SettingType.STRING_LIST, List.of("d"), ""));
+        return List.copyOf(out);
+    }
+
+    /** Registers a memory store holding {@code source}'s values under its name and scope. */
+    static void register(PolicyEngine engine, SourceSnapshot source) {
+        MemoryStore store = new MemoryStore();
+        store.replace(raw(source.mandatory()), raw(source.recommended()));
+        try {
+            engine.register(source.origin().name(), source.scope(), store);
+        } catch (PolicyReadException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static Map<String, Object> raw(Snapshot snapshot) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        snapshot.items().forEach((key, item) -> out.put(key.name(), item.value()));
+        return out;
     }
 
     /** Broadest mandatory wins, later within a kind; else narrowest recommended, later within a kind. */

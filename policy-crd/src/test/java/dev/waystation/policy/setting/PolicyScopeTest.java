@@ -38,18 +38,18 @@ class PolicyScopeTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "''|\"\" is not a valid scope",
-        "User(1234|missing ')'",
-        "Device(123)|the device scope must not have an ID",
+        "User(1234|missing ')' in scope \"User(1234\"",
+        "Device(123)|the device scope must not have an ID: \"Device(123)\"",
         "(1234)|\"\" is not a valid scope",
         "Machine|\"Machine\" is not a valid scope",
-        "User/Profile|invalid scope hierarchy",
-        "Device/Device|invalid scope hierarchy",
+        "User/Profile|invalid scope hierarchy: \"User/Profile\"",
+        "Device/Device|invalid scope hierarchy: \"Device/Device\"",
         "Device/Profile/User|\"Profile/User\" is not a valid scope",
-        "Profile(a)x|unexpected text after ')'",
+        "Profile(a)x|unexpected text after ')' in scope \"Profile(a)x\"",
     })
     void rejectsMalformedTextWithAPreciseMessage(String text, String message) {
         assertThatThrownBy(() -> PolicyScope.parse(text)).isInstanceOf(ScopeParseException.class)
-                .hasMessageContaining(message);
+                .hasMessage(message);
     }
 
     @ParameterizedTest

@@ -36,7 +36,9 @@ class SettingRegistryTest {
         registry.register(SettingDefinition.of("A.Flag", ScopeKind.DEVICE, SettingType.STRING, "x", ""));
         assertThat(registry.conflicts()).hasSize(2);
         assertThatThrownBy(registry::definitions).isInstanceOf(DefinitionConflictException.class)
-                .hasMessageContaining("duplicate policy definition: \"A.Flag\"");
+                .hasMessage("duplicate policy definition: \"A.Flag\" registered as Device(\"A.Flag\", Boolean) default false"
+                        + " and as User(\"A.Flag\", Boolean) default false; duplicate policy definition: \"A.Flag\""
+                        + " registered as Device(\"A.Flag\", Boolean) default false and as Device(\"A.Flag\", String) default x");
         assertThatThrownBy(() -> registry.definition("A.Flag")).isInstanceOf(DefinitionConflictException.class);
     }
 
@@ -54,7 +56,8 @@ class SettingRegistryTest {
         assertThat(registry.definition("Unknown")).isEmpty();
         assertThat(registry.definition("bad key!")).isEmpty();
         assertThatThrownBy(() -> registry.register(SettingDefinition.of("B", ScopeKind.DEVICE, SettingType.STRING,
-                "", ""))).isInstanceOf(IllegalStateException.class).hasMessageContaining("already in use");
+                "", ""))).isInstanceOf(IllegalStateException.class)
+                .hasMessage("policy definitions are already in use; cannot register Device(\"B\", String)");
     }
 
     @Test
