@@ -65,7 +65,7 @@ public class KubernetesPolicyStore implements PolicyStoreProvider {
         sources = new DocumentSources(location, registrar, new DocumentValidator(engine.registry()));
         client = KubernetesPolicyClient.create(clientConfig, vertx);
         watch = new PolicyConfigMapWatch(client, namespace, name, config.dataKey(), this::onDocument);
-        watch.start();
+        watch.start().thenRun(this::onListed);
         LOG.infof("watching the policy ConfigMap %s/%s (key %s) on %s", namespace, name, config.dataKey(),
                 clientConfig.getMasterUrl());
     }
@@ -85,6 +85,17 @@ public class KubernetesPolicyStore implements PolicyStoreProvider {
             }
         }
         synced = true;
+    }
+
+    /**
+     * The first list is done. A missing ConfigMap sends no event, so its absence is applied here; an
+     * existing one's add event is already on its way (the informer fills its cache before it notifies,
+     * and both paths hold this lock, so an add can never be overtaken by this empty document).
+     */
+    private synchronized void onListed() {
+        if (!synced && watch.isEmpty()) {
+            onDocument(Optional.empty());
+        }
     }
 
     /** Whether this store is configured at all. */

@@ -2,6 +2,7 @@ package dev.waystation.relay.policy.kubernetes;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
@@ -13,8 +14,9 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 /**
  * Watches one ConfigMap through the API server with a Fabric8 informer (list, then watch, resumed
- * after disconnects) and hands every new version of its policy document to a consumer. A missing
- * ConfigMap or data key is an empty document: the operator has not projected anything (yet).
+ * after disconnects) and hands every new version of its policy document to a consumer (empty when
+ * the data key is missing, or the ConfigMap was deleted). A ConfigMap that does not exist yet sends
+ * no event at all: {@link #isEmpty()} after {@link #start()} tells.
  */
 final class PolicyConfigMapWatch implements AutoCloseable {
 
@@ -51,9 +53,17 @@ final class PolicyConfigMapWatch implements AutoCloseable {
         });
     }
 
-    /** Starts listing and watching; the first document arrives asynchronously. */
-    void start() {
-        informer.start();
+    /**
+     * Starts listing and watching; documents arrive asynchronously. The stage completes once the
+     * first list succeeded: a ConfigMap that exists then has its add event under way.
+     */
+    CompletionStage<Void> start() {
+        return informer.start();
+    }
+
+    /** True when the informer's cache holds no ConfigMap (none exists, as far as it knows). */
+    boolean isEmpty() {
+        return informer.getStore().list().isEmpty();
     }
 
     /** True once the first list succeeded and the watch runs. */
