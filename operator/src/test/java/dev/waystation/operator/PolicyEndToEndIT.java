@@ -93,6 +93,7 @@ class PolicyEndToEndIT {
         await("victim disconnected").atMost(WAIT).pollInterval(Duration.ofMillis(20))
                 .until(() -> victimConnection.output().contains("DISCONNECTED"));
         Duration took = Duration.ofNanos(System.nanoTime() - applied);
+        System.out.printf("PolicyEndToEndIT: kubectl apply to disconnect took %d ms%n", took.toMillis());
 
         assertThat(took).as("from kubectl apply to the disconnect").isLessThanOrEqualTo(DISCONNECT_BOUND);
         assertThat(Manifests.acceptedReason(awaitObserved("deny-victim"))).isEqualTo(PolicyStatus.REASON_ACCEPTED);
