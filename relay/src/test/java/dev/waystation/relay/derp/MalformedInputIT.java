@@ -94,11 +94,7 @@ class MalformedInputIT {
     void oversizedSendPacketAfterTheHandshake() throws Exception {
         double before = relay.metric(errors("frame_length"));
         try (RawDerpClient client = new RawDerpClient(relay.derpPort())) {
-            NodeKey server = client.upgrade();
-            NodePrivateKey me = NodePrivateKey.generate(RANDOM);
-            byte[] box = NaclBox.seal(me, server, "{\"version\":2,\"CanAckPings\":true}".getBytes(), RANDOM);
-            byte[] info = ByteBuffer.allocate(32 + box.length).put(me.publicKey().toBytes()).put(box).array();
-            client.send(RawDerpClient.frame(FrameType.CLIENT_INFO, info));
+            client.handshake();
             byte[] huge = new byte[Protocol.KEY_LENGTH + Protocol.MAX_PACKET_SIZE + 1];
             client.send(RawDerpClient.frame(FrameType.SEND_PACKET, huge));
             assertClosedWithMetric(client, "frame_length", before);

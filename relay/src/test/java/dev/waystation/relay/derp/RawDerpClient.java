@@ -9,9 +9,19 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 
-/** A hand-driven client for feeding the relay malformed input: raw bytes on a plain socket. */
+/**
+ * A hand-driven client for what Tailscale's client never sends (malformed input, unknown frames):
+ * raw bytes on a plain socket, with just enough protocol to get through the handshake.
+ */
 final class RawDerpClient implements AutoCloseable {
+
+    /** One frame as read off the wire. */
+    record Frame(byte type, byte[] payload) {
+    }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     final Socket socket = new Socket();
     final OutputStream out;
@@ -49,6 +59,33 @@ final class RawDerpClient implements AutoCloseable {
         byte[] key = new byte[Protocol.KEY_LENGTH];
         System.arraycopy(payload, Protocol.MAGIC.length, key, 0, Protocol.KEY_LENGTH);
         return NodeKey.fromBytes(key);
+    }
+
+    /** Upgrades, sends a sealed ClientInfo for a fresh key and reads frames up to ServerInfo; returns the key. */
+    NodePrivateKey handshake() throws IOException {
+        NodeKey server = upgrade();
+        NodePrivateKey me = NodePrivateKey.generate(RANDOM);
+        send(frame(FrameType.CLIENT_INFO, sealedClientInfo(me, server)));
+        Frame next;
+        do {
+            next = readFrame();
+        } while (next.type() != FrameType.SERVER_INFO);
+        return me;
+    }
+
+    /** A ClientInfo payload: our public key, then the sealed JSON. */
+    static byte[] sealedClientInfo(NodePrivateKey me, NodeKey server) {
+        byte[] box = NaclBox.seal(me, server, "{\"version\":2,\"CanAckPings\":true}".getBytes(StandardCharsets.UTF_8),
+                RANDOM);
+        return ByteBuffer.allocate(Protocol.KEY_LENGTH + box.length).put(me.publicKey().toBytes()).put(box).array();
+    }
+
+    /** Reads the next frame, waiting at most the socket timeout. */
+    Frame readFrame() throws IOException {
+        byte type = in.readByte();
+        byte[] payload = new byte[in.readInt()];
+        in.readFully(payload);
+        return new Frame(type, payload);
     }
 
     void send(byte[] bytes) throws IOException {
