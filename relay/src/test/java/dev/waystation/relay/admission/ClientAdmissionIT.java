@@ -46,10 +46,13 @@ class ClientAdmissionIT {
     }
 
     @Test
-    void deniedKeyIsRefusedAtHandshakeAndCounted() {
+    void deniedKeyIsRefusedAtHandshakeCountedEachTimeAndLoggedOnce() {
         double before = relay.relay.metric(REJECTED_DENY_LIST);
         assertThat(relay.tryConnect(denied.get(0))).as("denied key admitted").isFalse();
-        assertThat(relay.relay.metric(REJECTED_DENY_LIST)).isEqualTo(before + 1);
+        assertThat(relay.tryConnect(denied.get(0))).as("denied key admitted the second time").isFalse();
+        assertThat(relay.relay.metric(REJECTED_DENY_LIST)).isEqualTo(before + 2);
+        assertThat(relay.relay.logText().lines().filter(line -> line.contains("rejected " + denied.get(1))))
+                .as("log lines for the denied key").hasSize(1);
         assertThat(relay.tryConnect(PolicyFileRelay.newKeyPair().get(0))).as("other key refused").isTrue();
     }
 
