@@ -115,9 +115,17 @@ class PolicyDebugEndpointTest {
 
     @Test
     @Order(5)
-    void metricsShowSettingsReloadsAndGeneration() {
+    void metricsShowSettingsErrorsReloadsAndGeneration() {
+        // A value of the wrong type: that one setting reads as its default and shows the error.
+        PolicyFileProfile.swap(PolicyFileProfile.FIRST.replace("STUN.Enabled: false",
+                "STUN.Enabled: false\n      STUN.AnswerAllClients: maybe"));
+        await().atMost(BOUND).until(() -> setting(explain(), "STUN.AnswerAllClients").get("error") != null);
         String metrics = given().accept("text/plain; version=0.0.4").get(ManagementPort.url("/metrics")).then()
                 .statusCode(200).extract().asString().replace(",}", "}");
+        assertThat(metrics).contains(
+                "waystation_policy_setting_error{key=\"STUN.AnswerAllClients\",scope=\"Profile(test-region)\"} 1.0",
+                "waystation_policy_setting_configured{key=\"STUN.AnswerAllClients\",scope=\"Profile(test-region)\"} 0.0");
+        assertThat(metrics).containsPattern("waystation_policy_reloads_total\\{result=\"error\"} [1-9]");
         assertThat(metrics).contains(
                 "waystation_policy_setting_configured{key=\"STUN.Enabled\",scope=\"Profile(test-region)\"} 1.0",
                 "waystation_policy_setting_configured{key=\"Client.Allowed\",scope=\"Profile(test-region)\"} 0.0",
