@@ -19,23 +19,29 @@ class KubernetesManifestsIT {
     void installManifestsAndExamplesApply() {
         Path kubernetes = GoHarness.repositoryRoot().resolve("kubernetes");
         try (TestCluster cluster = TestCluster.start()) {
-            String crds = kubernetes.resolve("crds").toString();
-            String operator = kubernetes.resolve("operator").toString();
+            String install = kubernetes.toString();
             String examples = kubernetes.resolve("examples").toString();
 
-            cluster.kubectl("apply", "-f", crds, "-f", operator).assertSuccess();
+            // As the README says: the directory itself (install.yaml: CRDs, RBAC, operator), then the examples.
+            KubectlResult installed = cluster.kubectl("apply", "-f", install).assertSuccess();
+            assertThat(installed.output()).contains(
+                    "customresourcedefinition.apiextensions.k8s.io/derpregions.waystation.dev created",
+                    "customresourcedefinition.apiextensions.k8s.io/policies.waystation.dev created",
+                    "namespace/waystation-system created", "deployment.apps/waystation-operator created");
             cluster.kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=60s").assertSuccess();
             KubectlResult applied = cluster.kubectl("apply", "-f", examples).assertSuccess();
             assertThat(applied.output()).contains("derpregion.waystation.dev/home created",
                     "derpregion.waystation.dev/fra created");
 
-            KubectlResult again = cluster.kubectl("apply", "-f", crds, "-f", operator, "-f", examples).assertSuccess();
+            KubectlResult again = cluster.kubectl("apply", "-f", install, "-f", examples).assertSuccess();
             // Client-side apply re-patches the generated CRDs every time (Fabric8 writes numbers such as
             // "maximum: 65535.0", which the server stores as 65535), so only the rest must be unchanged.
             assertThat(again.output().lines().filter(line -> !line.startsWith("customresourcedefinition")))
                     .isNotEmpty().allMatch(line -> line.endsWith(" unchanged"));
 
             cluster.kubectl("get", "deployment/waystation-operator", "-n", "waystation-system").assertSuccess();
+            assertThat(cluster.kubectl("apply", "-f", kubernetes.resolve("monitoring").toString()).assertSuccess()
+                    .output()).contains("configmap/waystation-grafana-dashboard created");
             cluster.kubectl("auth", "can-i", "patch", "derpregions.waystation.dev/status",
                     "--as=system:serviceaccount:waystation-system:waystation-operator", "-n", "default").assertSuccess();
 
