@@ -27,8 +27,8 @@ import dev.waystation.testing.TestCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
- * End to end on a real API server: the packaged operator and a packaged relay (kubeconfig, the
- * Kubernetes policy store on) for one DerpRegion, clients on Tailscale's {@code derphttp}
+ * End to end on a real API server: the packaged operator and a packaged relay (the Kubernetes policy
+ * store on, authenticated as the relay ServiceAccount the operator created) for one DerpRegion, clients on Tailscale's {@code derphttp}
  * ({@code src/interop/cmd/derpclient}). {@code kubectl apply} of a Policy that denies a connected
  * client disconnects it within 2 s; an invalid Policy changes nothing and says Invalid.
  */
@@ -61,12 +61,18 @@ class PolicyEndToEndIT {
                 regionCode: lon
                 regionName: London
                 """));
+        // The relay authenticates as the ServiceAccount the operator made for the region's relays, so
+        // the Role it wrote (read that one ConfigMap) is what this test exercises.
+        String account = REGION + "-relay";
+        await("relay ServiceAccount").atMost(WAIT)
+                .until(() -> client.serviceAccounts().inNamespace(NS).withName(account).get() != null);
+        Path relayKubeconfig = cluster.serviceAccountKubeconfig(NS, account);
         relay = RelayProcess.start(Map.of(
                 "waystation.policy.region", REGION,
                 "waystation.policy.kubernetes.enabled", "true",
                 "waystation.policy.kubernetes.namespace", NS,
                 "waystation.policy.kubernetes.config-map", PolicyDocumentConfigMap.nameFor(REGION),
-                "waystation.policy.kubernetes.kubeconfig", cluster.kubeconfig().toString()));
+                "waystation.policy.kubernetes.kubeconfig", relayKubeconfig.toString()));
         victim = GoCheck.newNodeKeyPair();
         bystander = GoCheck.newNodeKeyPair();
         victimConnection = GoCheck.start("derpclient", "hold", relay.derpUrl(), victim.get(0), "300");

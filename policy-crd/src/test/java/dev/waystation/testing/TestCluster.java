@@ -149,6 +149,48 @@ public final class TestCluster implements AutoCloseable {
         return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfigYaml())).build();
     }
 
+    /**
+     * A kubeconfig that authenticates as the service account {@code namespace/name} (a token from the
+     * TokenRequest API), so a process runs with exactly the RBAC a pod of that account has.
+     */
+    public Path serviceAccountKubeconfig(String namespace, String name) {
+        String token = kubectl("create", "token", name, "-n", namespace, "--duration=1h").assertSuccess().output().strip();
+        String server = kubectl("config", "view", "--raw", "--flatten", "-o", "jsonpath={.clusters[0].cluster.server}")
+                .assertSuccess().output().strip();
+        String authority = kubectl("config", "view", "--raw", "--flatten", "-o",
+                "jsonpath={.clusters[0].cluster.certificate-authority-data}").assertSuccess().output().strip();
+        if (authority.isEmpty()) {
+            throw new AssertionError("the test kubeconfig names no certificate authority: " + kubeconfigYaml());
+        }
+        String yaml = """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: test
+                  cluster:
+                    server: %s
+                    certificate-authority-data: %s
+                users:
+                - name: %s
+                  user:
+                    token: %s
+                contexts:
+                - name: test
+                  context:
+                    cluster: test
+                    user: %s
+                    namespace: %s
+                current-context: test
+                """.formatted(server, authority, name, token, name, namespace);
+        try {
+            Path file = Files.createTempFile(workDir, "kubeconfig-" + name, ".yaml");
+            Files.writeString(file, yaml);
+            return file;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write a kubeconfig: " + e.getMessage(), e);
+        }
+    }
+
     /** Runs the real {@code kubectl} against this API server. */
     public KubectlResult kubectl(String... args) {
         List<String> command = new ArrayList<>();
