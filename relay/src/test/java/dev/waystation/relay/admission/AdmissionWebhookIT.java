@@ -10,11 +10,13 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,6 +26,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import com.sun.net.httpserver.HttpServer;
 
 import dev.waystation.relay.testing.PolicyFileRelay;
+import dev.waystation.testing.GoCheck;
 
 /**
  * The admission webhook outcome table, with fail-open on and off, against a webhook server written
@@ -137,5 +140,20 @@ class AdmissionWebhookIT {
 
         assertThat(relay.tryConnect(listed.get(0))).as("an allowed key the webhook admits").isTrue();
         assertThat(allowCalls.get()).as("webhook asked once for the allowed key").isEqualTo(callsBefore + 1);
+    }
+
+    @Test
+    void aWebhookChangeAsksAgainAboutConnectedClients() throws Exception {
+        relay.writePolicy(document(source("webhook", "Device", "Admission.VerifyURL: '" + url("allow") + "'")));
+        relay.awaitSetting(REGION, "Admission.VerifyURL", "\"" + url("allow") + "\"");
+        List<String> client = PolicyFileRelay.newKeyPair();
+        try (GoCheck.Running held = GoCheck.start("derpclient", "hold", relay.relay.derpUrl(), client.get(0), "60")) {
+            Awaitility.await("admitted by the webhook").atMost(Duration.ofSeconds(30))
+                    .until(() -> held.output().contains("CONNECTED"));
+
+            relay.writePolicy(document(source("webhook", "Device", "Admission.VerifyURL: '" + url("deny") + "'")));
+            Awaitility.await("disconnected once the new webhook denies it").atMost(Duration.ofSeconds(15))
+                    .until(() -> held.output().contains("DISCONNECTED"));
+        }
     }
 }

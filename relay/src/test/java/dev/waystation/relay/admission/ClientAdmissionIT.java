@@ -146,4 +146,23 @@ class ClientAdmissionIT {
         relay.awaitSetting(REGION, "Admission.DeniedClients", "[\"" + denied.get(1) + "\"]");
         assertThat(relay.tryConnect(pardoned.get(0))).as("after the deny list dropped it").isTrue();
     }
+
+    @Test
+    void anAllowListThatLeavesAConnectedKeyOutDisconnectsIt() {
+        List<String> outsider = PolicyFileRelay.newKeyPair();
+        List<String> member = PolicyFileRelay.newKeyPair();
+        try (GoCheck.Running held = GoCheck.start("derpclient", "hold", relay.relay.derpUrl(), outsider.get(0), "60")) {
+            Awaitility.await("outsider connected").atMost(Duration.ofSeconds(30))
+                    .until(() -> held.output().contains("CONNECTED"));
+            relay.writePolicy(document(source("lists", "Device",
+                    "Admission.DeniedClients: " + list(List.of(denied.get(1))),
+                    "Admission.AllowedClients: " + list(List.of(member.get(1))))));
+            Awaitility.await("outsider disconnected").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> held.output().contains("DISCONNECTED"));
+        } finally {
+            relay.writePolicy(document(source("lists", "Device",
+                    "Admission.DeniedClients: " + list(List.of(denied.get(1))))));
+            relay.awaitSetting(REGION, "Admission.AllowedClients", "[]");
+        }
+    }
 }
