@@ -142,6 +142,11 @@ class DerpRegionOperatorIT {
             assertThat(env.getName()).isEqualTo("WAYSTATION_RELAY_MESH_KEY");
             assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo("fra-mesh-key");
         });
+        assertThat(container.getEnv()).anySatisfy(env -> {
+            assertThat(env.getName()).isEqualTo("WAYSTATION_RELAY_NODE_INDEX");
+            assertThat(env.getValueFrom().getFieldRef().getFieldPath())
+                    .isEqualTo("metadata.labels['apps.kubernetes.io/pod-index']");
+        });
         assertThat(pod.getServiceAccountName()).isEqualTo("fra-relay");
         assertThat(pod.getNodeSelector()).containsEntry("kubernetes.io/os", "linux");
         assertThat(pod.getVolumes()).filteredOn(v -> v.getSecret() != null)
@@ -179,6 +184,7 @@ class DerpRegionOperatorIT {
                 .containsEntry("WAYSTATION_RELAY_MODE", "production")
                 .containsEntry("WAYSTATION_RELAY_TLS_CERT_FILE", "/etc/waystation/tls/tls.crt")
                 .containsEntry("WAYSTATION_POLICY_REGION", "fra")
+                .containsEntry("WAYSTATION_RELAY_NODE_HOSTNAMES", "derp0.fra.example.com,derp1.fra.example.com")
                 .containsEntry("WAYSTATION_POLICY_KUBERNETES_ENABLED", "true")
                 .containsEntry("WAYSTATION_POLICY_KUBERNETES_CONFIG_MAP", "fra-policy")
                 .doesNotContainKey("WAYSTATION_RELAY_MESH_KEY");

@@ -1,12 +1,15 @@
 package dev.waystation.operator.region;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.TreeMap;
 
 import dev.waystation.crd.v1alpha1.DerpRegion;
 import dev.waystation.crd.v1alpha1.DerpRegionSpec;
 import dev.waystation.crd.v1alpha1.TlsMode;
+import dev.waystation.operator.status.NodeAddresses;
+import dev.waystation.operator.status.RegionStatusCalculator;
 
 /**
  * The one place that maps a DerpRegion onto the relay's configuration keys ({@code waystation.relay.*},
@@ -27,6 +30,13 @@ final class RelayEnvironment {
     static final String STATE_DIR = "/var/lib/waystation";
     /** Environment variable carrying the mesh key, filled from the mesh-key Secret (never from the ConfigMap). */
     static final String MESH_KEY_ENV = "WAYSTATION_RELAY_MESH_KEY";
+    /**
+     * Environment variable carrying the pod's index in its StatefulSet (the downward API's
+     * {@code apps.kubernetes.io/pod-index} label): with {@code WAYSTATION_RELAY_NODE_HOSTNAMES} it gives
+     * each relay its own hostname, though all pods share one template.
+     */
+    static final String NODE_INDEX_ENV = "WAYSTATION_RELAY_NODE_INDEX";
+    static final String POD_INDEX_LABEL = "apps.kubernetes.io/pod-index";
 
     private RelayEnvironment() {
     }
@@ -48,10 +58,26 @@ final class RelayEnvironment {
         }
         // The relay's own Profile scope is its DerpRegion, so Profile Policies naming the region reach it.
         env.put("WAYSTATION_POLICY_REGION", region.getMetadata().getName());
+        nodeHostnames(region).ifPresent(hostnames -> env.put("WAYSTATION_RELAY_NODE_HOSTNAMES", hostnames));
         env.put("WAYSTATION_POLICY_KUBERNETES_ENABLED", "true");
         env.put("WAYSTATION_POLICY_KUBERNETES_CONFIG_MAP", RegionObjects.policyConfigMap(region));
         env.put("WAYSTATION_RELAY_MESH_PEERS", meshPeers(region));
         return env;
+    }
+
+    /** Every node's hostname in index order, when the spec names them all (else they come from the Services). */
+    static Optional<String> nodeHostnames(DerpRegion region) {
+        DerpRegionSpec spec = region.getSpec();
+        StringJoiner hostnames = new StringJoiner(",");
+        for (int i = 0; i < spec.getNodes(); i++) {
+            Optional<String> hostname = NodeAddresses.configuredHostName(spec, i,
+                    RegionStatusCalculator.nodeName(spec.getRegionId(), i));
+            if (hostname.isEmpty()) {
+                return Optional.empty();
+            }
+            hostnames.add(hostname.get());
+        }
+        return Optional.of(hostnames.toString());
     }
 
     /** Every node's DERP address on the headless Service, which the mesh dials. */

@@ -100,7 +100,11 @@ class RelayStatefulSet implements RegionDependent {
                 .withEnv(new EnvVarBuilder().withName(RelayEnvironment.MESH_KEY_ENV)
                         .withNewValueFrom().withNewSecretKeyRef()
                         .withName(RegionObjects.meshKeySecret(region)).withKey(MeshKeySecret.DATA_KEY)
-                        .endSecretKeyRef().endValueFrom().build())
+                        .endSecretKeyRef().endValueFrom().build(),
+                        new EnvVarBuilder().withName(RelayEnvironment.NODE_INDEX_ENV)
+                                .withNewValueFrom().withNewFieldRef()
+                                .withFieldPath("metadata.labels['" + RelayEnvironment.POD_INDEX_LABEL + "']")
+                                .endFieldRef().endValueFrom().build())
                 .withReadinessProbe(probe("/q/health/ready"))
                 .withLivenessProbe(probe("/q/health/live"))
                 .withResources(spec.getResources())

@@ -13,17 +13,15 @@ import io.fabric8.kubernetes.api.model.Service;
  * else the address of the node's Service (its load balancer's IP or hostname; the cluster IP for
  * {@code ClusterIP} Services). IPv4/IPv6 are the Service's addresses when it has them.
  */
-final class NodeAddresses {
+public final class NodeAddresses {
 
     private NodeAddresses() {
     }
 
     static String hostName(DerpRegionSpec spec, int index, String nodeName, Service service) {
-        if (spec.getHostnames() != null && index < spec.getHostnames().size()) {
-            return spec.getHostnames().get(index);
-        }
-        if (spec.getHostnameTemplate() != null) {
-            return spec.getHostnameTemplate().replace("{index}", String.valueOf(index)).replace("{name}", nodeName);
+        Optional<String> configured = configuredHostName(spec, index, nodeName);
+        if (configured.isPresent()) {
+            return configured.get();
         }
         List<String> addresses = addresses(service);
         if (!addresses.isEmpty()) {
@@ -31,6 +29,18 @@ final class NodeAddresses {
         }
         return loadBalancerIngress(service).stream().map(LoadBalancerIngress::getHostname)
                 .filter(h -> h != null && !h.isEmpty()).findFirst().orElse(null);
+    }
+
+    /** The hostname the spec gives node {@code index} ({@code hostnames[i]} or the template), if any. */
+    public static Optional<String> configuredHostName(DerpRegionSpec spec, int index, String nodeName) {
+        if (spec.getHostnames() != null && index < spec.getHostnames().size()) {
+            return Optional.of(spec.getHostnames().get(index));
+        }
+        if (spec.getHostnameTemplate() != null) {
+            return Optional.of(spec.getHostnameTemplate().replace("{index}", String.valueOf(index))
+                    .replace("{name}", nodeName));
+        }
+        return Optional.empty();
     }
 
     static Optional<String> ipv4(Service service) {

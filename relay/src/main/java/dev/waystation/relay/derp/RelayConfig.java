@@ -2,6 +2,7 @@ package dev.waystation.relay.derp;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -37,9 +38,18 @@ public interface RelayConfig {
     @WithDefault("/var/lib/waystation/derper.key")
     Path keyFile();
 
-    /** Hostname the relay is reached by (TLS name, shown on the home page). */
+    /** Hostname the relay is reached by (TLS name), unless {@link #nodeHostnames()} names it. */
     @WithDefault("localhost")
     String hostname();
+
+    /**
+     * The hostnames of every node of this relay's region, in node order; with {@link #nodeIndex()} they
+     * name this relay (the operator sets both: one pod template serves every node of a StatefulSet).
+     */
+    Optional<List<String>> nodeHostnames();
+
+    /** This relay's index among its region's nodes (its StatefulSet pod ordinal). */
+    Optional<Integer> nodeIndex();
 
     /** Mesh pre-shared key: 64 hex characters. Clients presenting it are mesh peers (privileged). */
     Optional<String> meshKey();

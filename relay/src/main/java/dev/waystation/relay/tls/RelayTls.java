@@ -18,6 +18,7 @@ import dev.waystation.relay.derp.DerpServer;
 import dev.waystation.relay.derp.ListenerSpec;
 import dev.waystation.relay.derp.ListenerTls;
 import dev.waystation.relay.derp.RelayConfig;
+import dev.waystation.relay.derp.RelayHostname;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.NetServerOptions;
@@ -42,7 +43,7 @@ public class RelayTls implements ListenerTls {
 
     RelayTls(TlsConfig config, RelayConfig relay, DerpServer server, MeterRegistry registry) {
         this.enabled = relay.mode() == RelayConfig.Mode.PRODUCTION;
-        String hostname = relay.hostname();
+        String hostname = RelayHostname.of(relay);
         if (!enabled) {
             engine = null;
             keyManager = null;
