@@ -75,10 +75,8 @@ class PolicyEndToEndIT {
                 "waystation.policy.kubernetes.kubeconfig", relayKubeconfig.toString()));
         victim = GoCheck.newNodeKeyPair();
         bystander = GoCheck.newNodeKeyPair();
-        victimConnection = GoCheck.start("derpclient", "hold", relay.derpUrl(), victim.get(0), "300");
-        bystanderConnection = GoCheck.start("derpclient", "hold", relay.derpUrl(), bystander.get(0), "300");
-        await("clients connected").atMost(WAIT).until(() -> victimConnection.output().contains("CONNECTED")
-                && bystanderConnection.output().contains("CONNECTED"));
+        victimConnection = GoCheck.holdConnection(relay.derpUrl(), victim.get(0), 300);
+        bystanderConnection = GoCheck.holdConnection(relay.derpUrl(), bystander.get(0), 300);
     }
 
     @AfterAll
@@ -97,7 +95,7 @@ class PolicyEndToEndIT {
                 """.formatted(REGION, victim.get(1))));
         long applied = System.nanoTime();
         await("victim disconnected").atMost(WAIT).pollInterval(Duration.ofMillis(20))
-                .until(() -> victimConnection.output().contains("DISCONNECTED"));
+                .until(() -> victimConnection.said("DISCONNECTED"));
         Duration took = Duration.ofNanos(System.nanoTime() - applied);
         System.out.printf("PolicyEndToEndIT: kubectl apply to disconnect took %d ms%n", took.toMillis());
 
@@ -105,7 +103,8 @@ class PolicyEndToEndIT {
         assertThat(Manifests.acceptedReason(awaitObserved("deny-victim"))).isEqualTo(PolicyStatus.REASON_ACCEPTED);
         assertThat(relay.setting("Profile(" + REGION + ")", "Admission.DeniedClients").path("origin").toString())
                 .contains("policy/" + NS + "/deny-victim");
-        assertThat(bystanderConnection.output()).as("the other client").doesNotContain("DISCONNECTED");
+        assertThat(bystanderConnection.said("DISCONNECTED")).as("the other client disconnected:\n%s",
+                bystanderConnection.output()).isFalse();
         assertThat(relay.metric("waystation_admission_policy_disconnects_total")).isGreaterThanOrEqualTo(1);
     }
 
@@ -129,7 +128,8 @@ class PolicyEndToEndIT {
         assertThat(policyDocument()).isEqualTo(documentBefore);
         assertThat(relay.setting("Profile(" + REGION + ")", "Admission.DeniedClients").path("value").toString())
                 .isEqualTo("[\"" + victim.get(1) + "\"]");
-        assertThat(bystanderConnection.output()).as("the client the invalid Policy names").doesNotContain("DISCONNECTED");
+        assertThat(bystanderConnection.said("DISCONNECTED")).as("the client the invalid Policy names disconnected:\n%s",
+                bystanderConnection.output()).isFalse();
     }
 
     /** {@code kubectl apply -f} of {@code yaml}, as a user would. */

@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import org.awaitility.Awaitility;
 
 
 /** Runs a command of the Go interop harness ({@code src/interop/cmd/<name>}) and reports its outcome. */
@@ -29,6 +32,11 @@ public final class GoCheck {
             } catch (IOException e) {
                 return "(output unavailable: " + e + ")";
             }
+        }
+
+        /** Whether the command printed a line starting with {@code word} (e.g. derpclient's "DISCONNECTED"). */
+        public boolean said(String word) {
+            return output().lines().anyMatch(line -> line.startsWith(word));
         }
 
         /** Kills the command if it still runs. */
@@ -92,6 +100,22 @@ public final class GoCheck {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run " + cmd, e);
         }
+    }
+
+    /**
+     * One Tailscale DERP client ({@code derpclient hold}) that stays connected to {@code derpUrl} for
+     * {@code seconds}; returns once it is connected (its "CONNECTED" line), fails with its output if it
+     * does not connect within 30 s.
+     */
+    public static Running holdConnection(String derpUrl, String privateKey, int seconds) {
+        Running held = start("derpclient", "hold", derpUrl, privateKey, Integer.toString(seconds));
+        Awaitility.await("derpclient connected to " + derpUrl).atMost(Duration.ofSeconds(30))
+                .until(() -> held.said("CONNECTED") || !held.process().isAlive());
+        if (!held.said("CONNECTED")) {
+            held.close();
+            throw new AssertionError("derpclient hold did not connect to " + derpUrl + ":\n" + held.output());
+        }
+        return held;
     }
 
     /** A fresh node key pair from Tailscale's own key package ({@code cmd/keygen}): [privkey:..., nodekey:...]. */

@@ -147,13 +147,10 @@ class AdmissionWebhookIT {
         relay.writePolicy(document(source("webhook", "Device", "Admission.VerifyURL: '" + url("allow") + "'")));
         relay.awaitSetting(REGION, "Admission.VerifyURL", "\"" + url("allow") + "\"");
         List<String> client = PolicyFileRelay.newKeyPair();
-        try (GoCheck.Running held = GoCheck.start("derpclient", "hold", relay.relay.derpUrl(), client.get(0), "60")) {
-            Awaitility.await("admitted by the webhook").atMost(Duration.ofSeconds(30))
-                    .until(() -> held.output().contains("CONNECTED"));
-
+        try (GoCheck.Running held = GoCheck.holdConnection(relay.relay.derpUrl(), client.get(0), 60)) {
             relay.writePolicy(document(source("webhook", "Device", "Admission.VerifyURL: '" + url("deny") + "'")));
             Awaitility.await("disconnected once the new webhook denies it").atMost(Duration.ofSeconds(15))
-                    .until(() -> held.output().contains("DISCONNECTED"));
+                    .until(() -> held.said("DISCONNECTED"));
         }
     }
 }

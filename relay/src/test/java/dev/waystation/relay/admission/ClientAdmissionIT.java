@@ -59,10 +59,8 @@ class ClientAdmissionIT {
     @Test
     void addingAConnectedKeyToTheDenyListDisconnectsItWhileOthersKeepExchanging() throws Exception {
         List<String> victim = PolicyFileRelay.newKeyPair();
-        GoCheck.Running held = GoCheck.start("derpclient", "hold", relay.relay.derpUrl(), victim.get(0), "60");
+        GoCheck.Running held = GoCheck.holdConnection(relay.relay.derpUrl(), victim.get(0), 60);
         try {
-            Awaitility.await("victim connected").atMost(Duration.ofSeconds(30))
-                    .until(() -> held.output().contains("CONNECTED"));
             GoCheck.Running steady = GoCheck.start("derpcheck", "steady", relay.relay.derpUrl(), "12");
             Thread.sleep(2000);
 
@@ -70,7 +68,7 @@ class ClientAdmissionIT {
                     "Admission.DeniedClients: " + list(List.of(denied.get(1), victim.get(1))))));
             long changed = System.nanoTime();
             Awaitility.await("victim disconnected").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
-                    .until(() -> held.output().contains("DISCONNECTED"));
+                    .until(() -> held.said("DISCONNECTED"));
             Duration took = Duration.ofNanos(System.nanoTime() - changed);
 
             GoCheck.Result steadyResult = steady.await(60);
@@ -86,15 +84,13 @@ class ClientAdmissionIT {
     @Test
     void clientAllowedTurningFalseDisconnectsThatClientOnly() throws Exception {
         List<String> client = PolicyFileRelay.newKeyPair();
-        GoCheck.Running held = GoCheck.start("derpclient", "hold", relay.relay.derpUrl(), client.get(0), "60");
+        GoCheck.Running held = GoCheck.holdConnection(relay.relay.derpUrl(), client.get(0), 60);
         try {
-            Awaitility.await("client connected").atMost(Duration.ofSeconds(30))
-                    .until(() -> held.output().contains("CONNECTED"));
             relay.writePolicy(document(source("lists", "Device",
                     "Admission.DeniedClients: " + list(List.of(denied.get(1)))),
                     source("one-client", "User(" + client.get(1) + ")", "Client.Allowed: false")));
             Awaitility.await("client disconnected").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
-                    .until(() -> held.output().contains("DISCONNECTED"));
+                    .until(() -> held.said("DISCONNECTED"));
             assertThat(relay.relay.metric("waystation_admission_policy_disconnects_total")).isGreaterThanOrEqualTo(1);
             assertThat(relay.tryConnect(PolicyFileRelay.newKeyPair().get(0))).as("another client").isTrue();
         } finally {
@@ -151,14 +147,12 @@ class ClientAdmissionIT {
     void anAllowListThatLeavesAConnectedKeyOutDisconnectsIt() {
         List<String> outsider = PolicyFileRelay.newKeyPair();
         List<String> member = PolicyFileRelay.newKeyPair();
-        try (GoCheck.Running held = GoCheck.start("derpclient", "hold", relay.relay.derpUrl(), outsider.get(0), "60")) {
-            Awaitility.await("outsider connected").atMost(Duration.ofSeconds(30))
-                    .until(() -> held.output().contains("CONNECTED"));
+        try (GoCheck.Running held = GoCheck.holdConnection(relay.relay.derpUrl(), outsider.get(0), 60)) {
             relay.writePolicy(document(source("lists", "Device",
                     "Admission.DeniedClients: " + list(List.of(denied.get(1))),
                     "Admission.AllowedClients: " + list(List.of(member.get(1))))));
             Awaitility.await("outsider disconnected").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
-                    .until(() -> held.output().contains("DISCONNECTED"));
+                    .until(() -> held.said("DISCONNECTED"));
         } finally {
             relay.writePolicy(document(source("lists", "Device",
                     "Admission.DeniedClients: " + list(List.of(denied.get(1))))));

@@ -66,10 +66,7 @@ final class RawDerpClient implements AutoCloseable {
         NodeKey server = upgrade();
         NodePrivateKey me = NodePrivateKey.generate(RANDOM);
         send(frame(FrameType.CLIENT_INFO, sealedClientInfo(me, server)));
-        Frame next;
-        do {
-            next = readFrame();
-        } while (next.type() != FrameType.SERVER_INFO);
+        readUntil(FrameType.SERVER_INFO);
         return me;
     }
 
@@ -86,6 +83,16 @@ final class RawDerpClient implements AutoCloseable {
         byte[] payload = new byte[in.readInt()];
         in.readFully(payload);
         return new Frame(type, payload);
+    }
+
+    /** Reads frames until one of {@code type} (skipping KeepAlives and the like) and returns it. */
+    Frame readUntil(byte type) throws IOException {
+        while (true) {
+            Frame frame = readFrame();
+            if (frame.type() == type) {
+                return frame;
+            }
+        }
     }
 
     void send(byte[] bytes) throws IOException {

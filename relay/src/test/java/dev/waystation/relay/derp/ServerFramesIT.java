@@ -2,7 +2,6 @@ package dev.waystation.relay.derp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
@@ -50,7 +49,7 @@ class ServerFramesIT {
             byte[] ping = {'w', 'a', 'y', 's', 't', 'a', 't', 'n'};
             client.send(RawDerpClient.frame(FrameType.PING, ping));
 
-            RawDerpClient.Frame pong = next(client, FrameType.PONG);
+            RawDerpClient.Frame pong = client.readUntil(FrameType.PONG);
             assertThat(pong.payload()).isEqualTo(ping);
         }
         assertThat(relay.metric("derp_unknown_frames_total")).isEqualTo(before + 1);
@@ -60,7 +59,7 @@ class ServerFramesIT {
     void keepAliveArrivesOnItsPeriod() throws Exception {
         try (RawDerpClient client = new RawDerpClient(relay.derpPort())) {
             client.handshake();
-            RawDerpClient.Frame keepAlive = next(client, FrameType.KEEP_ALIVE);
+            RawDerpClient.Frame keepAlive = client.readUntil(FrameType.KEEP_ALIVE);
             assertThat(keepAlive.payload()).isEmpty();
         }
     }
@@ -111,15 +110,5 @@ class ServerFramesIT {
         }
         Awaitility.await().atMost(Duration.ofSeconds(10))
                 .until(() -> relay.metric("derp_current_home_connections") == before);
-    }
-
-    /** Reads frames until one of {@code type} (skipping KeepAlives and the like). */
-    private static RawDerpClient.Frame next(RawDerpClient client, byte type) throws IOException {
-        while (true) {
-            RawDerpClient.Frame frame = client.readFrame();
-            if (frame.type() == type) {
-                return frame;
-            }
-        }
     }
 }

@@ -28,6 +28,7 @@ public class KubernetesPolicyReadiness implements HealthCheck {
                 .withData("enabled", true)
                 .withData("configmap", store.location().orElse("(not registered)"))
                 .withData("synced", store.synced())
+                .withData("watching", store.watching())
                 .build();
     }
 }

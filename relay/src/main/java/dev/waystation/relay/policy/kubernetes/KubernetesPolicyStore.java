@@ -48,7 +48,7 @@ public class KubernetesPolicyStore implements PolicyStoreProvider {
     private PolicyConfigMapWatch watch;
     private DocumentSources sources;
     private volatile boolean synced;
-    private String location;
+    private volatile String location;
 
     @Override
     public synchronized void register(SourceRegistrar registrar) {
@@ -106,6 +106,11 @@ public class KubernetesPolicyStore implements PolicyStoreProvider {
     /** True once a first version of the ConfigMap (or its absence) has been seen. */
     public boolean synced() {
         return synced;
+    }
+
+    /** True while the watch runs (false while the API server is unreachable; the last good policy stays). */
+    public synchronized boolean watching() {
+        return watch != null && watch.isWatching();
     }
 
     /** Where the document comes from, {@code configmap <namespace>/<name>}, once registered. */
