@@ -1,6 +1,7 @@
 package dev.waystation.relay.stun;
 
 import java.util.List;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -32,4 +33,7 @@ public interface StunConfig {
      */
     @WithDefault("false")
     boolean answerAllClients();
+
+    /** Sockets per bind address, sharing the port through SO_REUSEPORT (epoll only). */
+    Optional<Integer> socketsPerAddress();
 }

@@ -2,10 +2,11 @@ package dev.waystation.relay.stun;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 import jakarta.inject.Singleton;
 
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -20,6 +21,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * <li>{@code stun_dropped_total{reason}}: why datagrams were dropped; sums to
  * {@code stun_requests_total{disposition="not_stun"}}.</li>
  * </ul>
+ * Counts are {@link LongAdder}s read by function counters: a Micrometer counter behind Quarkus'
+ * composite registry costs a loop over registries per increment, twice per datagram here.
  */
 @Singleton
 public class StunMetrics {
@@ -28,13 +31,13 @@ public class StunMetrics {
     static final String ADDRESS_FAMILY = "stun.addrfamily";
     static final String DROPPED = "stun.dropped";
 
-    private final Counter success;
-    private final Counter notStun;
-    private final Counter readError;
-    private final Counter writeError;
-    private final Counter ipv4;
-    private final Counter ipv6;
-    private final Map<Verdict, Counter> dropped = new EnumMap<>(Verdict.class);
+    private final LongAdder success;
+    private final LongAdder notStun;
+    private final LongAdder readError;
+    private final LongAdder writeError;
+    private final LongAdder ipv4;
+    private final LongAdder ipv6;
+    private final Map<Verdict, LongAdder> dropped = new EnumMap<>(Verdict.class);
 
     public StunMetrics(MeterRegistry registry) {
         success = request(registry, "success");
@@ -45,21 +48,26 @@ public class StunMetrics {
         ipv6 = family(registry, "ipv6");
         for (Verdict verdict : Verdict.values()) {
             if (verdict != Verdict.ANSWER) {
-                dropped.put(verdict, Counter.builder(DROPPED).tag("reason", verdict.reason)
-                        .description("STUN datagrams dropped without reply, by reason").register(registry));
+                dropped.put(verdict, counter(registry, DROPPED, "reason", verdict.reason,
+                        "STUN datagrams dropped without reply, by reason"));
             }
         }
     }
 
-    private static Counter request(MeterRegistry registry, String disposition) {
-        return Counter.builder(REQUESTS).tag("disposition", disposition)
-                .description("STUN datagrams by outcome (derper: stun_requests)").register(registry);
+    private static LongAdder request(MeterRegistry registry, String disposition) {
+        return counter(registry, REQUESTS, "disposition", disposition, "STUN datagrams by outcome (derper: stun_requests)");
     }
 
-    private static Counter family(MeterRegistry registry, String family) {
-        return Counter.builder(ADDRESS_FAMILY).tag("family", family)
-                .description("Answered STUN binding requests by client address family (derper: stun_addrfamily)")
-                .register(registry);
+    private static LongAdder family(MeterRegistry registry, String family) {
+        return counter(registry, ADDRESS_FAMILY, "family", family,
+                "Answered STUN binding requests by client address family (derper: stun_addrfamily)");
+    }
+
+    /** Registers a counter reading a new adder and returns it; the registry holds the adder only weakly, this class strongly. */
+    private static LongAdder counter(MeterRegistry registry, String name, String tag, String value, String description) {
+        LongAdder adder = new LongAdder();
+        FunctionCounter.builder(name, adder, LongAdder::doubleValue).tag(tag, value).description(description).register(registry);
+        return adder;
     }
 
     void answered(boolean ipv4Client) {

@@ -23,6 +23,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.InternetProtocolFamily;
@@ -132,7 +133,6 @@ public class StunServer {
 
     private CompletionStage<Void> open() {
         long opening = generation;
-        Transport transport = ((VertxInternal) vertx).transport();
         List<InetSocketAddress> targets;
         try {
             targets = bindTargets();
@@ -140,35 +140,21 @@ public class StunServer {
             enabled = false;
             return CompletableFuture.failedFuture(e);
         }
+        int sockets = socketsPerAddress();
         List<CompletableFuture<InetSocketAddress>> binds = new ArrayList<>();
         for (InetSocketAddress target : targets) {
-            DatagramChannel channel = transport.datagramChannel(
-                    target.getAddress() instanceof Inet4Address ? InternetProtocolFamily.IPv4 : InternetProtocolFamily.IPv6);
-            channel.config().setAllocator(PooledByteBufAllocator.DEFAULT);
-            // With epoll, a maximum payload size turns each read into one recvmmsg of several datagrams;
-            // a datagram longer than its slot is truncated to RECEIVE_BUFFER bytes and so never answered.
-            boolean batched = channel.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, RECEIVE_BUFFER);
-            channel.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(
-                    batched ? RECEIVE_BUFFER * DATAGRAMS_PER_READ : RECEIVE_BUFFER).maxMessagesPerRead(MAX_MESSAGES_PER_READ));
-            channel.config().setOption(ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION, true);
-            channel.pipeline().addLast("stun", new StunChannelHandler(metrics, () -> answerAllClients));
-            channels.add(channel);
-            CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
-            vertx.nettyEventLoopGroup().next().register(channel).addListener(registered -> {
-                if (!registered.isSuccess()) {
-                    bound.completeExceptionally(registered.cause());
-                    return;
-                }
-                channel.bind(target).addListener((ChannelFuture done) -> {
-                    if (done.isSuccess()) {
-                        bound.complete(channel.localAddress());
-                    } else {
-                        bound.completeExceptionally(new IllegalStateException(
-                                "cannot bind UDP " + target + ": " + done.cause().getMessage(), done.cause()));
-                    }
-                });
-            });
-            binds.add(bound);
+            // All channels exist before any bind completes, so close() always sees every one of them.
+            List<DatagramChannel> group = new ArrayList<>();
+            for (int i = 0; i < sockets; i++) {
+                group.add(newChannel(target, sockets > 1));
+            }
+            channels.addAll(group);
+            // The first socket settles the port (an ephemeral one when 0 is configured); the rest join it.
+            CompletableFuture<InetSocketAddress> first = registerAndBind(group.get(0), target);
+            binds.add(first.thenCompose(port -> CompletableFuture
+                    .allOf(group.stream().skip(1).map(channel -> registerAndBind(channel, port))
+                            .toArray(CompletableFuture[]::new))
+                    .thenApply(all -> port)));
         }
         return CompletableFuture.allOf(binds.toArray(CompletableFuture[]::new)).handle((ok, failure) -> {
             synchronized (this) {
@@ -185,12 +171,64 @@ public class StunServer {
                 }
                 if (current) {
                     boundAddresses = binds.stream().map(CompletableFuture::join).toList();
-                    LOG.infof("STUN listening on UDP %s (%s)", boundAddresses,
+                    LOG.infof("STUN listening on UDP %s, %d socket(s) each (%s)", boundAddresses, sockets,
                             answerAllClients ? "answering every client" : "answering Tailscale clients");
                 }
                 return null;
             }
         });
+    }
+
+    /**
+     * Sockets per bind address: several share the port through {@code SO_REUSEPORT}, the kernel
+     * spreads clients over them by address hash, and each sits on its own event loop. Needs the
+     * epoll transport; without it there is one socket per address.
+     */
+    private int socketsPerAddress() {
+        int wanted = config.socketsPerAddress().orElse(1);
+        if (wanted > 1 && !Epoll.isAvailable()) {
+            LOG.warnf("waystation.stun.sockets-per-address=%d needs the epoll transport; using one socket per address", wanted);
+            return 1;
+        }
+        return Math.max(1, wanted);
+    }
+
+    private DatagramChannel newChannel(InetSocketAddress target, boolean reusePort) {
+        Transport transport = ((VertxInternal) vertx).transport();
+        DatagramChannel channel = transport.datagramChannel(
+                target.getAddress() instanceof Inet4Address ? InternetProtocolFamily.IPv4 : InternetProtocolFamily.IPv6);
+        channel.config().setAllocator(PooledByteBufAllocator.DEFAULT);
+        // With epoll, a maximum payload size turns each read into one recvmmsg of several datagrams;
+        // a datagram longer than its slot is truncated to RECEIVE_BUFFER bytes and so never answered.
+        boolean batched = channel.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, RECEIVE_BUFFER);
+        channel.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(
+                batched ? RECEIVE_BUFFER * DATAGRAMS_PER_READ : RECEIVE_BUFFER).maxMessagesPerRead(MAX_MESSAGES_PER_READ));
+        channel.config().setOption(ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION, true);
+        if (reusePort) {
+            channel.config().setOption(EpollChannelOption.SO_REUSEPORT, true);
+        }
+        channel.pipeline().addLast("stun", new StunChannelHandler(metrics, () -> answerAllClients));
+        return channel;
+    }
+
+    /** Registers the channel on the next event loop and binds it; completes with the bound address. */
+    private CompletableFuture<InetSocketAddress> registerAndBind(DatagramChannel channel, InetSocketAddress target) {
+        CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
+        vertx.nettyEventLoopGroup().next().register(channel).addListener(registered -> {
+            if (!registered.isSuccess()) {
+                bound.completeExceptionally(registered.cause());
+                return;
+            }
+            channel.bind(target).addListener((ChannelFuture done) -> {
+                if (done.isSuccess()) {
+                    bound.complete(channel.localAddress());
+                } else {
+                    bound.completeExceptionally(new IllegalStateException(
+                            "cannot bind UDP " + target + ": " + done.cause().getMessage(), done.cause()));
+                }
+            });
+        });
+        return bound;
     }
 
     private CompletionStage<Void> close() {

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -49,6 +50,11 @@ class StunBindFailureTest {
             @Override
             public boolean answerAllClients() {
                 return false;
+            }
+
+            @Override
+            public Optional<Integer> socketsPerAddress() {
+                return Optional.of(1);
             }
         };
     }

@@ -6,15 +6,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 record StunCounters(MeterRegistry registry) {
 
     double requests(String disposition) {
-        return registry.get(StunMetrics.REQUESTS).tag("disposition", disposition).counter().count();
+        return registry.get(StunMetrics.REQUESTS).tag("disposition", disposition).functionCounter().count();
     }
 
     double family(String family) {
-        return registry.get(StunMetrics.ADDRESS_FAMILY).tag("family", family).counter().count();
+        return registry.get(StunMetrics.ADDRESS_FAMILY).tag("family", family).functionCounter().count();
     }
 
     double dropped(Verdict reason) {
-        return registry.get(StunMetrics.DROPPED).tag("reason", reason.reason).counter().count();
+        return registry.get(StunMetrics.DROPPED).tag("reason", reason.reason).functionCounter().count();
     }
 
     double droppedTotal() {
