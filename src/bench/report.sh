@@ -7,8 +7,10 @@ m() { jq -r "$1" "$OUT/meta.json"; }
 v() { jq -r "$2" "$OUT/$1.json"; }
 # rounds NAME-PHASE EXPR: EXPR of every round's result, one line each, in round order
 rounds() {
-  local r
-  for r in $(seq "$(m .rounds)"); do jq -r "$2" "$OUT/$1-$r.json"; done
+  local r count
+  count=$(m .rounds)
+  case "$1" in *-stun*) count=$(m '.stun_rounds // .rounds') ;; esac
+  for r in $(seq "$count"); do jq -r "$2" "$OUT/$1-$r.json"; done
 }
 # med NAME-PHASE EXPR: median of EXPR over the rounds (empty when every round failed)
 med() {
@@ -55,6 +57,9 @@ w_cpp=$(med waystation-throughput '.server_cpu_seconds * 1e6 / .total_received')
 d_cores=$(med derper-latency '.server_cpu_seconds / .wall_seconds')
 w_cores=$(med waystation-latency '.server_cpu_seconds / .wall_seconds')
 d_stun=$(med derper-stun .valid_answers_per_sec); w_stun=$(med waystation-stun .valid_answers_per_sec)
+d_stun_light=$(med derper-stun-light .valid_answers_per_sec); w_stun_light=$(med waystation-stun-light .valid_answers_per_sec)
+d_stun_cpr=$(med derper-stun 'if .error then null else .server_cpu_seconds * 1e6 / .valid_answers end')
+w_stun_cpr=$(med waystation-stun 'if .error then null else .server_cpu_seconds * 1e6 / .valid_answers end')
 
 if [ "$(m .self_check)" = 1 ]; then
   echo "> **Self-check run: both columns are derper** (A/A; the ratios show this machine's run-to-run noise)."
@@ -132,14 +137,25 @@ Raw numbers, every round (round 1 / 2 / ...; odd rounds ran derper first, even r
 ## STUN
 
 Same run, same machine. Load generator \`src/interop/cmd/stunload\` (\`tailscale.com/net/stun\`, the
-requests tailscaled's netcheck sends): $(m .stun_workers) UDP sockets, each keeping $(m .stun_window)
-binding requests outstanding for $(m .stun_duration); only answers that parse, match an outstanding
-transaction id and map back to the sender's own address count.
+requests tailscaled's netcheck sends): $(m .stun_workers) UDP sockets for $(m .stun_duration) a round,
+$(m '.stun_rounds // .rounds') rounds alternating which server goes first, median round shown. Only answers that parse,
+match an outstanding transaction id and map back to the sender's own address count. Two loads: each
+socket keeping $(m .stun_window) requests in flight, which keeps either server busy (the capacity figure), and
+$(m '.stun_light_window // "-"') in flight, which leaves both servers idle part of the time (so that figure is mostly the
+round trip of load generator and server sharing the cores). CPU per answer is the server's CPU over
+the whole round, the load generator's 1 s warm-up included, over the measured answers (both read
+about 10 % high).
 
 | metric | derper | Waystation | ratio | better |
 | --- | ---: | ---: | ---: | --- |
-$(row "binding requests/s answered" "$d_stun" "$w_stun" 0 higher)
+$(row "binding requests/s answered, $(m .stun_window) in flight per socket" "$d_stun" "$w_stun" 0 higher)
+$(row "server CPU per answer, µs (same load)" "$d_stun_cpr" "$w_stun_cpr" 1 lower)
+$(row "binding requests/s answered, $(m '.stun_light_window // "-"') in flight per socket" "$d_stun_light" "$w_stun_light" 0 higher)
 
-Raw, every round: derper $(all derper-stun 'if .error then "failed: \(.error)" else "\(.server_cpu_seconds*100|floor/100) CPU s, \(.sent) sent, \(.valid_answers) valid, \(.invalid_answers) invalid, \(.late_answers) late, \(.timeouts) timeouts" end');
-Waystation $(all waystation-stun 'if .error then "failed: \(.error)" else "\(.server_cpu_seconds*100|floor/100) CPU s, \(.sent) sent, \(.valid_answers) valid, \(.invalid_answers) invalid, \(.late_answers) late, \(.timeouts) timeouts" end').
+Raw answers/s, every round, $(m .stun_window) in flight: derper $(all derper-stun 'if .error then "failed: \(.error)" else "\(.valid_answers_per_sec|floor)" end');
+Waystation $(all waystation-stun 'if .error then "failed: \(.error)" else "\(.valid_answers_per_sec|floor)" end').
+$(m '.stun_light_window // "-"') in flight: derper $(all derper-stun-light 'if .error then "failed: \(.error)" else "\(.valid_answers_per_sec|floor)" end');
+Waystation $(all waystation-stun-light 'if .error then "failed: \(.error)" else "\(.valid_answers_per_sec|floor)" end').
+Invalid, late and timed-out answers over all rounds: derper $(rounds derper-stun '(.invalid_answers // 0) + (.late_answers // 0) + (.timeouts // 0)' | awk '{ s += $1 } END { print s + 0 }'),
+Waystation $(rounds waystation-stun '(.invalid_answers // 0) + (.late_answers // 0) + (.timeouts // 0)' | awk '{ s += $1 } END { print s + 0 }').
 EOF

@@ -16,7 +16,8 @@
 # src/bench/target/<UTC timestamp>/.
 #
 # Knobs (environment): PAIRS=10 SIZE=1400 DURATION=10s WARMUP=3s WINDOW=16 CONNS=10000
-# WARM_CONNS=1000 SETTLE=5 STUN_DURATION=10s STUN_WORKERS=4 STUN_WINDOW=8 ROUNDS=3 WARMUP_PASS=10s
+# WARM_CONNS=1000 SETTLE=5 STUN_DURATION=10s STUN_WORKERS=4 STUN_WINDOW=64 STUN_LIGHT_WINDOW=8 ROUNDS=3
+# STUN_ROUNDS=5 WARMUP_PASS=10s
 # RELAY_JVM_OPTS="-Xms128m -Xmx128m -XX:+UseG1GC" (heap settings used for the relay, stated in the table).
 set -euo pipefail
 
@@ -36,7 +37,9 @@ WARM_CONNS=${WARM_CONNS:-1000}
 SETTLE=${SETTLE:-5}
 STUN_DURATION=${STUN_DURATION:-10s}
 STUN_WORKERS=${STUN_WORKERS:-4}
-STUN_WINDOW=${STUN_WINDOW:-8}
+STUN_WINDOW=${STUN_WINDOW:-64}
+STUN_LIGHT_WINDOW=${STUN_LIGHT_WINDOW:-8}
+STUN_ROUNDS=${STUN_ROUNDS:-5}
 ROUNDS=${ROUNDS:-3}
 WARMUP_PASS=${WARMUP_PASS:-10s}
 RELAY_JVM_OPTS=${RELAY_JVM_OPTS:--Xms128m -Xmx128m -XX:+UseG1GC}
@@ -48,12 +51,12 @@ SELF_CHECK=0
 for arg in "$@"; do
   case "$arg" in
     --quick)
-      DURATION=2s WARMUP=1s CONNS=500 WARM_CONNS=100 SETTLE=1 STUN_DURATION=2s ROUNDS=1 WARMUP_PASS=2s WRITE=0 ;;
+      DURATION=2s WARMUP=1s CONNS=500 WARM_CONNS=100 SETTLE=1 STUN_DURATION=2s ROUNDS=1 STUN_ROUNDS=1 WARMUP_PASS=2s WRITE=0 ;;
     --no-build) BUILD=0 ;;
     --no-write) WRITE=0 ;;
     --profile) PROFILE=1 ;;
     --self-check) SELF_CHECK=1 WRITE=0 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -198,13 +201,14 @@ start_waystation() { # start_waystation NAME
     || die "the relay did not become ready: $(tail -20 "$OUT/relay.log")"
 }
 
-# each_round PHASE FUNCTION: runs FUNCTION NAME ROUND for both servers, ROUNDS times, alternating
+# each_round PHASE FUNCTION [COUNT]: runs FUNCTION NAME ROUND for both servers, COUNT (default ROUNDS)
+# times, alternating which goes first
 each_round() {
-  local phase=$1 fn=$2 r name order
-  for r in $(seq "$ROUNDS"); do
+  local phase=$1 fn=$2 count=${3:-$ROUNDS} r name order
+  for r in $(seq "$count"); do
     if [ $((r % 2)) = 1 ]; then order="derper waystation"; else order="waystation derper"; fi
     for name in $order; do
-      log "$name: $phase, round $r/$ROUNDS"
+      log "$name: $phase, round $r/$count"
       "$fn" "$name" "$r"
     done
   done
@@ -225,11 +229,16 @@ phase_latency() {
     -pairs "$PAIRS" -size "$SIZE" -rate "$LATENCY_RATE" -duration "$DURATION" -warmup "$WARMUP"
   log "$1: $(jq -c '{p50_us, p99_us, samples}' "$OUT/$1-latency-$2.json")"
 }
-phase_stun() {
-  SOFT=1 loaded "$1" "stun-$2" "${PID[$1]}" "$BIN/stunload" -server "${STUN[$1]}" -workers "$STUN_WORKERS" \
-    -window "$STUN_WINDOW" -duration "$STUN_DURATION"
-  log "$1: $(jq -c '{valid_answers_per_sec}' "$OUT/$1-stun-$2.json")"
+# STUN runs at two loads: WINDOW requests in flight per socket keeps the server busy (its capacity),
+# LIGHT_WINDOW leaves it idle part of the time (then the number is mostly the round-trip time of the
+# load generator and server sharing two cores).
+stun_load() { # stun_load NAME PHASE WINDOW
+  SOFT=1 loaded "$1" "$2" "${PID[$1]}" "$BIN/stunload" -server "${STUN[$1]}" -workers "$STUN_WORKERS" \
+    -window "$3" -duration "$STUN_DURATION"
+  log "$1: $(jq -c '{valid_answers_per_sec}' "$OUT/$1-$2.json")"
 }
+phase_stun() { stun_load "$1" "stun-$2" "$STUN_WINDOW"; }
+phase_stun_light() { stun_load "$1" "stun-light-$2" "$STUN_LIGHT_WINDOW"; }
 phase_memory() { # once per server: RSS before/after CONNS idle connections
   local name=$1 pid=${PID[$1]} before
   idle_round "$name" "$pid" "${URL[$name]}" "$WARM_CONNS" warm
@@ -301,7 +310,7 @@ jq -n --arg date "$(date -u '+%Y-%m-%d %H:%M UTC')" --arg nproc "$(nproc)" \
   --arg commit "$(git -C "$ROOT" log -1 --format=%h -- relay 2>/dev/null || echo unknown)" \
   --arg jvm "$RELAY_JVM_OPTS" --arg pairs "$PAIRS" --arg size "$SIZE" --arg duration "$DURATION" \
   --arg self_check "$SELF_CHECK" --arg warmup "$WARMUP" --arg window "$WINDOW" --arg conns "$CONNS" --arg warm_conns "$WARM_CONNS" --arg settle "$SETTLE" \
-  --arg stun_workers "$STUN_WORKERS" --arg stun_window "$STUN_WINDOW" --arg stun_duration "$STUN_DURATION" --arg rounds "$ROUNDS" --arg warmup_pass "$WARMUP_PASS" \
+  --arg stun_workers "$STUN_WORKERS" --arg stun_window "$STUN_WINDOW" --arg stun_light_window "$STUN_LIGHT_WINDOW" --arg stun_rounds "$STUN_ROUNDS" --arg stun_duration "$STUN_DURATION" --arg rounds "$ROUNDS" --arg warmup_pass "$WARMUP_PASS" \
   '$ARGS.named' >"$OUT/meta.json"
 
 # --- the run --------------------------------------------------------------------------------------
@@ -319,6 +328,9 @@ for name in "${SERVERS[@]}"; do
   timeout 120 "$BIN/derpload" -mode throughput -url "${URL[$name]}" -pairs "$PAIRS" -size "$SIZE" \
     -window "$WINDOW" -duration "$WARMUP_PASS" -warmup 0s >/dev/null 2>"$OUT/$name-warmup.err" \
     || die "$name warm-up failed: $(tail -3 "$OUT/$name-warmup.err")"
+  timeout 120 "$BIN/stunload" -server "${STUN[$name]}" -workers "$STUN_WORKERS" -window "$STUN_WINDOW" \
+    -duration "$WARMUP_PASS" -warmup 0s >/dev/null 2>"$OUT/$name-stun-warmup.err" \
+    || log "$name: STUN warm-up failed: $(tail -1 "$OUT/$name-stun-warmup.err")"
 done
 each_round throughput phase_throughput
 # Latency is measured at half of derper's peak (median over the rounds), for both servers.
@@ -326,7 +338,8 @@ LATENCY_RATE=$(for f in "$OUT"/derper-throughput-*.json; do jq .packets_per_sec 
 echo "$LATENCY_RATE" >"$OUT/latency-rate"
 each_round latency phase_latency
 each_round overload phase_overload
-each_round stun phase_stun
+each_round stun phase_stun "$STUN_ROUNDS"
+each_round stun-light phase_stun_light "$STUN_ROUNDS"
 for name in "${SERVERS[@]}"; do
   log "$name: memory, $CONNS idle connections"
   phase_memory "$name"

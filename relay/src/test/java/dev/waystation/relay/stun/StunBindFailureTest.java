@@ -9,7 +9,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -30,41 +29,12 @@ class StunBindFailureTest {
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
-    private static StunConfig config(int port, List<String> addresses) {
-        return new StunConfig() {
-            @Override
-            public boolean enabled() {
-                return true;
-            }
-
-            @Override
-            public int port() {
-                return port;
-            }
-
-            @Override
-            public List<String> bindAddresses() {
-                return addresses;
-            }
-
-            @Override
-            public boolean answerAllClients() {
-                return false;
-            }
-
-            @Override
-            public Optional<Integer> socketsPerAddress() {
-                return Optional.of(1);
-            }
-        };
-    }
-
     @Test
     void takenPortFailsWithTheAddressAndLeavesNothingOpen() throws Exception {
         try (DatagramSocket squatter = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             int port = squatter.getLocalPort();
             // ::1 binds (different address), 127.0.0.1 is taken: the ::1 socket must be closed again.
-            StunServer server = new StunServer(vertx, config(port, List.of("::1", "127.0.0.1")),
+            StunServer server = new StunServer(vertx, new TestStunConfig(port, List.of("::1", "127.0.0.1"), 1),
                     new StunMetrics(new SimpleMeterRegistry()));
 
             assertThatThrownBy(() -> server.setEnabled(true).toCompletableFuture().get(30, TimeUnit.SECONDS))
@@ -87,7 +57,7 @@ class StunBindFailureTest {
         try (DatagramSocket squatter = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             port = squatter.getLocalPort();
         }
-        StunServer server = new StunServer(vertx, config(port, List.of("127.0.0.1")),
+        StunServer server = new StunServer(vertx, new TestStunConfig(port, List.of("127.0.0.1"), 1),
                 new StunMetrics(new SimpleMeterRegistry()));
         server.setEnabled(true).toCompletableFuture().get(30, TimeUnit.SECONDS);
         try {
