@@ -102,7 +102,7 @@ $(jvm_heap_row)
 
 How it is measured:
 - *Warm-up*: before the first round each server gets $(m .warmup_pass) of unmeasured throughput load
-  (the JVM compiles its hot paths; both size their pools).
+  and $(m .warmup_pass) of unmeasured STUN load (the JVM compiles its hot paths; both size their pools).
 - *Throughput*: $(m .pairs) sender/receiver pairs, $(m .size)-byte packets, each sender keeps at most
   $(m .window) packets in flight (half the relay's per-destination queue of 32, so a relay that keeps up
   never has to drop); $(m .warmup) warm-up, then $(m .duration) counted at the receivers.
