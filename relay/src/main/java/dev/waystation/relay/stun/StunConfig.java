@@ -1,7 +1,6 @@
 package dev.waystation.relay.stun;
 
 import java.util.List;
-import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -34,6 +33,7 @@ public interface StunConfig {
     @WithDefault("false")
     boolean answerAllClients();
 
-    /** Sockets per bind address, sharing the port through SO_REUSEPORT (epoll only). */
-    Optional<Integer> socketsPerAddress();
+    /** Sockets per bind address (at least 1), sharing the port through SO_REUSEPORT (native transport only). */
+    @WithDefault("1")
+    int socketsPerAddress();
 }

@@ -23,7 +23,6 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.InternetProtocolFamily;
@@ -140,6 +139,11 @@ public class StunServer {
             enabled = false;
             return CompletableFuture.failedFuture(e);
         }
+        if (config.socketsPerAddress() < 1) {
+            enabled = false;
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "waystation.stun.sockets-per-address must be at least 1, not " + config.socketsPerAddress()));
+        }
         int sockets = socketsPerAddress();
         List<CompletableFuture<InetSocketAddress>> binds = new ArrayList<>();
         for (InetSocketAddress target : targets) {
@@ -182,15 +186,16 @@ public class StunServer {
     /**
      * Sockets per bind address: several share the port through {@code SO_REUSEPORT}, the kernel
      * spreads clients over them by address hash, and each sits on its own event loop. Needs the
-     * epoll transport; without it there is one socket per address.
+     * native (epoll) transport; without it there is one socket per address.
      */
     private int socketsPerAddress() {
-        int wanted = config.socketsPerAddress().orElse(1);
-        if (wanted > 1 && !Epoll.isAvailable()) {
-            LOG.warnf("waystation.stun.sockets-per-address=%d needs the epoll transport; using one socket per address", wanted);
+        int wanted = config.socketsPerAddress();
+        if (wanted > 1 && !vertx.isNativeTransportEnabled()) {
+            LOG.warnf("waystation.stun.sockets-per-address=%d needs the native transport (epoll); using one socket per address",
+                    wanted);
             return 1;
         }
-        return Math.max(1, wanted);
+        return wanted;
     }
 
     private DatagramChannel newChannel(InetSocketAddress target, boolean reusePort) {

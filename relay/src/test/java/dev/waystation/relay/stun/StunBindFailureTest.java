@@ -19,7 +19,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 
-/** A port someone else holds: a precise error, nothing left half-open, and STUN can be switched on later. */
+/** A port someone else holds (or a socket count that makes no sense): a precise error, nothing left half-open, and STUN can be switched on later. */
 class StunBindFailureTest {
 
     private final Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
@@ -65,6 +65,17 @@ class StunBindFailureTest {
         } finally {
             server.setEnabled(false).toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
+        assertThat(server.boundAddresses()).isEmpty();
+    }
+
+    @Test
+    void fewerThanOneSocketPerAddressIsRefusedWithTheKey() {
+        StunServer server = new StunServer(vertx, new TestStunConfig(0, List.of("127.0.0.1"), 0),
+                new StunMetrics(new SimpleMeterRegistry()));
+        assertThatThrownBy(() -> server.setEnabled(true).toCompletableFuture().get(30, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .hasMessageContaining("waystation.stun.sockets-per-address must be at least 1, not 0");
+        assertThat(server.isEnabled()).isFalse();
         assertThat(server.boundAddresses()).isEmpty();
     }
 }

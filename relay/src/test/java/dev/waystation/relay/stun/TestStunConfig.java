@@ -1,7 +1,6 @@
 package dev.waystation.relay.stun;
 
 import java.util.List;
-import java.util.Optional;
 
 /** Static STUN settings for tests that build a {@link StunServer} on their own Vert.x. */
 record TestStunConfig(int port, List<String> bindAddresses, int sockets) implements StunConfig {
@@ -17,7 +16,7 @@ record TestStunConfig(int port, List<String> bindAddresses, int sockets) impleme
     }
 
     @Override
-    public Optional<Integer> socketsPerAddress() {
-        return Optional.of(sockets);
+    public int socketsPerAddress() {
+        return sockets;
     }
 }
