@@ -29,6 +29,15 @@ row() {
   printf '| %s | %s | %s | **%s** | %s |\n' "$1" "$(fmt "$2" "$4")" "$(fmt "$3" "$4")" "$(ratio "$2" "$3")" "$5"
 }
 
+# stun_raw NAME-PHASE: answers/s of every round (or why a round failed), joined by " / "
+stun_raw() { all "$1" 'if .error then "failed: \(.error)" else "\(.valid_answers_per_sec|floor)" end'; }
+# stun_misses NAME: invalid + late + timed-out answers over every STUN round of both loads
+stun_misses() {
+  { rounds "$1-stun" '(.invalid_answers // 0) + (.late_answers // 0) + (.timeouts // 0)'
+    rounds "$1-stun-light" '(.invalid_answers // 0) + (.late_answers // 0) + (.timeouts // 0)'; } \
+    | awk '{ s += $1 } END { print s + 0 }'
+}
+
 # For a JVM relay: its live heap per idle connection (after a full GC), which RSS alone hides when
 # the fixed heap already had those pages resident.
 jvm_heap_row() {
@@ -152,10 +161,7 @@ $(row "binding requests/s answered, $(m .stun_window) in flight per socket" "$d_
 $(row "server CPU per answer, µs (same load)" "$d_stun_cpr" "$w_stun_cpr" 1 lower)
 $(row "binding requests/s answered, $(m '.stun_light_window // "-"') in flight per socket" "$d_stun_light" "$w_stun_light" 0 higher)
 
-Raw answers/s, every round, $(m .stun_window) in flight: derper $(all derper-stun 'if .error then "failed: \(.error)" else "\(.valid_answers_per_sec|floor)" end');
-Waystation $(all waystation-stun 'if .error then "failed: \(.error)" else "\(.valid_answers_per_sec|floor)" end').
-$(m '.stun_light_window // "-"') in flight: derper $(all derper-stun-light 'if .error then "failed: \(.error)" else "\(.valid_answers_per_sec|floor)" end');
-Waystation $(all waystation-stun-light 'if .error then "failed: \(.error)" else "\(.valid_answers_per_sec|floor)" end').
-Invalid, late and timed-out answers over all rounds: derper $(rounds derper-stun '(.invalid_answers // 0) + (.late_answers // 0) + (.timeouts // 0)' | awk '{ s += $1 } END { print s + 0 }'),
-Waystation $(rounds waystation-stun '(.invalid_answers // 0) + (.late_answers // 0) + (.timeouts // 0)' | awk '{ s += $1 } END { print s + 0 }').
+Raw answers/s, every round, $(m .stun_window) in flight: derper $(stun_raw derper-stun); Waystation $(stun_raw waystation-stun).
+$(m '.stun_light_window // "-"') in flight: derper $(stun_raw derper-stun-light); Waystation $(stun_raw waystation-stun-light).
+Invalid, late and timed-out answers over all rounds of both loads: derper $(stun_misses derper), Waystation $(stun_misses waystation).
 EOF

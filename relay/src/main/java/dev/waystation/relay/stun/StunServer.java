@@ -133,18 +133,14 @@ public class StunServer {
     private CompletionStage<Void> open() {
         long opening = generation;
         List<InetSocketAddress> targets;
+        int sockets;
         try {
             targets = bindTargets();
-        } catch (UnknownHostException e) {
+            sockets = socketsPerAddress();
+        } catch (UnknownHostException | IllegalArgumentException e) {
             enabled = false;
             return CompletableFuture.failedFuture(e);
         }
-        if (config.socketsPerAddress() < 1) {
-            enabled = false;
-            return CompletableFuture.failedFuture(new IllegalArgumentException(
-                    "waystation.stun.sockets-per-address must be at least 1, not " + config.socketsPerAddress()));
-        }
-        int sockets = socketsPerAddress();
         List<CompletableFuture<InetSocketAddress>> binds = new ArrayList<>();
         for (InetSocketAddress target : targets) {
             // All channels exist before any bind completes, so close() always sees every one of them.
@@ -186,10 +182,13 @@ public class StunServer {
     /**
      * Sockets per bind address: several share the port through {@code SO_REUSEPORT}, the kernel
      * spreads clients over them by address hash, and each sits on its own event loop. Needs the
-     * native (epoll) transport; without it there is one socket per address.
+     * native (epoll) transport; without it there is one socket per address. Below 1 is a configuration error.
      */
     private int socketsPerAddress() {
         int wanted = config.socketsPerAddress();
+        if (wanted < 1) {
+            throw new IllegalArgumentException("waystation.stun.sockets-per-address must be at least 1, not " + wanted);
+        }
         if (wanted > 1 && !vertx.isNativeTransportEnabled()) {
             LOG.warnf("waystation.stun.sockets-per-address=%d needs the native transport (epoll); using one socket per address",
                     wanted);

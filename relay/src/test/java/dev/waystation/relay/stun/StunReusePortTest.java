@@ -18,7 +18,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.netty.channel.epoll.Epoll;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 
@@ -41,7 +40,8 @@ class StunReusePortTest {
 
     @Test
     void severalSocketsShareThePortAndAllAnswer() throws Exception {
-        assertThat(Epoll.isAvailable()).as("epoll transport (needed for SO_REUSEPORT): %s", Epoll.unavailabilityCause()).isTrue();
+        assertThat(vertx.isNativeTransportEnabled())
+                .as("native transport (needed for SO_REUSEPORT): %s", vertx.unavailableNativeTransportCause()).isTrue();
         StunServer server = new StunServer(vertx, new TestStunConfig(0, List.of("127.0.0.1"), SOCKETS),
                 new StunMetrics(new SimpleMeterRegistry()));
         server.setEnabled(true).toCompletableFuture().get(30, TimeUnit.SECONDS);
