@@ -1,7 +1,9 @@
 package dev.waystation.policy.source;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,7 +21,10 @@ import dev.waystation.policy.setting.SourceSnapshot;
 /**
  * Caches one store's snapshot and re-reads it after the store reports a change. Reads every
  * registered setting configurable at the source's scope, at both levels, once per pass. A failed
- * pass keeps the last good snapshot and records the failure; a per-key failure becomes an error item.
+ * pass keeps the last good snapshot and records the failure. A value the setting rejects keeps that
+ * key's last good value from this source (a deny list never empties because one element is wrong)
+ * and is reported as a problem naming the key and the element; without a last good value it becomes
+ * an error item.
  */
 public final class SourceReader implements AutoCloseable {
 
@@ -40,6 +45,8 @@ public final class SourceReader implements AutoCloseable {
     private volatile boolean closed;
     private volatile SourceSnapshot last;
     private volatile String failure;
+    /** Values rejected in the last pass whose key kept its last good value, one line each. */
+    private volatile List<String> keptLastGood = List.of();
 
     /**
      * Subscribes to changes first, so none is missed, then reads the store once.
@@ -95,9 +102,17 @@ public final class SourceReader implements AutoCloseable {
         return Optional.ofNullable(failure);
     }
 
-    /** The store's own problem text, if any. */
+    /** The store's own problem text and the rejected values that kept their last good value, if any. */
     public Optional<String> problem() {
-        return closed ? Optional.empty() : store.problem();
+        if (closed) {
+            return Optional.empty();
+        }
+        List<String> kept = keptLastGood;
+        if (kept.isEmpty()) {
+            return store.problem();
+        }
+        String rejected = String.join("; ", kept);
+        return Optional.of(store.problem().map(own -> own + "; " + rejected).orElse(rejected));
     }
 
     /** Stops listening to the store. Does not close the store: its registrant owns it. */
@@ -123,8 +138,10 @@ public final class SourceReader implements AutoCloseable {
         // Up to date before reading: a change that lands during the pass marks it stale again.
         upToDate = true;
         try {
-            SourceSnapshot next = new SourceSnapshot(origin, level(PolicyLevel.MANDATORY),
-                    level(PolicyLevel.RECOMMENDED));
+            List<String> kept = new ArrayList<>();
+            SourceSnapshot next = new SourceSnapshot(origin, level(PolicyLevel.MANDATORY, kept),
+                    level(PolicyLevel.RECOMMENDED, kept));
+            keptLastGood = List.copyOf(kept);
             failure = null;
             if (!next.equalItems(last)) {
                 last = next;
@@ -137,18 +154,29 @@ public final class SourceReader implements AutoCloseable {
         }
     }
 
-    private Snapshot level(PolicyLevel level) {
+    private Snapshot level(PolicyLevel level, List<String> kept) {
         Map<SettingKey, SettingItem> items = new HashMap<>();
         for (SettingDefinition<?> definition : definitions) {
             if (!origin.scope().isConfigurable(definition)) {
                 continue;
             }
             SettingItem item = readItem(definition, level);
+            SettingItem lastGood = last.level(level).get(definition.key());
+            if (item != null && isRejectedValue(item) && lastGood != null && !lastGood.isError()) {
+                kept.add(level.text() + ".\"" + definition.key() + "\": " + item.error().message()
+                        + " (keeping the last good value)");
+                item = lastGood;
+            }
             if (item != null) {
                 items.put(definition.key(), item);
             }
         }
         return Snapshot.of(items, origin.scope(), origin);
+    }
+
+    private static boolean isRejectedValue(SettingItem item) {
+        return item.isError() && (item.error().code() == ErrorCode.TYPE_MISMATCH
+                || item.error().code() == ErrorCode.INVALID_VALUE);
     }
 
     private SettingItem readItem(SettingDefinition<?> definition, PolicyLevel level) {

@@ -11,11 +11,12 @@ import dev.waystation.policy.setting.SettingRegistry;
 class RelaySettingsTest {
 
     @Test
-    void catalogHasTheTwelveRelaySettingsWithoutConflicts() {
+    void catalogHasTheThirteenRelaySettingsWithoutConflicts() {
         SettingRegistry registry = RelaySettings.registry();
         assertThat(registry.conflicts()).isEmpty();
         assertThat(registry.definitions()).extracting(d -> d.key().name()).containsExactly("STUN.Enabled",
-                "STUN.AnswerAllClients", "Debug.AllowedCIDRs", "Admission.VerifyURL", "Admission.VerifyURLFailOpen",
+                "STUN.AnswerAllClients", "Debug.AllowedCIDRs", "Admission.VerifyURL", "Admission.VerifyURLAllowHTTP",
+                "Admission.VerifyURLFailOpen",
                 "Admission.AllowedClients", "Admission.DeniedClients", "Admission.AcceptRatePerSecond",
                 "Admission.AcceptBurst", "Client.Allowed", "Client.RateLimitBytesPerSecond", "Client.RateBurstBytes");
     }

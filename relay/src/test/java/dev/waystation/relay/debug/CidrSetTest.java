@@ -43,8 +43,8 @@ class CidrSetTest {
 
     @Test
     void rejectsMalformedEntriesNamingThem() {
-        assertThatThrownBy(() -> CidrSet.parse(List.of("10.0.0.0/33"))).hasMessageContaining("'10.0.0.0/33'");
-        assertThatThrownBy(() -> CidrSet.parse(List.of("example.com"))).hasMessageContaining("'example.com'");
+        assertThatThrownBy(() -> CidrSet.parse(List.of("10.0.0.0/33"))).hasMessageContaining("\"10.0.0.0/33\"");
+        assertThatThrownBy(() -> CidrSet.parse(List.of("example.com"))).hasMessageContaining("\"example.com\"");
         assertThatThrownBy(() -> CidrSet.parse(List.of("10.0.0.0/x"))).hasMessageContaining("not a number");
     }
 }
