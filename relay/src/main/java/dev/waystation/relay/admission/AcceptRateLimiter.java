@@ -10,13 +10,13 @@ import dev.waystation.relay.derp.ConnectionAcceptHook;
 import dev.waystation.relay.derp.ListenerSpec;
 import dev.waystation.relay.policy.AdmissionPolicy;
 import dev.waystation.relay.policy.RelayPolicy;
-import dev.waystation.relay.ratelimit.TokenBucket;
 
 /**
- * derper's accept-rate limit ({@code Admission.AcceptRatePerSecond}/{@code Admission.AcceptBurst}):
- * a connection over the limit is closed at once and counted, and the listener keeps accepting
- * (derper's Go listener stops serving after the first rejection; we do not copy that). Unlike
- * derper it applies to every DERP listener, not only TLS. Burst 0 means one second's worth.
+ * derper's accept-rate limit ({@code Admission.AcceptRatePerSecond}/{@code Admission.AcceptBurst}),
+ * applied per source network rather than globally (see {@link AcceptBuckets}): a connection over its
+ * source's limit is closed at once and counted, and the listener keeps accepting (derper's Go
+ * listener stops serving after the first rejection; we do not copy that). Unlike derper it applies
+ * to every DERP listener, not only TLS. Burst 0 means one second's worth.
  */
 @Singleton
 public class AcceptRateLimiter implements ConnectionAcceptHook {
@@ -25,18 +25,22 @@ public class AcceptRateLimiter implements ConnectionAcceptHook {
     RelayPolicy policy;
     @Inject
     AdmissionMetrics metrics;
+    @Inject
+    AdmissionConfig config;
 
-    private final TokenBucket bucket = TokenBucket.unlimited(System::nanoTime);
+    private AcceptBuckets buckets;
 
     @PostConstruct
     void start() {
+        buckets = new AcceptBuckets(config.acceptSourcesMax(), System::nanoTime);
+        metrics.acceptSources(buckets);
         configure(policy.admission().current());
         policy.admission().subscribe(this::configure);
     }
 
     @Override
     public boolean accept(InetSocketAddress remoteAddress, ListenerSpec listener) {
-        boolean allowed = bucket.tryTake(1);
+        boolean allowed = buckets.tryTake(remoteAddress == null ? null : remoteAddress.getAddress());
         metrics.accept(allowed);
         return allowed;
     }
@@ -44,6 +48,6 @@ public class AcceptRateLimiter implements ConnectionAcceptHook {
     private void configure(AdmissionPolicy rules) {
         long rate = rules.acceptRatePerSecond();
         long burst = rules.acceptBurst() > 0 ? rules.acceptBurst() : Math.max(1, rate);
-        bucket.reconfigure(rate, burst);
+        buckets.reconfigure(rate, burst);
     }
 }

@@ -6,6 +6,8 @@ import java.util.Map;
 import jakarta.inject.Singleton;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -20,8 +22,11 @@ public class AdmissionMetrics {
     private final Counter acceptsAllowed;
     private final Counter acceptsRejected;
     private final Counter readThrottleWaits;
+    private final Counter reverifyKept;
+    private final MeterRegistry registry;
 
     public AdmissionMetrics(MeterRegistry registry) {
+        this.registry = registry;
         for (AdmissionReason reason : AdmissionReason.values()) {
             decisions.put(reason, Counter.builder("waystation_admission_decisions")
                     .description("Client admission decisions at handshake, by outcome and reason")
@@ -42,6 +47,33 @@ public class AdmissionMetrics {
         readThrottleWaits = Counter.builder("rate_limit_per_client_waited")
                 .description("Times a client's reads were paused by its byte rate limit")
                 .register(registry);
+        reverifyKept = Counter.builder("waystation_admission_reverify_kept")
+                .description("Connected clients kept after a webhook change because their re-check got no answer")
+                .register(registry);
+    }
+
+    /** Gauges of the webhook client's bound: calls in flight and checks waiting for one. */
+    void webhookQueue(WebhookSlots slots) {
+        Gauge.builder("waystation_admission_webhook_in_flight", slots, WebhookSlots::inFlight)
+                .description("Admission webhook calls in flight (bound: waystation.admission.webhook.max-connections)")
+                .register(registry);
+        Gauge.builder("waystation_admission_webhook_queued", slots, WebhookSlots::queued)
+                .description("Admission checks waiting for a webhook connection (bound: waystation.admission.webhook.max-queued)")
+                .register(registry);
+    }
+
+    /** The per-source accept buckets: how many are kept and how many were dropped for room. */
+    void acceptSources(AcceptBuckets buckets) {
+        Gauge.builder("waystation_admission_accept_sources", buckets, AcceptBuckets::size)
+                .description("Source networks with an accept-rate bucket (bound: waystation.admission.accept-sources-max)")
+                .register(registry);
+        FunctionCounter.builder("waystation_admission_accept_sources_evicted", buckets, AcceptBuckets::evicted)
+                .description("Accept-rate buckets dropped, least recently seen first, to stay within the bound")
+                .register(registry);
+    }
+
+    void reverifyKept() {
+        reverifyKept.increment();
     }
 
     void decided(AdmissionReason reason) {

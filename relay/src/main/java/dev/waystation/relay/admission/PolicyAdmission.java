@@ -36,6 +36,8 @@ public class PolicyAdmission implements ClientAdmission {
     Vertx vertx;
     @Inject
     ClientSessions sessions;
+    @Inject
+    AdmissionConfig config;
 
     private VerifyWebhook webhook;
     private final VerdictCache verdicts = new VerdictCache(TimeUnit.SECONDS.toNanos(VERDICT_TTL_SECONDS),
@@ -44,7 +46,8 @@ public class PolicyAdmission implements ClientAdmission {
 
     @PostConstruct
     void init() {
-        webhook = new VerifyWebhook(vertx.createHttpClient());
+        webhook = VerifyWebhook.create(vertx, config.webhook());
+        metrics.webhookQueue(webhook.slots());
         policy.admission().subscribe(changed -> verdicts.clear());
     }
 
@@ -63,12 +66,21 @@ public class PolicyAdmission implements ClientAdmission {
         });
     }
 
-    /** The full decision, webhook included. */
+    /**
+     * The full decision, webhook included. A setting admission depends on that is broken (with no
+     * last good value) rejects, as does a webhook URL the policy does not allow to be called.
+     */
     Future<AdmissionReason> decide(String nodeKey, String source) {
         AdmissionPolicy rules = policy.admission().current();
+        if (!rules.policyError().isEmpty()) {
+            return Future.succeededFuture(AdmissionReason.POLICY_ERROR);
+        }
         AdmissionReason local = localVerdict(rules, nodeKey);
         if (local != null || rules.verifyUrl().isEmpty()) {
             return Future.succeededFuture(local != null ? local : AdmissionReason.ADMITTED);
+        }
+        if (!rules.webhookSchemeAllowed()) {
+            return Future.succeededFuture(AdmissionReason.WEBHOOK_URL_NOT_ALLOWED);
         }
         AdmissionReason cached = verdicts.get(nodeKey);
         if (cached != null) {

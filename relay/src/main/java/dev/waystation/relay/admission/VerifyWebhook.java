@@ -2,17 +2,22 @@ package dev.waystation.relay.admission;
 
 import java.util.Iterator;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 
 /**
@@ -21,15 +26,16 @@ import io.vertx.core.http.RequestOptions;
  * JSON as Tailscale's {@code tailcfg.DERPAdmitClientRequest/Response}, so headscale's {@code /verify}
  * and existing derper webhooks work unchanged.
  *
- * <p>Unlike Go's default client, redirects are not followed: a 3xx answer is a non-200 status and
- * rejects. The outcome separates transport errors (the only case fail-open may admit) from every other
- * failure, which always rejects.
+ * <p>A dedicated client, bounded everywhere: calls wait for one of a few connections in a bounded
+ * queue ({@link WebhookSlots}); each call has an absolute deadline from its start to the answer's
+ * last byte (a webhook that trickles bytes still times out); at most {@link #MAX_RESPONSE_BYTES} of
+ * an answer are ever held, a longer one is refused. Redirects are not followed: a 3xx is a non-200
+ * status. Only a genuine outage of the webhook (refused, reset, deadline passed) is a
+ * {@link Outcome#TRANSPORT_ERROR}, the one outcome fail-open may admit.
  */
 public final class VerifyWebhook {
 
-    /** derper's overall budget for one admission call. */
-    static final long TIMEOUT_MILLIS = TimeUnit.SECONDS.toMillis(5);
-    /** derper decodes at most this much of the answer. */
+    /** derper decodes at most this much of the answer; Waystation refuses a longer one. */
     static final int MAX_RESPONSE_BYTES = 4 << 10;
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,42 +48,133 @@ public final class VerifyWebhook {
         BAD_STATUS,
         /** Answered 200 with a body that is not the expected JSON. */
         BAD_RESPONSE,
-        /** Unreachable, refused, reset or timed out: the only outcome fail-open admits. */
+        /** Answered with more than {@link #MAX_RESPONSE_BYTES}; the rest was not read. */
+        ANSWER_TOO_LARGE,
+        /** The URL cannot be called at all. */
+        INVALID_URL,
+        /** The relay's own queue for webhook calls is full or waited too long: not the webhook's fault. */
+        OVERLOADED,
+        /** Unreachable, refused, reset or past its deadline: the only outcome fail-open admits. */
         TRANSPORT_ERROR
     }
 
+    private final Vertx vertx;
     private final HttpClient client;
+    private final WebhookSlots slots;
+    private final long timeoutMillis;
 
-    public VerifyWebhook(HttpClient client) {
+    VerifyWebhook(Vertx vertx, HttpClient client, WebhookSlots slots, long timeoutMillis) {
+        this.vertx = vertx;
         this.client = client;
+        this.slots = slots;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    /** A webhook client with its own connection pool, sized and bounded by {@code config}. */
+    static VerifyWebhook create(Vertx vertx, AdmissionConfig.Webhook config) {
+        int timeout = (int) Math.min(Integer.MAX_VALUE, config.timeout().toMillis());
+        HttpClient client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(timeout)
+                .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(config.maxConnections())
+                .setMaxWaitQueueSize(config.maxConnections()));
+        return new VerifyWebhook(vertx, client,
+                new WebhookSlots(vertx, config.maxConnections(), config.maxQueued(), config.queueTimeout().toMillis()),
+                config.timeout().toMillis());
+    }
+
+    WebhookSlots slots() {
+        return slots;
     }
 
     public Future<Outcome> verify(String url, String nodePublic, String sourceIp) {
-        ObjectNode body = JSON.createObjectNode().put("NodePublic", nodePublic).put("Source", sourceIp);
         RequestOptions options;
         try {
-            options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
-                    .setTimeout(TIMEOUT_MILLIS);
+            options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url);
         } catch (RuntimeException badUrl) {
-            return Future.succeededFuture(Outcome.TRANSPORT_ERROR);
+            return Future.succeededFuture(Outcome.INVALID_URL);
         }
-        return client.request(options)
-                .compose(request -> request.send(Buffer.buffer(body.toString())))
-                .transform(sent -> sent.failed()
-                        ? Future.succeededFuture(Outcome.TRANSPORT_ERROR)
-                        : readAnswer(sent.result()));
+        Buffer body = Buffer.buffer(JSON.createObjectNode().put("NodePublic", nodePublic).put("Source", sourceIp)
+                .toString());
+        return slots.acquire().compose(held -> {
+            if (!held) {
+                return Future.succeededFuture(Outcome.OVERLOADED);
+            }
+            return call(options, body).onComplete(done -> slots.release());
+        });
     }
 
-    private static Future<Outcome> readAnswer(HttpClientResponse response) {
+    private Future<Outcome> call(RequestOptions options, Buffer body) {
+        Promise<Outcome> result = Promise.promise();
+        AtomicReference<HttpClientRequest> open = new AtomicReference<>();
+        long deadline = vertx.setTimer(timeoutMillis, id -> {
+            if (result.tryComplete(Outcome.TRANSPORT_ERROR)) {
+                abort(open.get());
+            }
+        });
+        client.request(options).onComplete(created -> {
+            if (created.failed()) {
+                result.tryComplete(Outcome.TRANSPORT_ERROR);
+                return;
+            }
+            HttpClientRequest request = created.result();
+            open.set(request);
+            if (result.future().isComplete()) {
+                abort(request);
+                return;
+            }
+            request.send(body).onComplete(sent -> {
+                if (sent.failed()) {
+                    result.tryComplete(Outcome.TRANSPORT_ERROR);
+                } else {
+                    readAnswer(sent.result(), result);
+                }
+            });
+        });
+        return result.future().onComplete(done -> vertx.cancelTimer(deadline));
+    }
+
+    /** Reads at most {@link #MAX_RESPONSE_BYTES} of a 200 answer; anything else ends the call early. */
+    private static void readAnswer(HttpClientResponse response, Promise<Outcome> result) {
+        // Also hears the reset of an abandoned answer, which is no news once the outcome is known.
+        response.exceptionHandler(error -> result.tryComplete(Outcome.TRANSPORT_ERROR));
         if (response.statusCode() != 200) {
-            response.request().reset();
-            return Future.succeededFuture(Outcome.BAD_STATUS);
+            result.tryComplete(Outcome.BAD_STATUS);
+            abort(response.request());
+            return;
         }
-        return response.body().transform(read -> Future.succeededFuture(read.failed()
-                ? Outcome.BAD_RESPONSE
-                : parse(read.result().length() <= MAX_RESPONSE_BYTES
-                        ? read.result()
-                        : read.result().slice(0, MAX_RESPONSE_BYTES))));
+        String length = response.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null && !fits(length.trim())) {
+            result.tryComplete(Outcome.ANSWER_TOO_LARGE);
+            abort(response.request());
+            return;
+        }
+        Buffer answer = Buffer.buffer();
+        response.handler(chunk -> {
+            if (result.future().isComplete()) {
+                return;
+            }
+            if (answer.length() + chunk.length() > MAX_RESPONSE_BYTES) {
+                result.tryComplete(Outcome.ANSWER_TOO_LARGE);
+                abort(response.request());
+                return;
+            }
+            answer.appendBuffer(chunk);
+        });
+        response.endHandler(end -> result.tryComplete(parse(answer)));
+    }
+
+    /** A declared length within the cap; a malformed one is left to the byte count. */
+    private static boolean fits(String contentLength) {
+        if (contentLength.isEmpty() || !contentLength.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return true;
+        }
+        return contentLength.length() <= 9 && Integer.parseInt(contentLength) <= MAX_RESPONSE_BYTES;
+    }
+
+    /** Closes the call's connection so nothing more of the answer is read or buffered. */
+    private static void abort(HttpClientRequest request) {
+        if (request != null) {
+            request.reset();
+        }
     }
 
     /** Go's encoding/json matches field names case-insensitively; a missing {@code Allow} means false. */

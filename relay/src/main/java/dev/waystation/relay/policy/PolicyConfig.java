@@ -22,6 +22,17 @@ public interface PolicyConfig {
     @WithDefault("10s")
     Duration fileRecheck();
 
+    /**
+     * How long a changed policy file must stay unchanged before it is applied: two reads this far
+     * apart must agree, so a file rewritten in place is never applied half-written.
+     */
+    @WithDefault("250ms")
+    Duration fileSettle();
+
+    /** The largest policy file read; a bigger one is refused (the last good policy stays). */
+    @WithDefault("4194304")
+    long fileMaxBytes();
+
     Env env();
 
     Debounce debounce();

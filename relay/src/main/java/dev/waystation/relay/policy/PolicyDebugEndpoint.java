@@ -17,7 +17,8 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * {@code GET /debug/policy[?scope=...]}: every registered setting of a scope's resultant policy
  * (default: this relay's {@code Profile(<region>)}), configured or not, with value, provenance,
- * origin, errors, shadowed items, sources and generation. {@code POST /debug/policy/reload} re-reads
+ * origin, errors, shadowed items, sources and generation. A scope nobody uses is built for the
+ * answer and dropped again (no resultant policy or metric series outlives the request). {@code POST /debug/policy/reload} re-reads
  * every store first.
  */
 @Singleton
@@ -48,8 +49,17 @@ public class PolicyDebugEndpoint implements DebugEndpoint {
         if (reload) {
             policy.reload();
         }
+        PolicyScope asked = scope;
+        boolean live = policy.engine().policies().stream().anyMatch(p -> p.scope().equals(asked));
         ResultantPolicy resultant = policy.engine().policyFor(scope);
-        respond(context, 200, PolicyJson.of(resultant.explain(), resultant.healthy(), policy.documents()));
+        try {
+            respond(context, 200, PolicyJson.of(resultant.explain(), resultant.healthy(), policy.documents()));
+        } finally {
+            if (!live) {
+                // Built only to answer: dropped again, so asking about many scopes leaves nothing behind.
+                policy.engine().forget(scope);
+            }
+        }
     }
 
     private void respond(RoutingContext context, int status, Object body) {

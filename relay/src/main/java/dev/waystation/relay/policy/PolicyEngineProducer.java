@@ -12,6 +12,7 @@ import dev.waystation.policy.catalog.RelaySettings;
 import dev.waystation.policy.rsop.DebounceDelays;
 import dev.waystation.policy.rsop.PolicyEngine;
 import dev.waystation.policy.rsop.SystemPolicyClock;
+import dev.waystation.policy.setting.PolicyScope;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -29,7 +30,8 @@ public class PolicyEngineProducer {
     @Singleton
     PolicyEngine engine(PolicyConfig config, MeterRegistry meters) {
         PolicyEngine engine = new PolicyEngine(RelaySettings.registry(), new SystemPolicyClock(timer), listeners,
-                new DebounceDelays(config.debounce().quiet(), config.debounce().max()), new PolicyMetrics(meters));
+                new DebounceDelays(config.debounce().quiet(), config.debounce().max()), new PolicyMetrics(meters,
+                PolicyScope.profile(config.region())));
         engine.definitions();
         return engine;
     }

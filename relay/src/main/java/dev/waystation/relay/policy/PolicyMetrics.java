@@ -8,7 +8,6 @@ import dev.waystation.policy.catalog.RelaySettings;
 import dev.waystation.policy.rsop.PolicyObserver;
 import dev.waystation.policy.rsop.ResultantPolicy;
 import dev.waystation.policy.setting.PolicyScope;
-import dev.waystation.policy.setting.ScopeKind;
 import dev.waystation.policy.setting.SettingDefinition;
 import dev.waystation.policy.setting.SettingItem;
 import io.micrometer.core.instrument.Counter;
@@ -17,8 +16,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.TimeGauge;
 
 /**
- * Policy metrics. Per-setting gauges and the generation exist for the fleet and region scopes only:
- * client scopes (one per node key) would make label sets unbounded.
+ * Policy metrics. Per-setting gauges and the generation exist for the fleet ({@code Device}) and this
+ * relay's region scope only: client scopes (one per node key) and scopes asked about through
+ * {@code /debug/policy?scope=} would make label sets unbounded.
  *
  * <ul>
  * <li>{@code waystation_policy_setting_configured{key,scope}}: 1 when a value (not an error) is in force
@@ -37,13 +37,15 @@ final class PolicyMetrics implements PolicyObserver {
     static final String LAST_RELOAD = "waystation.policy.last.reload.duration";
 
     private final MeterRegistry registry;
+    private final PolicyScope regionScope;
     private final Counter successes;
     private final Counter errors;
     private final Set<PolicyScope> instrumented = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<PolicyScope, long[]> lastReloadNanos = new ConcurrentHashMap<>();
 
-    PolicyMetrics(MeterRegistry registry) {
+    PolicyMetrics(MeterRegistry registry, PolicyScope regionScope) {
         this.registry = registry;
+        this.regionScope = regionScope;
         this.successes = Counter.builder(RELOADS).tag("result", "success")
                 .description("Resultant policy reloads by outcome").register(registry);
         this.errors = Counter.builder(RELOADS).tag("result", "error")
@@ -54,7 +56,7 @@ final class PolicyMetrics implements PolicyObserver {
     public void reloaded(ResultantPolicy policy, long nanos, boolean healthy) {
         (healthy ? successes : errors).increment();
         PolicyScope scope = policy.scope();
-        if (scope.kind() == ScopeKind.USER) {
+        if (!scope.equals(PolicyScope.DEVICE) && !scope.equals(regionScope)) {
             return;
         }
         lastReloadNanos.computeIfAbsent(scope, s -> new long[1])[0] = nanos;

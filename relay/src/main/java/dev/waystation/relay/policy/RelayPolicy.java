@@ -141,6 +141,11 @@ public class RelayPolicy {
         }
     }
 
+    /** The watched policy file, when one is configured. */
+    public Optional<PolicyFile> file() {
+        return Optional.ofNullable(file);
+    }
+
     /** The state of the policy documents (the file's and providers' that report one). */
     public List<DocumentStatus> documents() {
         List<DocumentStatus> out = new ArrayList<>();
@@ -151,7 +156,8 @@ public class RelayPolicy {
 
     private void startFile(java.nio.file.Path path) {
         DocumentSources sources = new DocumentSources(path.toString(), engine, new DocumentValidator(engine.registry()));
-        file = new PolicyFile(path, sources, new PolicyDocumentParser(), config.fileRecheck());
+        file = new PolicyFile(path, sources, new PolicyDocumentParser()::parse,
+                new PolicyFile.Limits(config.fileRecheck(), config.fileSettle(), config.fileMaxBytes()));
         try {
             file.start();
         } catch (IOException e) {

@@ -26,13 +26,18 @@ import io.vertx.core.Vertx;
  * The region's policy document ConfigMap as policy sources: each entry of the document the operator
  * projects becomes a named source (the same {@link DocumentSources} the policy file uses). A new
  * version of the ConfigMap is in the resultant policy after the engine's debounce; a version that
- * does not parse is reported and the last good document stays in force. A missing ConfigMap or data
- * key is an empty document (the operator has projected nothing yet).
+ * does not parse is reported and the last good document stays in force. A ConfigMap missing at
+ * start (or without the data key) is an empty document: the operator has projected nothing yet.
+ * Once a policy is in force, deleting the ConfigMap, emptying its data key or removing it keeps the
+ * last good policy and shows why: a policy is cleared on purpose by an empty document
+ * ({@code version: 1}), never by an accident that would drop a deny list.
  */
 @ApplicationScoped
 public class KubernetesPolicyStore implements PolicyStoreProvider {
 
     private static final Logger LOG = Logger.getLogger(KubernetesPolicyStore.class);
+    private static final String KEEP = "keeping the last good policy (to clear the policy on purpose, apply the "
+            + "ConfigMap with an empty document: 'version: 1')";
 
     @Inject
     KubernetesPolicyConfig config;
@@ -64,7 +69,7 @@ public class KubernetesPolicyStore implements PolicyStoreProvider {
         location = "configmap " + namespace + "/" + name;
         sources = new DocumentSources(location, registrar, new DocumentValidator(engine.registry()));
         client = KubernetesPolicyClient.create(clientConfig, vertx);
-        watch = new PolicyConfigMapWatch(client, namespace, name, config.dataKey(), this::onDocument);
+        watch = new PolicyConfigMapWatch(client, namespace, name, config.dataKey(), this::onDocument, this::onDeleted);
         watch.start().thenRun(this::onListed);
         LOG.infof("watching the policy ConfigMap %s/%s (key %s) on %s", namespace, name, config.dataKey(),
                 clientConfig.getMasterUrl());
@@ -75,6 +80,10 @@ public class KubernetesPolicyStore implements PolicyStoreProvider {
             return;
         }
         if (text.isEmpty() || text.get().isBlank()) {
+            if (synced) {
+                sources.fail(location + ": data key " + config.dataKey() + " is missing or empty; " + KEEP);
+                return;
+            }
             sources.apply(PolicyDocument.of(List.of()));
         } else {
             try {
@@ -85,6 +94,19 @@ public class KubernetesPolicyStore implements PolicyStoreProvider {
             }
         }
         synced = true;
+    }
+
+    private synchronized void onDeleted() {
+        if (sources == null) {
+            return;
+        }
+        LOG.warnf("policy %s was deleted", location);
+        if (synced) {
+            sources.fail(location + " was deleted; " + KEEP);
+        } else {
+            sources.apply(PolicyDocument.of(List.of()));
+            synced = true;
+        }
     }
 
     /**

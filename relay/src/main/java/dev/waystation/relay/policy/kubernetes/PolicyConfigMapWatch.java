@@ -15,7 +15,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 /**
  * Watches one ConfigMap through the API server with a Fabric8 informer (list, then watch, resumed
  * after disconnects) and hands every new version of its policy document to a consumer (empty when
- * the data key is missing, or the ConfigMap was deleted). A ConfigMap that does not exist yet sends
+ * the data key is missing) and its deletion to another. A ConfigMap that does not exist yet sends
  * no event at all: {@link #isEmpty()} after {@link #start()} tells.
  */
 final class PolicyConfigMapWatch implements AutoCloseable {
@@ -27,7 +27,7 @@ final class PolicyConfigMapWatch implements AutoCloseable {
     private final SharedIndexInformer<ConfigMap> informer;
 
     PolicyConfigMapWatch(KubernetesClient client, String namespace, String name, String dataKey,
-            Consumer<Optional<String>> onDocument) {
+            Consumer<Optional<String>> onDocument, Runnable onDeleted) {
         this.informer = client.configMaps().inNamespace(namespace).withName(name)
                 .runnableInformer(RESYNC_MILLIS);
         informer.addEventHandler(new ResourceEventHandler<>() {
@@ -43,8 +43,7 @@ final class PolicyConfigMapWatch implements AutoCloseable {
 
             @Override
             public void onDelete(ConfigMap configMap, boolean finalStateUnknown) {
-                LOG.warnf("policy ConfigMap %s/%s was deleted; its sources are removed", namespace, name);
-                onDocument.accept(Optional.empty());
+                onDeleted.run();
             }
         });
         informer.exceptionHandler((started, error) -> {
