@@ -3,6 +3,9 @@
 // reporting what happens as lines on stdout:
 //
 //	derpclient try  URL PRIVKEY            connect once: "ADMITTED <serverinfo>" or "REJECTED <error>"
+//	derpclient trymany URL SECONDS PRIVKEY...
+//	                                       connect once with every key at the same time: one line per key,
+//	                                       "ADMITTED <index>" or "REJECTED <index> <error>", then "DONE"
 //	derpclient hold URL PRIVKEY SECONDS    stay connected: "CONNECTED <serverinfo>", then
 //	                                       "DISCONNECTED <error>" when the server drops it
 //	derpclient sink URL PRIVKEY SECONDS    count received packet bytes: "RECV <millis since start> <total bytes>"
@@ -37,6 +40,10 @@ func main() {
 		log.Fatalf("usage: derpclient <try|hold|sink> URL PRIVKEY [SECONDS]")
 	}
 	mode, serverURL := os.Args[1], os.Args[2]
+	if mode == "trymany" {
+		tryMany(serverURL, os.Args[3], os.Args[4:])
+		return
+	}
 	var priv key.NodePrivate
 	if err := priv.UnmarshalText([]byte(os.Args[3])); err != nil {
 		log.Fatalf("bad private key: %v", err)
@@ -198,4 +205,35 @@ func sink(c *derphttp.Client, d time.Duration) {
 			return
 		}
 	}
+}
+
+// tryMany starts one handshake per key at once, as a burst of new clients does,
+// and reports each outcome by the key's index on the command line.
+func tryMany(serverURL, secondsArg string, privs []string) {
+	seconds, err := strconv.Atoi(secondsArg)
+	if err != nil {
+		log.Fatalf("bad SECONDS %q: %v", secondsArg, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(seconds)*time.Second)
+	defer cancel()
+	lines := make(chan string, len(privs))
+	for i, text := range privs {
+		var priv key.NodePrivate
+		if err := priv.UnmarshalText([]byte(text)); err != nil {
+			log.Fatalf("bad private key %d: %v", i, err)
+		}
+		go func(i int, priv key.NodePrivate) {
+			c, _, err := connect(ctx, serverURL, priv)
+			if err != nil {
+				lines <- fmt.Sprintf("REJECTED %d %v", i, err)
+				return
+			}
+			c.Close()
+			lines <- fmt.Sprintf("ADMITTED %d", i)
+		}(i, priv)
+	}
+	for range privs {
+		say("%s", <-lines)
+	}
+	say("DONE")
 }

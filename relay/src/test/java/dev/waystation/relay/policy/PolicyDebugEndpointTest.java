@@ -39,6 +39,9 @@ class PolicyDebugEndpointTest {
     @Inject
     RelayPolicy relayPolicy;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
+
     static String url(String path) {
         return "http://localhost:" + ManagementPort.port() + path;
     }
@@ -57,7 +60,7 @@ class PolicyDebugEndpointTest {
     void listsEverySettingOfTheRegionWithProvenanceOriginAndShadowedValues() {
         JsonPath body = explain();
         assertThat(body.getString("scope")).isEqualTo("Profile(test-region)");
-        assertThat(body.getList("settings")).hasSize(12);
+        assertThat(body.getList("settings")).hasSize(13);
         Map<String, Object> stun = setting(body, "STUN.Enabled");
         assertThat(stun).containsEntry("value", false).containsEntry("source", "mandatory")
                 .containsEntry("default", true).containsEntry("type", "Boolean").containsEntry("scopeKind", "Profile");
@@ -69,19 +72,34 @@ class PolicyDebugEndpointTest {
         assertThat(body.getList("sources.name")).contains("cm/fleet", "cm/region", "environment");
         assertThat(body.getBoolean("healthy")).isTrue();
         assertThat(relayPolicy.stun().current()).isEqualTo(new StunPolicy(false, false));
-        assertThat(relayPolicy.admission().current().listsAdmit("nodekey:0123")).isFalse();
-        assertThat(relayPolicy.admission().current().listsAdmit("nodekey:4567")).isTrue();
+        // Written in upper case in the file, matched as the relay spells keys.
+        assertThat(relayPolicy.admission().current().listsAdmit("nodekey:" + "ab".repeat(32))).isFalse();
+        assertThat(relayPolicy.admission().current().listsAdmit("nodekey:" + "cd".repeat(32))).isTrue();
     }
 
     @Test
     @Order(2)
     void scopeIsAQueryParameterAndBadScopesAreRejected() {
         given().get(url("/debug/policy?scope=Device")).then().statusCode(200).body("scope", equalTo("Device"))
-                .body("settings", hasSize(12));
+                .body("settings", hasSize(13));
         given().get(url("/debug/policy?scope=Device(1)")).then().statusCode(400)
                 .body("error", containsString("the device scope must not have an ID"));
         given().get(url("/debug/policy?scope=Profile(test-region)/User(nodekey:ab)")).then().statusCode(200)
                 .body("settings.find { it.key == 'Client.Allowed' }.value", equalTo(true));
+    }
+
+    @Test
+    @Order(2)
+    void askingAboutScopesLeavesNoScopeOrMetricSeriesBehind() {
+        for (int i = 0; i < 20; i++) {
+            given().get(url("/debug/policy?scope=Profile(asked-" + i + ")")).then().statusCode(200)
+                    .body("scope", equalTo("Profile(asked-" + i + ")"));
+        }
+        assertThat(relayPolicy.engine().policies()).extracting(p -> p.scope().toString())
+                .noneMatch(scope -> scope.contains("asked-"));
+        assertThat(meters.find(PolicyMetrics.GENERATION).gauges()).extracting(g -> g.getId().getTag("scope"))
+                .noneMatch(scope -> scope.contains("asked-"))
+                .contains("Profile(test-region)");
     }
 
     @Test
