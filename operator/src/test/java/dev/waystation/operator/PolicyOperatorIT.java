@@ -116,6 +116,30 @@ class PolicyOperatorIT {
     }
 
     @Test
+    @Order(2)
+    void valuesThatMeanNothingAreInvalidNamingKeyAndElement() throws Exception {
+        String before = documentText();
+        apply("meaningless", """
+                scope: Device
+                settings:
+                  Admission.AllowedClients: ["nodekey:TYPO"]
+                  Debug.AllowedCIDRs: [not-a-cidr]
+                  Admission.VerifyURL: "not a url"
+                """);
+
+        Policy meaningless = awaitStatus("meaningless",
+                p -> Manifests.acceptedReason(p).equals(PolicyStatus.REASON_INVALID));
+        assertThat(meaningless.getStatus().getInvalidSettings()).extracting(PolicySettingProblem::getKey)
+                .containsExactlyInAnyOrder("Admission.AllowedClients", "Debug.AllowedCIDRs", "Admission.VerifyURL");
+        assertThat(message(meaningless, "Admission.AllowedClients")).contains("element [0]")
+                .contains("\"nodekey:TYPO\"");
+        assertThat(message(meaningless, "Debug.AllowedCIDRs")).contains("element [0]").contains("\"not-a-cidr\"");
+        assertThat(message(meaningless, "Admission.VerifyURL")).contains("invalid URL \"not a url\"");
+        assertThat(documentText()).isEqualTo(before);
+        client.resources(Policy.class).inNamespace(NS).withName("meaningless").delete();
+    }
+
+    @Test
     @Order(3)
     void aPolicyTurningInvalidKeepsItsLastGoodSettings() throws Exception {
         apply("deny", """

@@ -52,6 +52,28 @@ class PolicyValidatorTest {
                 .containsExactlyInAnyOrder("Admission.AcceptBurst", "Admission.AllowedClients");
     }
 
+    @Test
+    void checksWhatValuesMeanNamingKeyAndElement() {
+        List<PolicySettingProblem> problems = validator.problems(Policies.device("bad", Map.of(
+                "Admission.AllowedClients", List.of(KEY_A, "nodekey:TYPO"),
+                "Debug.AllowedCIDRs", List.of("10.0.0.0/8", "not-a-cidr"),
+                "Admission.VerifyURL", "not a url")));
+
+        assertThat(problems).extracting(PolicySettingProblem::getKey)
+                .containsExactlyInAnyOrder("Admission.AllowedClients", "Debug.AllowedCIDRs", "Admission.VerifyURL");
+        assertThat(message(problems, "Admission.AllowedClients")).contains("element [1]").contains("\"nodekey:TYPO\"")
+                .contains("not a node key");
+        assertThat(message(problems, "Debug.AllowedCIDRs")).contains("element [1]").contains("\"not-a-cidr\"");
+        assertThat(message(problems, "Admission.VerifyURL")).contains("invalid URL \"not a url\"");
+    }
+
+    @Test
+    void acceptsNodeKeysInUpperCase() {
+        assertThat(validator.problems(Policies.device("ok", Map.of(
+                "Admission.DeniedClients", List.of(KEY_A.toUpperCase().replace("NODEKEY:", "nodekey:")),
+                "Admission.VerifyURL", "https://headscale.example/verify")))).isEmpty();
+    }
+
     private static String message(List<PolicySettingProblem> problems, String key) {
         return problems.stream().filter(p -> p.getKey().equals(key)).findFirst().orElseThrow().getMessage();
     }
