@@ -112,11 +112,27 @@ class KubernetesPolicyStoreIT {
 
     @Test
     @Order(5)
-    void deletingTheConfigMapRemovesItsSources() throws Exception {
+    void deletingTheConfigMapKeepsTheLastGoodPolicyAndSaysWhy() throws Exception {
         client.configMaps().inNamespace(NS).withName(CONFIG_MAP).delete();
+
+        await("deletion reported").atMost(Duration.ofSeconds(15))
+                .until(() -> configMapDocument().path("error").asText().contains("was deleted"));
+        assertThat(configMapDocument().path("error").asText()).contains("keeping the last good policy")
+                .contains("version: 1");
+        assertThat(relay.setting(REGION, DENIED).path("value").toString()).isEqualTo("[\"" + KEY_B + "\"]");
+        await("policy unhealthy").atMost(Duration.ofSeconds(15))
+                .until(() -> !relay.policy(REGION).path("healthy").asBoolean());
+        assertThat(relay.setting(REGION, DENIED).path("value").toString()).isEqualTo("[\"" + KEY_B + "\"]");
+    }
+
+    @Test
+    @Order(6)
+    void anEmptyDocumentClearsThePolicyOnPurpose() throws Exception {
+        writeDocument("version: 1\n");
 
         relay.awaitSetting(REGION, DENIED, "[]");
         assertThat(relay.setting(REGION, DENIED).path("source").asText()).isEqualTo("default");
+        assertThat(configMapDocument().path("error").isMissingNode()).isTrue();
     }
 
     private static void writeDocument(String yaml) {
