@@ -32,7 +32,7 @@ class BindingRequestsTest {
     private static Verdict classify(byte[] datagram, boolean answerAll) {
         ByteBuf buf = Unpooled.directBuffer(datagram.length).writeBytes(datagram);
         try {
-            return BindingRequests.classify(buf, answerAll);
+            return BindingRequests.classify(buf, answerAll, StunWire.IPV4_RESPONSE_LENGTH);
         } finally {
             buf.release();
         }
@@ -162,9 +162,9 @@ class BindingRequestsTest {
         byte[] request = HEX.parseHex(APPENDIX_A_REQUEST);
         ByteBuf buf = Unpooled.directBuffer(100).writeZero(7).writeBytes(request).writeZero(5);
         ByteBuf datagram = buf.slice(7, request.length);
-        assertThat(BindingRequests.classify(datagram, false)).isEqualTo(Verdict.ANSWER);
+        assertThat(BindingRequests.classify(datagram, false, StunWire.IPV4_RESPONSE_LENGTH)).isEqualTo(Verdict.ANSWER);
         buf.readerIndex(7).writerIndex(7 + request.length);
-        assertThat(BindingRequests.classify(buf, false)).isEqualTo(Verdict.ANSWER);
+        assertThat(BindingRequests.classify(buf, false, StunWire.IPV4_RESPONSE_LENGTH)).isEqualTo(Verdict.ANSWER);
         assertThat(buf.readerIndex()).isEqualTo(7);
         assertThat(buf.writerIndex()).isEqualTo(7 + request.length);
         buf.release();
