@@ -82,12 +82,18 @@ class BindingRequestsTest {
     }
 
     @Test
-    void plainRfc5389RequestIsAnsweredOnlyWhenAnsweringAll() {
+    void plainRfc5389RequestIsAnsweredOnlyWhenAnsweringAllAndNoShorterThanTheAnswer() {
         assertThat(strict(plainRequest(APPENDIX_A_TXID))).isEqualTo(Verdict.NOT_TAILSCALE);
-        assertThat(answerAll(plainRequest(APPENDIX_A_TXID))).isEqualTo(Verdict.ANSWER);
+        // 20 and 28 bytes: the 32-byte answer would amplify.
+        assertThat(answerAll(plainRequest(APPENDIX_A_TXID))).isEqualTo(Verdict.AMPLIFICATION);
         byte[] withFingerprint = withFingerprint(plainRequest(APPENDIX_A_TXID));
         assertThat(strict(withFingerprint)).isEqualTo(Verdict.NOT_TAILSCALE);
-        assertThat(answerAll(withFingerprint)).isEqualTo(Verdict.ANSWER);
+        assertThat(answerAll(withFingerprint)).isEqualTo(Verdict.AMPLIFICATION);
+        byte[] withSoftware = withFingerprint(message(0x0001, APPENDIX_A_TXID, software("client")));
+        assertThat(withSoftware.length).isGreaterThanOrEqualTo(StunWire.IPV4_RESPONSE_LENGTH);
+        assertThat(answerAll(withSoftware)).isEqualTo(Verdict.ANSWER);
+        ByteBuf buf = Unpooled.wrappedBuffer(withSoftware);
+        assertThat(BindingRequests.classify(buf, true, StunWire.MAX_RESPONSE_LENGTH)).isEqualTo(Verdict.AMPLIFICATION);
     }
 
     @Test
