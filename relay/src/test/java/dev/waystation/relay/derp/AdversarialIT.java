@@ -2,7 +2,7 @@ package dev.waystation.relay.derp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
+import java.io.DataInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
@@ -108,6 +108,8 @@ class AdversarialIT {
                 .until(() -> heapUsed() <= baselineHeap + HEAP_SLACK);
         Awaitility.await("direct memory back near " + baselineDirect).atMost(Duration.ofSeconds(60))
                 .until(() -> directUsed() <= baselineDirect + DIRECT_SLACK);
+        System.out.printf("after attack: heap %d (baseline %d), direct %d (baseline %d) bytes%n", heapUsed(),
+                baselineHeap, directUsed(), baselineDirect);
         assertThat(relay.get("/q/health/live").statusCode()).isEqualTo(200);
         GoCheck.Result fresh = GoCheck.run("derpcheck", 120, "exchange", relay.derpUrl());
         assertThat(fresh.ok()).as("a fresh pair after the attack:\n%s\nrelay log:\n%s", fresh.output(),
@@ -123,7 +125,7 @@ class AdversarialIT {
             channel.write(ByteBuffer.wrap(Attacker.webSocketUpgrade()));
             long sent = Attacker.writeUntilStalled(channel, Attacker.webSocketPing(), 64 * MIB);
             assertThat(sent).as("pings sent").isPositive();
-            Awaitility.await().atMost(Duration.ofSeconds(20))
+            Awaitility.await("pings ignored after " + sent + " bytes of pings").atMost(Duration.ofSeconds(20))
                     .until(() -> relay.metric("waystation_websocket_pings_ignored_total") > ignored);
         }
     }
@@ -157,9 +159,17 @@ class AdversarialIT {
         try (Socket socket = new Socket("127.0.0.1", relay.derpPort())) {
             socket.setSoTimeout(15_000);
             socket.getOutputStream().write(Attacker.ascii(requests.toString()));
-            socket.shutdownOutput();
-            String answers = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-            assertThat(answers.split("HTTP/1.1 204 ", -1)).hasSize(count + 1);
+            InputStream in = socket.getInputStream();
+            StringBuilder answers = new StringBuilder();
+            byte[] chunk = new byte[16 * 1024];
+            int answered = 0;
+            while (answered < count) {
+                int n = in.read(chunk);
+                assertThat(n).as("connection open after %d answers", answered).isPositive();
+                answers.append(new String(chunk, 0, n, StandardCharsets.ISO_8859_1));
+                answered = answers.toString().split("HTTP/1.1 204 ", -1).length - 1;
+            }
+            assertThat(answered).isEqualTo(count);
         }
     }
 
@@ -177,7 +187,7 @@ class AdversarialIT {
                     Attacker.ascii("GET /generate_204 HTTP/1.1\r\nHost: relay\r\n\r\n"));
             sockets.addAll(keptAlive);
             for (Socket socket : sockets) {
-                assertThat(Attacker.closedByRelay(socket)).as("closed by the relay").isTrue();
+                assertThat(RawDerpClient.closedByServer(socket)).as("closed by the relay").isTrue();
             }
             Awaitility.await().atMost(Duration.ofSeconds(10))
                     .until(() -> relay.metric("waystation_http_head_timeouts_total") >= timeouts + sockets.size());
@@ -244,7 +254,7 @@ class AdversarialIT {
                 out.flush();
             }
             byte[] answer = new byte[12];
-            new java.io.DataInputStream(socket.getInputStream()).readFully(answer);
+            new DataInputStream(socket.getInputStream()).readFully(answer);
             assertThat(new String(answer, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 204");
         }
     }
@@ -309,8 +319,7 @@ class AdversarialIT {
         String timeouts = "derp_protocol_errors_total{reason=\"handshake_timeout\"}";
         double before = relay.metric(timeouts);
         int count = 500;
-        List<Socket> sockets = Attacker.open(relay.derpPort(), count,
-                Attacker.ascii("GET /derp HTTP/1.1\r\nHost: relay\r\nUpgrade: DERP\r\nConnection: Upgrade\r\n\r\n"));
+        List<Socket> sockets = Attacker.open(relay.derpPort(), count, RawDerpClient.UPGRADE_REQUEST);
         try {
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> relay.metric(timeouts) >= before + count);
         } finally {
@@ -325,9 +334,8 @@ class AdversarialIT {
         try (SocketChannel channel = Attacker.nonReading(relay.derpPort())) {
             Socket socket = channel.socket();
             socket.setSoTimeout(15_000);
-            channel.write(ByteBuffer.wrap(Attacker.ascii(
-                    "GET /derp HTTP/1.1\r\nHost: relay\r\nUpgrade: DERP\r\nConnection: Upgrade\r\n\r\n")));
-            NodeKey server = readServerKey(socket.getInputStream());
+            channel.write(ByteBuffer.wrap(RawDerpClient.UPGRADE_REQUEST));
+            NodeKey server = RawDerpClient.readUpgradeAnswer(new DataInputStream(socket.getInputStream()));
             NodePrivateKey me = NodePrivateKey.generate(RANDOM);
             channel.write(ByteBuffer.wrap(RawDerpClient.frame(FrameType.CLIENT_INFO,
                     RawDerpClient.sealedClientInfo(me, server))));
@@ -355,27 +363,6 @@ class AdversarialIT {
     }
 
     // ------------------------------------------------------------------ helpers
-
-    private static NodeKey readServerKey(InputStream in) throws IOException {
-        java.io.DataInputStream data = new java.io.DataInputStream(in);
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int b = data.read();
-            if (b < 0) {
-                throw new IOException("closed inside the response head: " + head);
-            }
-            head.append((char) b);
-        }
-        byte type = data.readByte();
-        byte[] payload = new byte[data.readInt()];
-        data.readFully(payload);
-        if (type != FrameType.SERVER_KEY) {
-            throw new IOException("first frame is not ServerKey");
-        }
-        byte[] key = new byte[Protocol.KEY_LENGTH];
-        System.arraycopy(payload, Protocol.MAGIC.length, key, 0, Protocol.KEY_LENGTH);
-        return NodeKey.fromBytes(key);
-    }
 
     private int rounds() {
         int last = 0;

@@ -1,10 +1,8 @@
 package dev.waystation.relay.derp;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -95,22 +93,6 @@ final class Attacker {
         return sockets;
     }
 
-    /** Whether the relay closed the socket (EOF or reset) before its read timeout. */
-    static boolean closedByRelay(Socket socket) {
-        try {
-            InputStream in = socket.getInputStream();
-            byte[] sink = new byte[4096];
-            while (in.read(sink) >= 0) {
-                // discard what the relay still sends
-            }
-            return true;
-        } catch (SocketTimeoutException e) {
-            return false;
-        } catch (IOException reset) {
-            return true;
-        }
-    }
-
     static void closeAll(List<Socket> sockets) {
         for (Socket socket : sockets) {
             try {
@@ -128,9 +110,12 @@ final class Attacker {
                 + "Sec-WebSocket-Protocol: derp\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** A masked client ping without payload: 6 bytes (header and mask key). */
+    /** A masked client ping with the largest payload a control frame may carry (125 bytes), so each pong costs the relay as much. */
     static byte[] webSocketPing() {
-        return new byte[] {(byte) 0x89, (byte) 0x80, 1, 2, 3, 4};
+        byte[] frame = new byte[2 + 4 + 125];
+        frame[0] = (byte) 0x89;
+        frame[1] = (byte) (0x80 | 125);
+        return frame;
     }
 
     static byte[] ascii(String text) {
