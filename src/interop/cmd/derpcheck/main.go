@@ -515,50 +515,43 @@ func duplicate(ctx context.Context, serverURL string) error {
 
 // steady exchanges packets between two clients for d, failing on any error or loss.
 func steady(ctx context.Context, serverURL string, d time.Duration) error {
-	a, b, err := dialPair(ctx, serverURL)
-	if err != nil {
-		return err
-	}
-	defer a.c.Close()
-	defer b.c.Close()
-	fmt.Println("READY")
-	deadline := time.Now().Add(d)
-	n := 0
-	for time.Now().Before(deadline) {
-		if err := exchangeBetween(a.c.Send, a, b.c.Send, b); err != nil {
-			return fmt.Errorf("after %d rounds: %w", n, err)
-		}
-		n++
-		time.Sleep(50 * time.Millisecond)
-	}
-	log.Printf("%d rounds of 20 packets exchanged", n)
-	return nil
+	return exchangeRounds(ctx, serverURL, d, nil, false)
 }
 
 // pair exchanges packets between two clients until stdin closes or d passes, printing each round.
 func pair(ctx context.Context, serverURL string, d time.Duration) error {
-	a, b, err := dialPair(ctx, serverURL)
-	if err != nil {
-		return err
-	}
-	defer a.c.Close()
-	defer b.c.Close()
 	stdinClosed := make(chan struct{})
 	go func() {
 		io.Copy(io.Discard, os.Stdin)
 		close(stdinClosed)
 	}()
+	return exchangeRounds(ctx, serverURL, d, stdinClosed, true)
+}
+
+// exchangeRounds connects two clients and has them exchange 20 packets per round, every 50 ms, until
+// d passes or stop closes (nil: never); any loss or error fails.
+func exchangeRounds(ctx context.Context, serverURL string, d time.Duration, stop <-chan struct{}, printRounds bool) error {
+	a, b, err := dialPair(ctx, serverURL)
+	if err != nil {
+		return err
+	}
+	defer a.c.Close()
+	defer b.c.Close()
 	fmt.Println("READY")
 	deadline := time.After(d)
 	for n := 1; ; n++ {
 		if err := exchangeBetween(a.c.Send, a, b.c.Send, b); err != nil {
 			return fmt.Errorf("after %d rounds: %w", n-1, err)
 		}
-		fmt.Printf("ROUND %d\n", n)
+		if printRounds {
+			fmt.Printf("ROUND %d\n", n)
+		}
 		select {
-		case <-stdinClosed:
+		case <-stop:
+			log.Printf("%d rounds of 20 packets exchanged", n)
 			return nil
 		case <-deadline:
+			log.Printf("%d rounds of 20 packets exchanged", n)
 			return nil
 		case <-time.After(50 * time.Millisecond):
 		}

@@ -12,10 +12,12 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
@@ -46,18 +48,8 @@ class TlsTransportIT {
     void startRelay() throws Exception {
         Path dir = Files.createTempDirectory("waystation-tls-transport-it");
         TestPki pki = new TestPki("Waystation test CA");
-        Path certFile = dir.resolve("tls.crt");
-        Path keyFile = dir.resolve("tls.key");
-        PemFiles.write(pki.issue(HOSTNAME, HOSTNAME), certFile, keyFile);
-        Map<String, String> config = new LinkedHashMap<>();
-        config.put("waystation.relay.mode", "production");
-        config.put("waystation.relay.host", "127.0.0.1");
-        config.put("waystation.relay.port", "0");
-        config.put("waystation.relay.http-port", "-1");
-        config.put("waystation.relay.hostname", HOSTNAME);
-        config.put("waystation.relay.key-file", dir.resolve("derper.key").toString());
-        config.put("waystation.relay.tls.cert-file", certFile.toString());
-        config.put("waystation.relay.tls.key-file", keyFile.toString());
+        PemFiles.write(pki.issue(HOSTNAME, HOSTNAME), dir.resolve("tls.crt"), dir.resolve("tls.key"));
+        Map<String, String> config = ProductionRelayConfig.of(dir, HOSTNAME, -1);
         config.put("waystation.relay.tls.engine", "jdk");
         config.put("waystation.relay.head-timeout", "2s");
         relay = RelayProcess.start(config);
@@ -102,7 +94,11 @@ class TlsTransportIT {
         SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket();
         socket.connect(new InetSocketAddress("127.0.0.1", relay.derpPort()), 10_000);
         socket.setSoTimeout(15_000);
-        socket.setEnabledProtocols(new String[] {protocol});
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setProtocols(new String[] {protocol});
+        // Java sends no SNI when dialing an IP address; the relay answers only its own names.
+        parameters.setServerNames(List.of(new SNIHostName(HOSTNAME)));
+        socket.setSSLParameters(parameters);
         return socket;
     }
 
