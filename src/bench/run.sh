@@ -18,7 +18,7 @@
 # Knobs (environment): PAIRS=10 SIZE=1400 DURATION=10s WARMUP=3s WINDOW=16 CONNS=10000
 # WARM_CONNS=1000 SETTLE=5 STUN_DURATION=10s STUN_WORKERS=4 STUN_WINDOW=64 STUN_LIGHT_WINDOW=8 ROUNDS=3
 # STUN_ROUNDS=5 WARMUP_PASS=10s
-# RELAY_JVM_OPTS="-Xms128m -Xmx128m -XX:+UseG1GC" (heap settings used for the relay, stated in the table).
+# RELAY_JVM_OPTS="-Xms128m -Xmx128m -XX:MaxDirectMemorySize=256m -XX:+UseG1GC" (heap settings used for the relay, stated in the table).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -42,7 +42,7 @@ STUN_LIGHT_WINDOW=${STUN_LIGHT_WINDOW:-8}
 STUN_ROUNDS=${STUN_ROUNDS:-5}
 ROUNDS=${ROUNDS:-3}
 WARMUP_PASS=${WARMUP_PASS:-10s}
-RELAY_JVM_OPTS=${RELAY_JVM_OPTS:--Xms128m -Xmx128m -XX:+UseG1GC}
+RELAY_JVM_OPTS=${RELAY_JVM_OPTS:--Xms128m -Xmx128m -XX:MaxDirectMemorySize=256m -XX:+UseG1GC}
 
 BUILD=1
 WRITE=1

@@ -17,6 +17,8 @@
 //	flood     URL KEY SECS   floods KEY (a receiver that never reads) with 64 KiB packets while the same
 //	                         client keeps exchanging packets with a partner: a stuck receiver must not stall it
 //	restart   URL            connects, prints READY, and expects a Restarting frame (graceful shutdown)
+//	pair      URL SECONDS    like steady, printing "ROUND <n>" after every round, and ending (OK) early
+//	                         when stdin closes: a test keeps a pair exchanging while it attacks the relay
 package main
 
 import (
@@ -26,6 +28,7 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"fmt"
+	"io"
 	"log"
 	mrand "math/rand/v2"
 	"net"
@@ -74,6 +77,9 @@ func main() {
 	case "steady":
 		secs, _ := strconv.Atoi(arg(3, "10"))
 		err = steady(ctx, serverURL, time.Duration(secs)*time.Second)
+	case "pair":
+		secs, _ := strconv.Atoi(arg(3, "600"))
+		err = pair(ctx, serverURL, time.Duration(secs)*time.Second)
 	default:
 		err = fmt.Errorf("unknown check %q", check)
 	}
@@ -509,6 +515,22 @@ func duplicate(ctx context.Context, serverURL string) error {
 
 // steady exchanges packets between two clients for d, failing on any error or loss.
 func steady(ctx context.Context, serverURL string, d time.Duration) error {
+	return exchangeRounds(ctx, serverURL, d, nil, false)
+}
+
+// pair exchanges packets between two clients until stdin closes or d passes, printing each round.
+func pair(ctx context.Context, serverURL string, d time.Duration) error {
+	stdinClosed := make(chan struct{})
+	go func() {
+		io.Copy(io.Discard, os.Stdin)
+		close(stdinClosed)
+	}()
+	return exchangeRounds(ctx, serverURL, d, stdinClosed, true)
+}
+
+// exchangeRounds connects two clients and has them exchange 20 packets per round, every 50 ms, until
+// d passes or stop closes (nil: never); any loss or error fails.
+func exchangeRounds(ctx context.Context, serverURL string, d time.Duration, stop <-chan struct{}, printRounds bool) error {
 	a, b, err := dialPair(ctx, serverURL)
 	if err != nil {
 		return err
@@ -516,17 +538,24 @@ func steady(ctx context.Context, serverURL string, d time.Duration) error {
 	defer a.c.Close()
 	defer b.c.Close()
 	fmt.Println("READY")
-	deadline := time.Now().Add(d)
-	n := 0
-	for time.Now().Before(deadline) {
+	deadline := time.After(d)
+	for n := 1; ; n++ {
 		if err := exchangeBetween(a.c.Send, a, b.c.Send, b); err != nil {
-			return fmt.Errorf("after %d rounds: %w", n, err)
+			return fmt.Errorf("after %d rounds: %w", n-1, err)
 		}
-		n++
-		time.Sleep(50 * time.Millisecond)
+		if printRounds {
+			fmt.Printf("ROUND %d\n", n)
+		}
+		select {
+		case <-stop:
+			log.Printf("%d rounds of 20 packets exchanged", n)
+			return nil
+		case <-deadline:
+			log.Printf("%d rounds of 20 packets exchanged", n)
+			return nil
+		case <-time.After(50 * time.Millisecond):
+		}
 	}
-	log.Printf("%d rounds of 20 packets exchanged", n)
-	return nil
 }
 
 func mesh(ctx context.Context, serverURL, meshKeyHex string) error {

@@ -58,8 +58,16 @@ public final class RelayProcess implements AutoCloseable {
         this.derpPort = awaitReady();
     }
 
+    /** Direct memory is bounded explicitly in every launcher (README "Security model"). */
+    public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:MaxDirectMemorySize=256m");
+
     /** Starts the relay in dev mode on ephemeral ports with {@code config} as extra system properties. */
     public static RelayProcess start(Map<String, String> config) {
+        return start(config, DEFAULT_JVM_OPTIONS);
+    }
+
+    /** As {@link #start(Map)}, with these JVM options (heap and direct-memory limits) instead of the defaults. */
+    public static RelayProcess start(Map<String, String> config, List<String> jvmOptions) {
         Path jar = GoHarness.repositoryRoot().resolve("relay/target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run the integration tests through "
@@ -76,6 +84,7 @@ public final class RelayProcess implements AutoCloseable {
         properties.putAll(config);
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(jvmOptions);
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
         command.add(jar.toString());

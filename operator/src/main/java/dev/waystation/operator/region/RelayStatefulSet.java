@@ -101,6 +101,7 @@ class RelayStatefulSet implements RegionDependent {
                         .withNewValueFrom().withNewSecretKeyRef()
                         .withName(RegionObjects.meshKeySecret(region)).withKey(MeshKeySecret.DATA_KEY)
                         .endSecretKeyRef().endValueFrom().build(),
+                        new EnvVarBuilder().withName("JAVA_TOOL_OPTIONS").withValue("-XX:MaxDirectMemorySize=256m").build(),
                         new EnvVarBuilder().withName(RelayEnvironment.NODE_INDEX_ENV)
                                 .withNewValueFrom().withNewFieldRef()
                                 .withFieldPath("metadata.labels['" + RelayEnvironment.POD_INDEX_LABEL + "']")

@@ -36,6 +36,14 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
     /** Packets per queue per drain round, so one busy destination does not starve the others on its loop. */
     private static final int DRAIN_BATCH = 64;
     private static final int MAX_DRAIN_ROUNDS = 4;
+    /** How often a connection paused by the receive budget looks for room again. */
+    private static final long BUDGET_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+    /** Why reading is paused: each reason is set and cleared on its own; reading runs when none is set. */
+    private static final int PAUSED_FOR_ADMISSION = 1;
+    private static final int PAUSED_BY_THROTTLE = 2;
+    private static final int PAUSED_BY_BUDGET = 4;
+    private static final int PAUSED_FOR_SHUTDOWN = 8;
 
     private enum State {
         HANDSHAKE, ADMITTING, ACTIVE, CLOSED
@@ -46,6 +54,7 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
     private final EventLoop loop;
     private final HttpRequestHead request;
     private final FrameReader reader;
+    private final ReceiveBudget.Account budget;
     private final DerpMetrics metrics;
     private final ClientRegistry registry;
     private final KeyProbe probe = new KeyProbe();
@@ -79,6 +88,7 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
     private long writableEpoch;
     private int batchPackets;
     private long batchBytes;
+    private int pausedFor;
 
     DerpConnection(DerpServer server, DerpTransport transport, HttpRequestHead request) {
         this.server = server;
@@ -88,6 +98,7 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
         this.metrics = server.metrics();
         this.registry = server.registry();
         this.reader = new FrameReader(transport.alloc(), this);
+        this.budget = server.receiveBudget().open();
         int depth = server.config().perClientSendQueueDepth();
         this.dataQueue = new PacketQueue(depth);
         this.discoQueue = new PacketQueue(depth);
@@ -136,9 +147,59 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
         }
         try {
             reader.feed(bytes);
+            chargeBuffered();
         } catch (ProtocolViolationException e) {
             fail(e);
+        } catch (OutOfMemoryError e) {
+            outOfMemory(e);
         }
+    }
+
+    /**
+     * Charges what the reader holds to the receive budget: past it, a connection in its handshake is
+     * closed; an admitted one stops reading until the budget has room again.
+     */
+    private void chargeBuffered() {
+        if (state == State.CLOSED || budget.hold(reader.heldBytes())) {
+            return;
+        }
+        if (budget.phase() == ReceiveBudget.Phase.HANDSHAKE) {
+            LOG.debugf("%s: receive budget for handshakes exhausted, closing", this);
+            close();
+            return;
+        }
+        pause(PAUSED_BY_BUDGET);
+        loop.schedule(this::retryBudget, BUDGET_RETRY_NANOS, TimeUnit.NANOSECONDS);
+    }
+
+    private void retryBudget() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (budget.hasRoom()) {
+            resume(PAUSED_BY_BUDGET);
+        } else {
+            loop.schedule(this::retryBudget, BUDGET_RETRY_NANOS, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void pause(int reason) {
+        pausedFor |= reason;
+        transport.setReading(false);
+    }
+
+    private void resume(int reason) {
+        pausedFor &= ~reason;
+        if (pausedFor == 0) {
+            transport.setReading(true);
+        }
+    }
+
+    /** An allocation for this connection failed: it alone is closed, the event loop goes on. */
+    private void outOfMemory(OutOfMemoryError e) {
+        server.transportMetrics().outOfMemoryCloses.increment();
+        LOG.warnf("%s: closing: out of memory (%s)", this, e.getMessage());
+        close();
     }
 
     @Override
@@ -256,7 +317,7 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
         state = State.ADMITTING;
         // Frames after ClientInfo wait (in the socket) until the client is admitted and has its ServerInfo.
         reader.suspend();
-        transport.setReading(false);
+        pause(PAUSED_FOR_ADMISSION);
         if (meshPeer) {
             admitted(true);
         } else {
@@ -276,6 +337,7 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
             return;
         }
         handshakeTimer.cancel(false);
+        budget.established();
         registry.register(this);
         if (presentFlags != PeerPresentFlags.IS_REGULAR && (presentFlags & PeerPresentFlags.NOT_IDEAL) != 0) {
             metrics.currentNotIdealConnections.incrementAndGet();
@@ -291,9 +353,10 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
         long keepAlive = server.config().keepAlive().toNanos()
                 + ThreadLocalRandom.current().nextLong(Math.max(1, server.config().keepAliveJitter().toNanos()));
         keepAliveTimer = loop.scheduleAtFixedRate(this::sendKeepAlive, keepAlive, keepAlive, TimeUnit.NANOSECONDS);
-        transport.setReading(true);
+        resume(PAUSED_FOR_ADMISSION);
         try {
             reader.resume();
+            chargeBuffered();
         } catch (ProtocolViolationException e) {
             fail(e);
             return;
@@ -388,14 +451,15 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
 
     private void pauseReading(long nanos) {
         reader.suspend();
-        transport.setReading(false);
+        pause(PAUSED_BY_THROTTLE);
         loop.schedule(() -> {
             if (state != State.ACTIVE) {
                 return;
             }
-            transport.setReading(true);
+            resume(PAUSED_BY_THROTTLE);
             try {
                 reader.resume();
+                chargeBuffered();
             } catch (ProtocolViolationException e) {
                 fail(e);
             }
@@ -452,6 +516,14 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
         if (state != State.ACTIVE) {
             return;
         }
+        try {
+            writeQueued();
+        } catch (OutOfMemoryError e) {
+            outOfMemory(e);
+        }
+    }
+
+    private void writeQueued() {
         int frames = 0;
         ControlFrame frame;
         while ((frame = control.poll()) != null) {
@@ -462,7 +534,8 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
             }
             frames++;
         }
-        if (pongPending) {
+        // A pong waits for a writable socket; pings meanwhile are dropped (one pending pong, as derper).
+        if (pongPending && transport.isWritable()) {
             transport.write(Frames.pong(transport.alloc(), pongData));
             pongPending = false;
             metrics.sentPong.increment();
@@ -510,7 +583,8 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
     }
 
     private void sendKeepAlive() {
-        if (state != State.ACTIVE) {
+        // A socket that is not writable has frames waiting anyway (and the write deadline running).
+        if (state != State.ACTIVE || !transport.isWritable()) {
             return;
         }
         transport.write(Frames.keepAlive(transport.alloc()));
@@ -523,7 +597,7 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
             close();
             return;
         }
-        transport.setReading(false);
+        pause(PAUSED_FOR_SHUTDOWN);
         reader.suspend();
         transport.write(Frames.restarting(transport.alloc(), reconnectInMillis, tryForMillis));
         transport.flush();
@@ -597,6 +671,7 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
         cancel(keepAliveTimer);
         cancel(writeDeadline);
         reader.release();
+        budget.close();
         if (throttle != null) {
             throttle.close();
         }

@@ -96,6 +96,10 @@ public class DerpListeners {
                         + " needs TLS but no certificate provider is installed"));
             }
             tls.get().configure(spec, options);
+            // The head timer starts once Vert.x hands over the connection, after the TLS handshake;
+            // the same deadline bounds that handshake.
+            options.setSslHandshakeTimeout(config.headTimeout().toMillis())
+                    .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
         }
         // Vert.x shares one port among servers of the same host and port; a free port is asked for
         // with a negative number, unique per listener, so that its instances share what was picked.

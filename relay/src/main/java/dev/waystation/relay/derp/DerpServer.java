@@ -19,6 +19,7 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import dev.waystation.relay.metrics.DerpMetrics;
+import dev.waystation.relay.metrics.TransportMetrics;
 import io.netty.buffer.ByteBuf;
 import io.quarkus.runtime.Startup;
 
@@ -47,10 +48,13 @@ public class DerpServer {
     HttpEndpoints httpEndpoints;
     @Inject
     WebSocketUpgrade webSocketUpgrade;
+    @Inject
+    TransportMetrics transportMetrics;
 
     private final SecureRandom random = new SecureRandom();
     private final Set<DerpConnection> connections = ConcurrentHashMap.newKeySet();
     private ClientRegistry registry;
+    private ReceiveBudget receiveBudget;
     private NodePrivateKey privateKey;
     private Optional<byte[]> meshKey;
     private volatile boolean shuttingDown;
@@ -58,6 +62,8 @@ public class DerpServer {
     @PostConstruct
     void init() {
         registry = new ClientRegistry(metrics);
+        receiveBudget = new ReceiveBudget(config.handshakeBufferBudget().asLongValue(),
+                config.establishedBufferBudget().asLongValue(), transportMetrics);
         meshKey = config.meshKey().map(DerpServer::parseMeshKey);
         if (config.mode() == RelayConfig.Mode.DEV) {
             privateKey = NodePrivateKey.generate(random);
@@ -177,6 +183,15 @@ public class DerpServer {
 
     DerpMetrics metrics() {
         return metrics;
+    }
+
+    /** Transport bounds' metrics; public for the WebSocket transport and endpoints. */
+    public TransportMetrics transportMetrics() {
+        return transportMetrics;
+    }
+
+    ReceiveBudget receiveBudget() {
+        return receiveBudget;
     }
 
     ClientRegistry registry() {

@@ -5,10 +5,10 @@ import io.netty.buffer.ByteBufAllocator;
 
 /**
  * Splits a DERP byte stream, arriving in arbitrary chunks, into frames. Complete frames are handed
- * out as slices of the received buffer (no copy); only a frame that straddles two reads is copied,
- * into one pooled buffer sized for the whole frame. Frames the sink chooses to skip are never
- * buffered. Nothing is held once the received bytes are consumed, so an idle connection keeps no
- * buffer. Not thread-safe: used on the connection's event loop.
+ * out as slices of the received buffer (no copy); only a frame that straddles reads is copied, into
+ * a pooled buffer that grows with the bytes actually received (never with what a header claims).
+ * Frames the sink chooses to skip are never buffered. Nothing is held once the received bytes are
+ * consumed, so an idle connection keeps no buffer. Not thread-safe: used on the connection's event loop.
  */
 final class FrameReader {
 
@@ -30,6 +30,9 @@ final class FrameReader {
          */
         void onFrame(byte type, ByteBuf payload) throws ProtocolViolationException;
     }
+
+    /** Unused room a kept partial frame may have before it is copied into a buffer of its own size. */
+    private static final int COMPACT_SLACK = 1024;
 
     private final ByteBufAllocator alloc;
     private final Sink sink;
@@ -73,6 +76,11 @@ final class FrameReader {
         return cumulation == null ? 0 : cumulation.readableBytes();
     }
 
+    /** Memory the reader holds between reads: the capacity of its buffer (what the receive budget charges). */
+    int heldBytes() {
+        return cumulation == null ? 0 : cumulation.capacity();
+    }
+
     void release() {
         released = true;
         if (cumulation != null) {
@@ -89,8 +97,7 @@ final class FrameReader {
             cumulation.writeBytes(in);
             in.release();
         } else {
-            int needed = cumulation.readableBytes() + in.readableBytes();
-            ByteBuf merged = alloc.buffer(Math.max(needed, pendingFrameSize()));
+            ByteBuf merged = alloc.buffer(grownCapacity(cumulation.readableBytes() + in.readableBytes()));
             merged.writeBytes(cumulation).writeBytes(in);
             cumulation.release();
             in.release();
@@ -98,14 +105,37 @@ final class FrameReader {
         }
     }
 
-    /** Full size of the frame at the reader index, so a straddling frame is copied at most once. */
-    private int pendingFrameSize() {
+    /**
+     * Room for {@code needed} received bytes. A frame whose header is known may get up to twice what
+     * arrived (so a frame straddling reads is copied a few times at most), never the length its
+     * header merely claims: a 256 KiB ClientInfo claim followed by 6 KiB holds about 12 KiB.
+     */
+    private int grownCapacity(int needed) {
+        long frame = pendingFrameSize();
+        return frame > needed ? (int) Math.min(frame, 2L * needed) : needed;
+    }
+
+    /** Full size of the frame at the reader index (header included), or 0 while its header is incomplete. */
+    private long pendingFrameSize() {
         if (cumulation.readableBytes() < Protocol.FRAME_HEADER_LENGTH) {
             return 0;
         }
-        long length = cumulation.getUnsignedInt(cumulation.readerIndex() + 1);
-        return (int) Math.min(Protocol.FRAME_HEADER_LENGTH + length,
-                Protocol.FRAME_HEADER_LENGTH + Protocol.MAX_CLIENT_INFO_LENGTH);
+        return Protocol.FRAME_HEADER_LENGTH + cumulation.getUnsignedInt(cumulation.readerIndex() + 1);
+    }
+
+    /**
+     * After a read leaves a partial frame: keep it in a buffer sized for what arrived rather than in the
+     * (up to 64 KiB) receive buffer, which a view or a mostly consumed buffer would otherwise pin.
+     */
+    private void compact() {
+        int readable = cumulation.readableBytes();
+        if (cumulation.unwrap() == null && cumulation.capacity() <= 2L * readable + COMPACT_SLACK) {
+            return;
+        }
+        ByteBuf kept = alloc.buffer(grownCapacity(readable));
+        kept.writeBytes(cumulation);
+        cumulation.release();
+        cumulation = kept;
     }
 
     private void process() throws ProtocolViolationException {
@@ -138,6 +168,9 @@ final class FrameReader {
                 cumulation.release();
                 cumulation = null;
             }
+        }
+        if (cumulation != null && !released) {
+            compact();
         }
     }
 }

@@ -60,8 +60,7 @@ public final class HttpExchange {
         if (length > 0 && !"HEAD".equals(request.method())) {
             out.writeBytes(body.getBytes());
         }
-        socket.writeMessage(out);
-        connection.responded(keepAlive);
+        connection.respond(out, keepAlive);
     }
 
     /** A plain-text response. */

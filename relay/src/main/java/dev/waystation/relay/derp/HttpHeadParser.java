@@ -16,6 +16,9 @@ final class HttpHeadParser {
 
     /** Largest request head accepted; Go clients send a few hundred bytes. */
     static final int MAX_HEAD_LENGTH = 16 * 1024;
+    /** Unused room an incomplete head may keep before it is copied into a buffer of its own size. */
+    private static final int COMPACT_SLACK = 1024;
+    private static final char DEL = 0x7F;
 
     /** A request head that cannot be parsed; answered with 400 and the connection closed. */
     static final class MalformedRequestException extends Exception {
@@ -34,6 +37,8 @@ final class HttpHeadParser {
     private final String listener;
     private final boolean tls;
     private ByteBuf buffered;
+    /** Where the search for the blank line resumes, so bytes dripped in are each scanned once. */
+    private int scanFrom;
 
     HttpHeadParser(ByteBufAllocator alloc, String listener, boolean tls) {
         this.alloc = alloc;
@@ -49,19 +54,30 @@ final class HttpHeadParser {
     Result offer(ByteBuf in, InetSocketAddress remote) throws MalformedRequestException {
         if (buffered == null) {
             buffered = in;
+            scanFrom = in.readerIndex();
+        } else if (in.readableBytes() <= buffered.writableBytes()) {
+            buffered.writeBytes(in);
+            in.release();
         } else {
-            ByteBuf merged = alloc.buffer(buffered.readableBytes() + in.readableBytes());
+            int scanned = scanFrom - buffered.readerIndex();
+            int needed = buffered.readableBytes() + in.readableBytes();
+            // Doubling keeps the copies linear in the bytes received; the head limit caps the growth.
+            ByteBuf merged = alloc.buffer(Math.max(needed, Math.min(2 * needed, MAX_HEAD_LENGTH)));
             merged.writeBytes(buffered).writeBytes(in);
             buffered.release();
             in.release();
             buffered = merged;
+            scanFrom = merged.readerIndex() + scanned;
         }
-        int end = headEnd(buffered);
+        int end = headEnd(buffered, scanFrom);
         if (end < 0) {
             if (buffered.readableBytes() > MAX_HEAD_LENGTH) {
                 throw new MalformedRequestException("request head longer than " + MAX_HEAD_LENGTH + " bytes");
             }
             checkRequestLineStart(buffered);
+            // The blank line may straddle this read: its first two bytes are looked at again.
+            scanFrom = Math.max(buffered.readerIndex(), buffered.writerIndex() - 2);
+            compact();
             return null;
         }
         if (end - buffered.readerIndex() > MAX_HEAD_LENGTH) {
@@ -75,6 +91,25 @@ final class HttpHeadParser {
         return new Result(parse(text, remote), rest);
     }
 
+    /** Memory held for an incomplete head (what the receive budget charges). */
+    int heldBytes() {
+        return buffered == null ? 0 : buffered.capacity();
+    }
+
+    /** An incomplete head keeps a buffer of about its own size, not the (up to 64 KiB) receive buffer. */
+    private void compact() {
+        int readable = buffered.readableBytes();
+        if (buffered.capacity() <= 2 * readable + COMPACT_SLACK) {
+            return;
+        }
+        int scanned = scanFrom - buffered.readerIndex();
+        ByteBuf kept = alloc.buffer(readable);
+        kept.writeBytes(buffered);
+        buffered.release();
+        buffered = kept;
+        scanFrom = kept.readerIndex() + scanned;
+    }
+
     void release() {
         if (buffered != null) {
             buffered.release();
@@ -83,9 +118,9 @@ final class HttpHeadParser {
     }
 
     /** Index just past the blank line ending the head ({@code \r\n\r\n} or a bare {@code \n\n}), or -1. */
-    private static int headEnd(ByteBuf buf) {
+    private static int headEnd(ByteBuf buf, int from) {
         int limit = buf.writerIndex();
-        for (int i = buf.readerIndex(); i < limit; i++) {
+        for (int i = from; i < limit; i++) {
             if (buf.getByte(i) != '\n') {
                 continue;
             }
@@ -118,6 +153,7 @@ final class HttpHeadParser {
     }
 
     private HttpRequestHead parse(String text, InetSocketAddress remote) throws MalformedRequestException {
+        checkNoControlCharacters(text);
         String[] lines = text.split("\r?\n");
         String[] requestLine = lines[0].split(" ");
         if (requestLine.length != 3 || !requestLine[2].startsWith("HTTP/1.") || requestLine[1].isEmpty()) {
@@ -137,6 +173,24 @@ final class HttpHeadParser {
             headers.add(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
         }
         return new HttpRequestHead(listener, tls, requestLine[0], requestLine[1], requestLine[2], headers, remote);
+    }
+
+    /**
+     * Refuses control characters other than tab inside a line (a bare CR, NUL, ...): a header value is
+     * reflected into responses (the plain port's {@code Location}), where a CR could start a new header.
+     */
+    private static void checkNoControlCharacters(String text) throws MalformedRequestException {
+        int length = text.length();
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (c == '\n' || c == '\t' || (c >= ' ' && c != DEL)) {
+                continue;
+            }
+            if (c == '\r' && i + 1 < length && text.charAt(i + 1) == '\n') {
+                continue;
+            }
+            throw new MalformedRequestException("control character 0x" + Integer.toHexString(c) + " in request head");
+        }
     }
 
     private static void checkMethod(String method) throws MalformedRequestException {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -82,6 +83,34 @@ public interface RelayConfig {
     /** Time a new connection has to complete the handshake (ServerKey, ClientInfo, admission). */
     @WithDefault("10s")
     Duration handshakeTimeout();
+
+    /**
+     * Time a connection has, from accept and again after each answered keep-alive request, to send a
+     * complete HTTP request head (derper: 30 s). Closes idle sockets, slowloris heads and TLS
+     * sessions that never send a request.
+     */
+    @WithDefault("30s")
+    Duration headTimeout();
+
+    /**
+     * Pipelined requests answered on one connection whose responses the socket has not yet taken;
+     * at this depth (or when the socket is not writable) the connection stops reading until the
+     * client reads.
+     */
+    @WithDefault("8")
+    int httpPipelineDepth();
+
+    /** Received bytes all connections may hold before their handshake completes (request heads, ClientInfo). */
+    @WithDefault("16M")
+    MemorySize handshakeBufferBudget();
+
+    /** Received bytes all admitted connections may hold in partial frames; above it they pause reading. */
+    @WithDefault("64M")
+    MemorySize establishedBufferBudget();
+
+    /** Liveness: how long a probe task may wait for a DERP event loop before the relay reports DOWN. */
+    @WithDefault("10s")
+    Duration eventLoopStallLimit();
 
     /** Graceful shutdown: clients get a Restarting frame and this long to drain before the process exits. */
     @WithDefault("10s")

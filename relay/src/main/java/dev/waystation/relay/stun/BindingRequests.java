@@ -44,8 +44,12 @@ final class BindingRequests {
     private BindingRequests() {
     }
 
-    /** Verdict for the readable bytes of {@code datagram}; its indices are left unchanged. */
-    static Verdict classify(ByteBuf datagram, boolean answerAllClients) {
+    /**
+     * Verdict for the readable bytes of {@code datagram}; its indices are left unchanged.
+     * {@code responseLength} is what the answer would take: other clients' requests must be at least
+     * that long (Tailscale's are answered as derper answers them).
+     */
+    static Verdict classify(ByteBuf datagram, boolean answerAllClients, int responseLength) {
         int start = datagram.readerIndex();
         int length = datagram.readableBytes();
         if (length < HEADER_LENGTH
@@ -113,6 +117,6 @@ final class BindingRequests {
         if (comprehensionRequired) {
             return Verdict.UNSUPPORTED_ATTRIBUTE;
         }
-        return Verdict.ANSWER;
+        return length < responseLength ? Verdict.AMPLIFICATION : Verdict.ANSWER;
     }
 }

@@ -1,5 +1,6 @@
 package dev.waystation.relay.stun;
 
+import java.net.Inet4Address;
 import java.util.function.BooleanSupplier;
 
 import org.jboss.logging.Logger;
@@ -38,7 +39,10 @@ final class StunChannelHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ByteBuf datagram = packet.content();
-        Verdict verdict = BindingRequests.classify(datagram, answerAllClients.getAsBoolean());
+        // An IPv6 sender may get the longer reply (IPv4-mapped ones too, rarely): assume it does.
+        int responseLength = packet.sender().getAddress() instanceof Inet4Address
+                ? StunWire.IPV4_RESPONSE_LENGTH : StunWire.MAX_RESPONSE_LENGTH;
+        Verdict verdict = BindingRequests.classify(datagram, answerAllClients.getAsBoolean(), responseLength);
         if (verdict != Verdict.ANSWER) {
             metrics.dropped(verdict);
             packet.release();

@@ -57,6 +57,9 @@ final class StunWire {
     /** Port is XORed with the high 16 bits of the magic cookie. */
     static final int PORT_XOR = MAGIC_COOKIE >>> 16;
 
+    /** Reply to an IPv4 client: header plus an IPv4 XOR-MAPPED-ADDRESS (32 bytes). */
+    static final int IPV4_RESPONSE_LENGTH =
+            HEADER_LENGTH + ATTRIBUTE_HEADER_LENGTH + MAPPED_ADDRESS_PREFIX_LENGTH + IPV4_LENGTH;
     /** Largest reply: header plus an IPv6 XOR-MAPPED-ADDRESS (44 bytes). */
     static final int MAX_RESPONSE_LENGTH =
             HEADER_LENGTH + ATTRIBUTE_HEADER_LENGTH + MAPPED_ADDRESS_PREFIX_LENGTH + IPV6_LENGTH;

@@ -18,6 +18,11 @@ enum Verdict {
     NOT_TAILSCALE("not_tailscale"),
     /** FINGERPRINT missing where required, not the last attribute, or not matching the CRC. */
     BAD_FINGERPRINT("bad_fingerprint"),
+    /**
+     * A request from a non-Tailscale client (answered only in answer-all mode) shorter than the
+     * response it would get: never answered, so the server cannot amplify a spoofed sender's traffic.
+     */
+    AMPLIFICATION("amplification"),
     /** A comprehension-required attribute (authentication, RFC 5780 CHANGE-REQUEST...) this server does not implement. */
     UNSUPPORTED_ATTRIBUTE("unsupported_attribute");
 

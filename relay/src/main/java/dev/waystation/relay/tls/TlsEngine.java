@@ -27,8 +27,19 @@ public enum TlsEngine {
         return label;
     }
 
+    /**
+     * The JDK engine accepts a client's TLS 1.2 renegotiation unless told otherwise (each one a full
+     * handshake the server pays for); the property is read when the first server handshake runs, so it
+     * is set before any. BoringSSL, under the OpenSSL engine, never renegotiates as a server.
+     */
+    static final String REJECT_CLIENT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
+
     SSLEngineOptions vertxOptions() {
-        return this == OPENSSL ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions();
+        if (this == OPENSSL) {
+            return new OpenSSLEngineOptions();
+        }
+        System.setProperty(REJECT_CLIENT_RENEGOTIATION, "true");
+        return new JdkSSLEngineOptions();
     }
 
     static TlsEngine select(Choice choice) {

@@ -75,7 +75,8 @@ public class DerpWebSocketUpgrade implements WebSocketUpgrade {
             return;
         }
         metrics.webSocketAccepts.increment();
-        server.accept(new WebSocketTransport(new NetSocketTransport(socket), leftover), head, null);
+        server.accept(new WebSocketTransport(new NetSocketTransport(socket), leftover,
+                server.transportMetrics().webSocketPingsIgnored), head, null);
     }
 
     private static void release(ByteBuf buffer) {

@@ -1,6 +1,7 @@
 package dev.waystation.relay.websocket;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -14,6 +15,10 @@ import dev.waystation.relay.derp.DerpTransport;
  * {@link #write} become binary messages of at most {@link WebSocketFrames#MAX_MESSAGE_PAYLOAD} bytes
  * on {@link #flush}. Pings are answered, a close is echoed, and any protocol error closes the socket
  * with its status code.
+ *
+ * <p>Pongs are written only while the socket is writable: at most one waits, reading stops while it
+ * does, and pings arriving meanwhile are ignored (counted), so a client that pings and never reads
+ * holds one pong and the socket's outbound buffer, nothing more.
  */
 public final class WebSocketTransport implements DerpTransport {
 
@@ -23,13 +28,22 @@ public final class WebSocketTransport implements DerpTransport {
 
     private final DerpTransport raw;
     private final ByteBuf leftover;
+    private final LongAdder pingsIgnored;
     private CompositeByteBuf pending;
     private boolean closeSent;
+    /** The payload of the pong waiting for a writable socket, or null. */
+    private ByteBuf pongWaiting;
+    private boolean derpReading = true;
+    private Runnable derpWritable;
 
-    /** @param leftover WebSocket bytes that arrived with the handshake request (owned by this transport) */
-    public WebSocketTransport(DerpTransport raw, ByteBuf leftover) {
+    /**
+     * @param leftover WebSocket bytes that arrived with the handshake request (owned by this transport)
+     * @param pingsIgnored counts pings dropped while a pong waits
+     */
+    public WebSocketTransport(DerpTransport raw, ByteBuf leftover, LongAdder pingsIgnored) {
         this.raw = raw;
         this.leftover = leftover;
+        this.pingsIgnored = pingsIgnored;
     }
 
     @Override
@@ -72,7 +86,38 @@ public final class WebSocketTransport implements DerpTransport {
 
     @Override
     public void onWritable(Runnable callback) {
-        raw.onWritable(callback);
+        derpWritable = callback;
+    }
+
+    private void rawWritable() {
+        if (pongWaiting != null && raw.isWritable()) {
+            ByteBuf payload = pongWaiting;
+            pongWaiting = null;
+            raw.write(WebSocketFrames.pong(raw.alloc(), payload));
+            raw.flush();
+            applyReading();
+        }
+        if (derpWritable != null) {
+            derpWritable.run();
+        }
+    }
+
+    private void onPing(ByteBuf payload) {
+        if (pongWaiting != null) {
+            pingsIgnored.increment();
+            payload.release();
+        } else if (raw.isWritable()) {
+            raw.write(WebSocketFrames.pong(raw.alloc(), payload));
+            raw.flush();
+        } else {
+            pongWaiting = payload;
+            applyReading();
+        }
+    }
+
+    /** Reads when DERP wants to and no pong waits for the client to read. */
+    private void applyReading() {
+        raw.setReading(derpReading && pongWaiting == null);
     }
 
     @Override
@@ -85,8 +130,7 @@ public final class WebSocketTransport implements DerpTransport {
 
             @Override
             public void onPing(ByteBuf payload) {
-                raw.write(WebSocketFrames.pong(raw.alloc(), payload));
-                raw.flush();
+                WebSocketTransport.this.onPing(payload);
             }
 
             @Override
@@ -99,6 +143,7 @@ public final class WebSocketTransport implements DerpTransport {
                 closeWith(closeCode, message);
             }
         });
+        raw.onWritable(this::rawWritable);
         raw.start(new Inbound() {
             @Override
             public void onBytes(ByteBuf bytes) {
@@ -110,6 +155,10 @@ public final class WebSocketTransport implements DerpTransport {
                 if (pending != null) {
                     pending.release();
                     pending = null;
+                }
+                if (pongWaiting != null) {
+                    pongWaiting.release();
+                    pongWaiting = null;
                 }
                 inbound.onClosed();
             }
@@ -130,7 +179,8 @@ public final class WebSocketTransport implements DerpTransport {
 
     @Override
     public void setReading(boolean reading) {
-        raw.setReading(reading);
+        derpReading = reading;
+        applyReading();
     }
 
     @Override

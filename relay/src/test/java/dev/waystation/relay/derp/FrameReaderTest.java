@@ -107,4 +107,18 @@ class FrameReaderTest {
                 .isInstanceOf(ProtocolViolationException.class);
         reader.release();
     }
+
+    @Test
+    void aLengthClaimHoldsOnlyWhatArrived() throws Exception {
+        Recorder recorder = new Recorder();
+        FrameReader reader = new FrameReader(alloc, recorder);
+        reader.feed(Unpooled.wrappedBuffer(new byte[] {2, 0, 4, 0, 0})); // ClientInfo claiming 256 KiB
+        byte[] kib = new byte[1024];
+        for (int i = 0; i < 6; i++) {
+            reader.feed(alloc.buffer(64 * 1024).writeBytes(kib));
+            assertThat(reader.heldBytes()).as("held after %d KiB", i + 1).isLessThanOrEqualTo(2 * (i + 1) * 1024 + 1024 + 16);
+        }
+        assertThat(reader.bufferedBytes()).isEqualTo(5 + 6 * 1024);
+        reader.release();
+    }
 }

@@ -44,4 +44,29 @@ class HttpHeadParserTest {
         assertThatThrownBy(() -> parser.offer(bytes("GET\r\n\r\n"), null))
                 .isInstanceOf(HttpHeadParser.MalformedRequestException.class);
     }
+
+    @Test
+    void controlCharactersInHeadersAreRejected() {
+        assertThatThrownBy(() -> parser.offer(bytes("GET / HTTP/1.1\r\nHost: a\rSet-Cookie: x\r\n\r\n"), null))
+                .isInstanceOf(HttpHeadParser.MalformedRequestException.class).hasMessageContaining("0xd");
+        HttpHeadParser other = new HttpHeadParser(UnpooledByteBufAllocator.DEFAULT, "derp", false);
+        assertThatThrownBy(() -> other.offer(bytes("GET / HTTP/1.1\r\nHost: a\u0000b\r\n\r\n"), null))
+                .isInstanceOf(HttpHeadParser.MalformedRequestException.class);
+    }
+
+    @Test
+    void headDrippedByteByByteIsFoundAcrossEveryBoundary() throws Exception {
+        String head = "GET /x HTTP/1.1\r\nHost: relay\r\nX-Long: " + "v".repeat(3000) + "\r\n\r\nNEXT";
+        HttpHeadParser.Result result = null;
+        for (int i = 0; i < head.length() && result == null; i++) {
+            result = parser.offer(bytes(head.substring(i, i + 1)), null);
+            // An incomplete head keeps a buffer about its own size, not one per byte received.
+            assertThat(parser.heldBytes()).isLessThanOrEqualTo(2 * (i + 1) + 1024);
+        }
+        assertThat(result).isNotNull();
+        assertThat(result.head().path()).isEqualTo("/x");
+        assertThat(result.head().header("X-Long")).hasSize(3000);
+        assertThat(result.rest().isReadable()).isFalse();
+        result.rest().release();
+    }
 }

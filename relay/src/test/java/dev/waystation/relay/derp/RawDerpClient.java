@@ -34,10 +34,18 @@ final class RawDerpClient implements AutoCloseable {
         in = new DataInputStream(socket.getInputStream());
     }
 
+    /** The DERP upgrade request for {@code /derp}. */
+    static final byte[] UPGRADE_REQUEST = "GET /derp HTTP/1.1\r\nHost: relay\r\nUpgrade: DERP\r\nConnection: Upgrade\r\n\r\n"
+            .getBytes(StandardCharsets.US_ASCII);
+
     /** Sends the upgrade request, reads the 101 head and the ServerKey frame; returns the server key. */
     NodeKey upgrade() throws IOException {
-        send(("GET /derp HTTP/1.1\r\nHost: relay\r\nUpgrade: DERP\r\nConnection: Upgrade\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
+        send(UPGRADE_REQUEST);
+        return readUpgradeAnswer(in);
+    }
+
+    /** Reads the 101 head and the ServerKey frame that answer {@link #UPGRADE_REQUEST}; returns the server key. */
+    static NodeKey readUpgradeAnswer(DataInputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {
             int b = in.read();
@@ -106,10 +114,15 @@ final class RawDerpClient implements AutoCloseable {
     }
 
     /** Reads until the server closes the connection; true if it did within the socket timeout. */
-    boolean closedByServer() throws IOException {
-        InputStream stream = socket.getInputStream();
+    boolean closedByServer() {
+        return closedByServer(socket);
+    }
+
+    /** Reads {@code socket} until the server closes it; true if it did within the socket timeout. */
+    static boolean closedByServer(Socket socket) {
         byte[] sink = new byte[4096];
         try {
+            InputStream stream = socket.getInputStream();
             while (stream.read(sink) >= 0) {
                 // discard whatever the server still sends (a 400 response, ServerInfo, ...)
             }

@@ -67,7 +67,7 @@ class BindingRequestsRandomizedTest {
         ByteBuf buf = Unpooled.directBuffer(datagram.length + 64).writeZero(3).writeBytes(datagram);
         buf.readerIndex(3);
         try {
-            Verdict verdict = BindingRequests.classify(buf, answerAll);
+            Verdict verdict = BindingRequests.classify(buf, answerAll, StunWire.IPV4_RESPONSE_LENGTH);
             assertThat(buf.readerIndex()).isEqualTo(3);
             assertThat(buf.writerIndex()).isEqualTo(3 + datagram.length);
             if (verdict != Verdict.ANSWER) {

@@ -32,7 +32,7 @@ class BindingRequestsTest {
     private static Verdict classify(byte[] datagram, boolean answerAll) {
         ByteBuf buf = Unpooled.directBuffer(datagram.length).writeBytes(datagram);
         try {
-            return BindingRequests.classify(buf, answerAll);
+            return BindingRequests.classify(buf, answerAll, StunWire.IPV4_RESPONSE_LENGTH);
         } finally {
             buf.release();
         }
@@ -82,12 +82,18 @@ class BindingRequestsTest {
     }
 
     @Test
-    void plainRfc5389RequestIsAnsweredOnlyWhenAnsweringAll() {
+    void plainRfc5389RequestIsAnsweredOnlyWhenAnsweringAllAndNoShorterThanTheAnswer() {
         assertThat(strict(plainRequest(APPENDIX_A_TXID))).isEqualTo(Verdict.NOT_TAILSCALE);
-        assertThat(answerAll(plainRequest(APPENDIX_A_TXID))).isEqualTo(Verdict.ANSWER);
+        // 20 and 28 bytes: the 32-byte answer would amplify.
+        assertThat(answerAll(plainRequest(APPENDIX_A_TXID))).isEqualTo(Verdict.AMPLIFICATION);
         byte[] withFingerprint = withFingerprint(plainRequest(APPENDIX_A_TXID));
         assertThat(strict(withFingerprint)).isEqualTo(Verdict.NOT_TAILSCALE);
-        assertThat(answerAll(withFingerprint)).isEqualTo(Verdict.ANSWER);
+        assertThat(answerAll(withFingerprint)).isEqualTo(Verdict.AMPLIFICATION);
+        byte[] withSoftware = withFingerprint(message(0x0001, APPENDIX_A_TXID, software("client")));
+        assertThat(withSoftware.length).isGreaterThanOrEqualTo(StunWire.IPV4_RESPONSE_LENGTH);
+        assertThat(answerAll(withSoftware)).isEqualTo(Verdict.ANSWER);
+        ByteBuf buf = Unpooled.wrappedBuffer(withSoftware);
+        assertThat(BindingRequests.classify(buf, true, StunWire.MAX_RESPONSE_LENGTH)).isEqualTo(Verdict.AMPLIFICATION);
     }
 
     @Test
@@ -162,9 +168,9 @@ class BindingRequestsTest {
         byte[] request = HEX.parseHex(APPENDIX_A_REQUEST);
         ByteBuf buf = Unpooled.directBuffer(100).writeZero(7).writeBytes(request).writeZero(5);
         ByteBuf datagram = buf.slice(7, request.length);
-        assertThat(BindingRequests.classify(datagram, false)).isEqualTo(Verdict.ANSWER);
+        assertThat(BindingRequests.classify(datagram, false, StunWire.IPV4_RESPONSE_LENGTH)).isEqualTo(Verdict.ANSWER);
         buf.readerIndex(7).writerIndex(7 + request.length);
-        assertThat(BindingRequests.classify(buf, false)).isEqualTo(Verdict.ANSWER);
+        assertThat(BindingRequests.classify(buf, false, StunWire.IPV4_RESPONSE_LENGTH)).isEqualTo(Verdict.ANSWER);
         assertThat(buf.readerIndex()).isEqualTo(7);
         assertThat(buf.writerIndex()).isEqualTo(7 + request.length);
         buf.release();

@@ -74,7 +74,7 @@ class StunHotPathAllocationTest {
     /** What {@link StunChannelHandler#channelRead} does with a datagram, minus Netty's envelope. */
     private static int handle(ByteBuf buf, byte[] request, InetSocketAddress client, StunMetrics metrics) {
         buf.clear().writeBytes(request);
-        Verdict verdict = BindingRequests.classify(buf, false);
+        Verdict verdict = BindingRequests.classify(buf, false, StunWire.IPV4_RESPONSE_LENGTH);
         if (verdict != Verdict.ANSWER) {
             metrics.dropped(verdict);
             return 1;

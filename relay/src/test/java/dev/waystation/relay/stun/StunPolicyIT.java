@@ -39,8 +39,13 @@ class StunPolicyIT {
 
             relay.writePolicy(document(source("stun", "Device", "STUN.AnswerAllClients: true")));
             relay.awaitSetting(REGION, "STUN.AnswerAllClients", "true");
-            assertThat(CoturnStunClient.reflexiveAddresses(CoturnStunClient.ask(server, Duration.ofSeconds(5))))
-                    .as("plain RFC 5389 client with AnswerAllClients on").isNotEmpty();
+            // Answer-all is in force: coturn's bare 20-byte request is now refused as an amplification
+            // (its answer would be longer), no longer as a non-Tailscale request.
+            String amplification = "stun_dropped_total{reason=\"amplification\"}";
+            double refused = relay.relay.metric(amplification);
+            assertThat(CoturnStunClient.reflexiveAddresses(CoturnStunClient.ask(server, Duration.ofSeconds(3))))
+                    .as("plain RFC 5389 client with AnswerAllClients on").isEmpty();
+            assertThat(relay.relay.metric(amplification)).isGreaterThan(refused);
 
             relay.writePolicy(document(source("stun", "Device", "STUN.Enabled: false")));
             relay.awaitSetting(REGION, "STUN.Enabled", "false");

@@ -66,15 +66,7 @@ class TlsInteropIT {
         certFile = dir.resolve("tls.crt");
         keyFile = dir.resolve("tls.key");
         PemFiles.write(pki.issue(HOSTNAME, HOSTNAME), certFile, keyFile);
-        Map<String, String> config = new LinkedHashMap<>();
-        config.put("waystation.relay.mode", "production");
-        config.put("waystation.relay.host", "127.0.0.1");
-        config.put("waystation.relay.port", "0");
-        config.put("waystation.relay.http-port", "0");
-        config.put("waystation.relay.hostname", HOSTNAME);
-        config.put("waystation.relay.key-file", dir.resolve("derper.key").toString());
-        config.put("waystation.relay.tls.cert-file", certFile.toString());
-        config.put("waystation.relay.tls.key-file", keyFile.toString());
+        Map<String, String> config = ProductionRelayConfig.of(dir, HOSTNAME, 0);
         try (DatagramSocket free = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             stunPort = free.getLocalPort();
         }
