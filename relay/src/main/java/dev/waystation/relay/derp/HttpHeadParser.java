@@ -69,10 +69,12 @@ final class HttpHeadParser {
         }
         String text = buffered.toString(buffered.readerIndex(), end - buffered.readerIndex(),
                 StandardCharsets.ISO_8859_1);
+        // Parsed before the buffer changes hands: a malformed head leaves it here for release().
+        HttpRequestHead head = parse(text, remote);
         buffered.readerIndex(end);
         ByteBuf rest = buffered;
         buffered = null;
-        return new Result(parse(text, remote), rest);
+        return new Result(head, rest);
     }
 
     void release() {
