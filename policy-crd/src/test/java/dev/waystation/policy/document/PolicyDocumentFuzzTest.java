@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import dev.waystation.policy.catalog.RelaySettings;
@@ -34,7 +35,12 @@ class PolicyDocumentFuzzTest {
     private final PolicyDocumentWriter writer = new PolicyDocumentWriter();
     private final DocumentValidator validator = new DocumentValidator(CATALOG);
 
+    /** Document words, and YAML/JSON number and structure forms that plain byte mutation rarely spells. */
     @FuzzTest
+    @DictionaryEntries({"version", "sources", "name", "scope", "priority", "mandatory", "recommended", "Device",
+        "Profile(", "User(nodekey:", "STUN.Enabled", "Admission.AcceptBurst", "Admission.DeniedClients",
+        "Client.RateLimitBytesPerSecond", "Debug.AllowedCIDRs", ".nan", ".inf", "-.inf", "1e999", "0x1F", "0o17",
+        "1_000", "&a", "*a", "<<: ", "!!binary", "!!float", "? ", "- ", "[", "{", "~", "\"\\u0000\""})
     void document(byte[] input) throws Exception {
         String content = new String(input, StandardCharsets.UTF_8);
         for (DocumentFormat format : DocumentFormat.values()) {

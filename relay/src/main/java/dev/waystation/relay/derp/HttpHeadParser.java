@@ -121,6 +121,9 @@ final class HttpHeadParser {
 
     private HttpRequestHead parse(String text, InetSocketAddress remote) throws MalformedRequestException {
         String[] lines = text.split("\r?\n");
+        if (lines.length == 0) {
+            throw new MalformedRequestException("empty request line");
+        }
         String[] requestLine = lines[0].split(" ");
         if (requestLine.length != 3 || !requestLine[2].startsWith("HTTP/1.") || requestLine[1].isEmpty()) {
             throw new MalformedRequestException("malformed request line");

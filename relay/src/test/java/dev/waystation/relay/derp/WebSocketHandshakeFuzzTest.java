@@ -12,6 +12,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import dev.waystation.relay.websocket.HandshakeRequest;
 import dev.waystation.relay.websocket.WebSocketHandshake;
 
 /**
@@ -26,23 +27,6 @@ import dev.waystation.relay.websocket.WebSocketHandshake;
 class WebSocketHandshakeFuzzTest {
 
     private static final String ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-
-    private record HeadRequest(HttpRequestHead head) implements WebSocketHandshake.Request {
-        @Override
-        public String method() {
-            return head.method();
-        }
-
-        @Override
-        public String version() {
-            return head.version();
-        }
-
-        @Override
-        public List<String> headers(String name) {
-            return head.headers().getAll(name);
-        }
-    }
 
     @FuzzTest
     void handshake(byte[] input) throws Exception {
@@ -60,7 +44,7 @@ class WebSocketHandshakeFuzzTest {
         }
         result.rest().release();
         HttpRequestHead head = result.head();
-        WebSocketHandshake.Outcome outcome = WebSocketHandshake.check(new HeadRequest(head));
+        WebSocketHandshake.Outcome outcome = WebSocketHandshake.check(new HandshakeRequest(head));
         if (outcome instanceof WebSocketHandshake.Refused refused) {
             assertThat(refused.status()).isIn(400, 405, 426);
             assertThat(refused.message()).isNotBlank();
