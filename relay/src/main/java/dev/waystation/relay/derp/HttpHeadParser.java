@@ -17,6 +17,9 @@ final class HttpHeadParser {
     /** Largest request head accepted; Go clients send a few hundred bytes. */
     static final int MAX_HEAD_LENGTH = 16 * 1024;
 
+    /** Longest method accepted, checked early and on the whole head alike, so reads never change the outcome. */
+    private static final int MAX_METHOD_LENGTH = 15;
+
     /** A request head that cannot be parsed; answered with 400 and the connection closed. */
     static final class MalformedRequestException extends Exception {
         private static final long serialVersionUID = 1L;
@@ -103,7 +106,7 @@ final class HttpHeadParser {
 
     /** Rejects garbage early instead of waiting for 16 KiB: a method is upper-case letters then a space. */
     private static void checkRequestLineStart(ByteBuf buf) throws MalformedRequestException {
-        int limit = Math.min(buf.writerIndex(), buf.readerIndex() + 16);
+        int limit = Math.min(buf.writerIndex(), buf.readerIndex() + MAX_METHOD_LENGTH + 1);
         for (int i = buf.readerIndex(); i < limit; i++) {
             byte b = buf.getByte(i);
             if (b == ' ' && i > buf.readerIndex()) {
@@ -114,7 +117,7 @@ final class HttpHeadParser {
                         + Integer.toHexString(b & 0xFF));
             }
         }
-        if (limit - buf.readerIndex() == 16) {
+        if (limit - buf.readerIndex() == MAX_METHOD_LENGTH + 1) {
             throw new MalformedRequestException("not an HTTP request: no method");
         }
     }
@@ -145,6 +148,9 @@ final class HttpHeadParser {
     }
 
     private static void checkMethod(String method) throws MalformedRequestException {
+        if (method.isEmpty() || method.length() > MAX_METHOD_LENGTH) {
+            throw new MalformedRequestException("malformed request method");
+        }
         for (int i = 0; i < method.length(); i++) {
             char c = method.charAt(i);
             if (c < 'A' || c > 'Z') {
