@@ -148,13 +148,18 @@ public final class PolicyDocumentParser {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> entry = it.next();
-            out.put(entry.getKey(), raw(entry.getValue()));
+            try {
+                out.put(entry.getKey(), raw(entry.getValue()));
+            } catch (NonFiniteNumberException e) {
+                throw new PolicyDocumentException(where + ": \"" + field + "\" \"" + entry.getKey() + "\": "
+                        + e.getMessage());
+            }
         }
         return out;
     }
 
     /** JSON/YAML value to raw Java: Boolean, String, BigInteger/Long, BigDecimal, List, Map, null. */
-    static Object raw(JsonNode node) {
+    static Object raw(JsonNode node) throws NonFiniteNumberException {
         if (node == null || node.isNull() || node.isMissingNode()) {
             return null;
         }
@@ -169,16 +174,34 @@ public final class PolicyDocumentParser {
             return value.bitLength() < 64 ? (Object) value.longValue() : value;
         }
         if (node.isNumber()) {
+            // JSON 1e999 and YAML .inf/.nan arrive as doubles that no BigDecimal can hold.
+            if (!node.isBigDecimal() && !Double.isFinite(node.doubleValue())) {
+                throw new NonFiniteNumberException(node.asText());
+            }
             return new BigDecimal(node.asText());
         }
         if (node.isArray()) {
             List<Object> list = new ArrayList<>(node.size());
-            node.forEach(element -> list.add(raw(element)));
+            for (JsonNode element : node) {
+                list.add(raw(element));
+            }
             return list;
         }
         Map<String, Object> map = new LinkedHashMap<>();
-        node.fields().forEachRemaining(e -> map.put(e.getKey(), raw(e.getValue())));
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            map.put(entry.getKey(), raw(entry.getValue()));
+        }
         return map;
+    }
+
+    /** A number beyond every numeric setting type (infinite or not a number). */
+    static final class NonFiniteNumberException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        NonFiniteNumberException(String number) {
+            super("number " + number + " is not finite", null, false, false);
+        }
     }
 
     private static int version(String where, JsonNode node) throws PolicyDocumentException {

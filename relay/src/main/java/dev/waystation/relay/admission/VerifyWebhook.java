@@ -4,6 +4,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -38,7 +39,8 @@ public final class VerifyWebhook {
     /** derper decodes at most this much of the answer; Waystation refuses a longer one. */
     static final int MAX_RESPONSE_BYTES = 4 << 10;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Duplicate field names are refused: Go assigns them in order, a tree would keep only the last. */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     /** What the webhook said. */
     public enum Outcome {
@@ -177,7 +179,11 @@ public final class VerifyWebhook {
         }
     }
 
-    /** Go's encoding/json matches field names case-insensitively; a missing {@code Allow} means false. */
+    /**
+     * As derper's Go decoding into {@code struct{ Allow bool }}: field names match case-insensitively and
+     * every match is assigned in order (the last one wins), {@code null} changes nothing, a value of any
+     * other type is an error; a missing {@code Allow} means false.
+     */
     static Outcome parse(Buffer answer) {
         JsonNode node;
         try {
@@ -188,15 +194,17 @@ public final class VerifyWebhook {
         if (node == null || !node.isObject()) {
             return Outcome.BAD_RESPONSE;
         }
+        Outcome outcome = Outcome.DENIED;
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> field = it.next();
             if (field.getKey().equalsIgnoreCase("Allow")) {
                 if (field.getValue().isBoolean()) {
-                    return field.getValue().booleanValue() ? Outcome.ALLOWED : Outcome.DENIED;
+                    outcome = field.getValue().booleanValue() ? Outcome.ALLOWED : Outcome.DENIED;
+                } else if (!field.getValue().isNull()) {
+                    return Outcome.BAD_RESPONSE;
                 }
-                return field.getValue().isNull() ? Outcome.DENIED : Outcome.BAD_RESPONSE;
             }
         }
-        return Outcome.DENIED;
+        return outcome;
     }
 }

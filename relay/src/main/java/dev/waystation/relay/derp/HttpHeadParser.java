@@ -20,6 +20,9 @@ final class HttpHeadParser {
     private static final int COMPACT_SLACK = 1024;
     private static final char DEL = 0x7F;
 
+    /** Longest method accepted, checked early and on the whole head alike, so reads never change the outcome. */
+    private static final int MAX_METHOD_LENGTH = 15;
+
     /** A request head that cannot be parsed; answered with 400 and the connection closed. */
     static final class MalformedRequestException extends Exception {
         private static final long serialVersionUID = 1L;
@@ -85,10 +88,12 @@ final class HttpHeadParser {
         }
         String text = buffered.toString(buffered.readerIndex(), end - buffered.readerIndex(),
                 StandardCharsets.ISO_8859_1);
+        // Parsed before the buffer changes hands: a malformed head leaves it here for release().
+        HttpRequestHead head = parse(text, remote);
         buffered.readerIndex(end);
         ByteBuf rest = buffered;
         buffered = null;
-        return new Result(parse(text, remote), rest);
+        return new Result(head, rest);
     }
 
     /** Memory held for an incomplete head (what the receive budget charges). */
@@ -136,7 +141,7 @@ final class HttpHeadParser {
 
     /** Rejects garbage early instead of waiting for 16 KiB: a method is upper-case letters then a space. */
     private static void checkRequestLineStart(ByteBuf buf) throws MalformedRequestException {
-        int limit = Math.min(buf.writerIndex(), buf.readerIndex() + 16);
+        int limit = Math.min(buf.writerIndex(), buf.readerIndex() + MAX_METHOD_LENGTH + 1);
         for (int i = buf.readerIndex(); i < limit; i++) {
             byte b = buf.getByte(i);
             if (b == ' ' && i > buf.readerIndex()) {
@@ -147,7 +152,7 @@ final class HttpHeadParser {
                         + Integer.toHexString(b & 0xFF));
             }
         }
-        if (limit - buf.readerIndex() == 16) {
+        if (limit - buf.readerIndex() == MAX_METHOD_LENGTH + 1) {
             throw new MalformedRequestException("not an HTTP request: no method");
         }
     }
@@ -155,6 +160,9 @@ final class HttpHeadParser {
     private HttpRequestHead parse(String text, InetSocketAddress remote) throws MalformedRequestException {
         checkNoControlCharacters(text);
         String[] lines = text.split("\r?\n");
+        if (lines.length == 0) {
+            throw new MalformedRequestException("empty request line");
+        }
         String[] requestLine = lines[0].split(" ");
         if (requestLine.length != 3 || !requestLine[2].startsWith("HTTP/1.") || requestLine[1].isEmpty()) {
             throw new MalformedRequestException("malformed request line");
@@ -194,6 +202,9 @@ final class HttpHeadParser {
     }
 
     private static void checkMethod(String method) throws MalformedRequestException {
+        if (method.isEmpty() || method.length() > MAX_METHOD_LENGTH) {
+            throw new MalformedRequestException("malformed request method");
+        }
         for (int i = 0; i < method.length(); i++) {
             char c = method.charAt(i);
             if (c < 'A' || c > 'Z') {

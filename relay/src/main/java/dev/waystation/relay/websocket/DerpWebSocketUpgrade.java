@@ -36,22 +36,7 @@ public class DerpWebSocketUpgrade implements WebSocketUpgrade {
     @Override
     public void upgrade(HttpExchange exchange, ByteBuf leftover) {
         HttpRequestHead head = exchange.request();
-        WebSocketHandshake.Outcome outcome = WebSocketHandshake.check(new WebSocketHandshake.Request() {
-            @Override
-            public String method() {
-                return head.method();
-            }
-
-            @Override
-            public String version() {
-                return head.version();
-            }
-
-            @Override
-            public java.util.List<String> headers(String name) {
-                return head.headers().getAll(name);
-            }
-        });
+        WebSocketHandshake.Outcome outcome = WebSocketHandshake.check(new HandshakeRequest(head));
         if (outcome instanceof WebSocketHandshake.Refused refused) {
             release(leftover);
             MultiMap headers = MultiMap.caseInsensitiveMultiMap()

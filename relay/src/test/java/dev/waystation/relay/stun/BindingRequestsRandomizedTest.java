@@ -89,7 +89,7 @@ class BindingRequestsRandomizedTest {
     }
 
     /** Ends in FINGERPRINT (0x8028, length 4) equal to CRC-32 of the bytes before it XOR "STUN". */
-    private static boolean hasTailscaleFingerprint(byte[] datagram) {
+    static boolean hasTailscaleFingerprint(byte[] datagram) {
         if (datagram.length < 28) {
             return false;
         }
