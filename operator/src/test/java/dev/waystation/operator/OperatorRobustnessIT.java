@@ -89,14 +89,13 @@ class OperatorRobustnessIT {
                 regionId: 901
                 regionCode: bogus
                 regionName: Bogus
-                scheduling:
-                  tolerations:
-                  - key: dedicated
-                    operator: Bogus
+                resources:
+                  limits:
+                    memory: lots
                 """);
         DerpRegionStatus status = awaitStatus("rob-apply", "bogus", readyReason("ApplyFailed"));
         assertThat(Conditions.find(status.getConditions(), Conditions.READY)).hasValueSatisfying(c -> assertThat(c.getMessage())
-                .contains("StatefulSet bogus", "tolerations[0].operator", "Bogus"));
+                .contains("StatefulSet bogus", "memory", "lots"));
         assertThat(Conditions.isTrue(status.getConditions(), Conditions.DEGRADED)).isTrue();
         await().atMost(WAIT).untilAsserted(() -> assertThat(events("rob-apply", "bogus"))
                 .containsPattern("Warning\\s+ApplyFailed\\s+the API server refused StatefulSet bogus"));

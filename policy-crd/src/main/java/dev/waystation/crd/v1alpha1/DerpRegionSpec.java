@@ -24,11 +24,6 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
         message = "hostnameTemplate must contain {index} or {name} when nodes > 1, else every node gets the same hostname")
 @ValidationRule(value = "!has(self.tls) || self.tls.mode != 'LetsEncrypt' || has(self.hostnames) || has(self.hostnameTemplate)",
         message = "tls.mode LetsEncrypt needs DNS names: set hostnames or hostnameTemplate")
-@ValidationRule(value = "!has(self.resources) || ((!has(self.resources.requests) || self.resources.requests.all(k,"
-        + " string(self.resources.requests[k]).matches('" + DerpRegionSpec.QUANTITY_PATTERN + "')))"
-        + " && (!has(self.resources.limits) || self.resources.limits.all(k,"
-        + " string(self.resources.limits[k]).matches('" + DerpRegionSpec.QUANTITY_PATTERN + "'))))",
-        message = "resources: every request and limit must be a non-negative quantity such as 100m, 128Mi or 2")
 public class DerpRegionSpec {
 
     /** Upper bound of the node count: node names are the region ID plus one letter (900a..900z), as derper names them. */
@@ -38,9 +33,6 @@ public class DerpRegionSpec {
     /** A hostname whose labels may contain the placeholders {index} and {name}. */
     public static final String HOSTNAME_TEMPLATE_PATTERN =
             "^([a-z0-9-]|[{]index[}]|[{]name[}])+([.]([a-z0-9-]|[{]index[}]|[{]name[}])+)*$";
-    /** A Kubernetes quantity (resource requests and limits), as the API server parses one. */
-    public static final String QUANTITY_PATTERN =
-            "^[+]?([0-9]+([.][0-9]*)?|[.][0-9]+)(([KMGTPE]i)|[numkMGTPE]|([eE][+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)))?$";
 
     @Required
     @Min(1)

@@ -23,15 +23,18 @@ import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
         + " c.maxSkew >= 1 && c.maxSkew <= " + RelayScheduling.INT32_MAX
         + " && (!has(c.minDomains) || (c.minDomains >= 1 && c.minDomains <= " + RelayScheduling.INT32_MAX + ")))",
         message = "topologySpreadConstraints: maxSkew and minDomains must be between 1 and " + RelayScheduling.INT32_MAX)
-@ValidationRule(value = "!has(self.affinity) || ["
-        + "has(self.affinity.nodeAffinity) && has(self.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution)"
-        + " ? self.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution.all(t, t.weight >= 1 && t.weight <= 100) : true,"
-        + " has(self.affinity.podAffinity) && has(self.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution)"
-        + " ? self.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution.all(t, t.weight >= 1 && t.weight <= 100) : true,"
-        + " has(self.affinity.podAntiAffinity) && has(self.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution)"
-        + " ? self.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.all(t, t.weight >= 1 && t.weight <= 100) : true"
-        + "].all(ok, ok)",
-        message = "affinity: every preferred term's weight must be between 1 and 100")
+@ValidationRule(value = "!has(self.affinity) || !has(self.affinity.nodeAffinity)"
+        + " || !has(self.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution)"
+        + " || self.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution.all(t, t.weight >= 1 && t.weight <= 100)",
+        message = "affinity.nodeAffinity: every preferred term's weight must be between 1 and 100")
+@ValidationRule(value = "!has(self.affinity) || !has(self.affinity.podAffinity)"
+        + " || !has(self.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution)"
+        + " || self.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution.all(t, t.weight >= 1 && t.weight <= 100)",
+        message = "affinity.podAffinity: every preferred term's weight must be between 1 and 100")
+@ValidationRule(value = "!has(self.affinity) || !has(self.affinity.podAntiAffinity)"
+        + " || !has(self.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution)"
+        + " || self.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.all(t, t.weight >= 1 && t.weight <= 100)",
+        message = "affinity.podAntiAffinity: every preferred term's weight must be between 1 and 100")
 public class RelayScheduling {
 
     /** Largest value of a Kubernetes int32 field. */
