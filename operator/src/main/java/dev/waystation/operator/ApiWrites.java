@@ -10,7 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * Counts the operator's writes to the API server by kind ({@code waystation_operator_api_writes_total}),
  * so that "a steady state writes nothing" and "a Pod becoming ready writes status only" can be seen and
- * tested. Status writes count as kind {@code <Kind>/status}.
+ * tested. Status writes count as kind {@code <Kind>/status}, the DERP map ConfigMap as {@code derpmap}.
  */
 @ApplicationScoped
 public class ApiWrites {

@@ -124,7 +124,7 @@ public class DerpMapPublisher {
                     .withData(Map.of(DATA_KEY, mapJson))
                     .build())
                     .fieldManager(ManagedLabels.FIELD_MANAGER).forceConflicts().serverSideApply();
-            writes.count("ConfigMap");
+            writes.count("DerpMap");
             currentJson = mapJson;
             publishedBefore = true;
             LOG.infof("DERP map published: %d regions (ConfigMap %s/%s)", map.getRegions().size(), namespace,
