@@ -3,10 +3,6 @@ package dev.waystation.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import dev.waystation.crd.v1alpha1.DerpRegion;
@@ -76,11 +72,7 @@ class LeaderElectionIT {
                 r -> r != null && r.getStatus() != null && r.getStatus().getReadyNodes() != null);
     }
 
-    private static double reconciles(OperatorProcess operator) throws Exception {
-        var request = HttpRequest.newBuilder(URI.create(operator.managementUrl("/q/metrics")))
-                .header("Accept", "text/plain; version=0.0.4").build();
-        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body().lines()
-                .filter(l -> l.startsWith("waystation_operator_region_reconciles_total"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    private static double reconciles(OperatorProcess operator) {
+        return operator.metricSum("waystation_operator_region_reconciles_total");
     }
 }

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -97,6 +100,27 @@ final class OperatorProcess implements AutoCloseable {
 
     String managementUrl(String path) {
         return "http://localhost:" + managementPort + path;
+    }
+
+    /** The operator's Prometheus metrics text from its management port. */
+    String metrics() {
+        try {
+            var request = HttpRequest.newBuilder(URI.create(managementUrl("/q/metrics")))
+                    .header("Accept", "text/plain; version=0.0.4").build();
+            return HttpClient.newHttpClient()
+                    .send(request, HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new IllegalStateException("metrics unreadable: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The sum of every series of a metric (all label values). */
+    double metricSum(String name) {
+        return metrics().lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     String log() {

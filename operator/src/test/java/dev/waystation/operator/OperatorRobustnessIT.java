@@ -3,10 +3,6 @@ package dev.waystation.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -270,12 +266,9 @@ class OperatorRobustnessIT {
     }
 
     /** The operator's API writes by kind, from its own metrics. */
-    private static Map<String, Double> writes() throws Exception {
-        var request = HttpRequest.newBuilder(URI.create(operator.managementUrl("/q/metrics")))
-                .header("Accept", "text/plain; version=0.0.4").build();
-        String metrics = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body();
+    private static Map<String, Double> writes() {
         Map<String, Double> writes = new TreeMap<>();
-        metrics.lines().filter(l -> l.startsWith("waystation_operator_api_writes_total{")).forEach(l -> {
+        operator.metrics().lines().filter(l -> l.startsWith("waystation_operator_api_writes_total{")).forEach(l -> {
             String kind = l.replaceAll(".*kind=\"([^\"]*)\".*", "$1");
             writes.put(kind, Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)));
         });
