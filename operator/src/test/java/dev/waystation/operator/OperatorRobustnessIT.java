@@ -174,8 +174,9 @@ class OperatorRobustnessIT {
             }
         });
         // The region's status, and the DERP map, which now lists the ready node; none of the region's objects.
-        assertThat(delta).as("API writes caused by one Pod becoming ready")
-                .containsOnlyKeys("derpregion/status", "derpmap").containsKey("derpregion/status");
+        assertThat(delta).as("API writes caused by one Pod becoming ready").containsKey("derpregion/status");
+        assertThat(delta.keySet()).as("API writes caused by one Pod becoming ready")
+                .isSubsetOf("derpregion/status", "derpmap");
     }
 
     @Test
