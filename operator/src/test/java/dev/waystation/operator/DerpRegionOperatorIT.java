@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -303,6 +307,31 @@ class DerpRegionOperatorIT {
         ConfigMap published = client.configMaps().inNamespace("default").withName("waystation-derp-map").get();
         assertThat(published.getData().get(DerpMapPublisher.DATA_KEY))
                 .contains("\"940\"", "\"RegionCode\":\"ams\"", "\"941\"");
+    }
+
+    @Test
+    void aBurstOfRegionChangesWhilePublishingLosesNoRegion() throws Exception {
+        // Regions appear and become ready back to back, so changes keep arriving while publishes run.
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            int id = 1000 + i;
+            ids.add(id);
+            create("burst-ns", """
+                    regionId: %d
+                    regionCode: b%d
+                    regionName: Burst %d
+                    hostnames: [b%d.example.com]
+                    service:
+                      type: ClusterIP
+                    """.formatted(id, i, i, i), "b" + i);
+            RelayPods.markReady(client, "burst-ns", "b" + i, 0);
+        }
+        HttpClient http = HttpClient.newHttpClient();
+        await().atMost(WAIT).untilAsserted(() -> {
+            String map = http.send(HttpRequest.newBuilder(URI.create(operator.url("/derpmap.json"))).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(map).contains(ids.stream().map(id -> "\"RegionID\":" + id).toList());
+        });
     }
 
     @Test
