@@ -103,6 +103,12 @@ class DerpRegionOperatorIT {
 
     @Test
     void regionYieldsEveryObjectWithTheRightContent() {
+        namespace("fra-ns");
+        client.secrets().inNamespace("fra-ns").resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata().withName("fra-tls").addToLabels("waystation.dev/tls-secret", "true").endMetadata()
+                .withType("kubernetes.io/tls")
+                .addToStringData("tls.crt", "not checked here").addToStringData("tls.key", "not checked here")
+                .build()).create();
         DerpRegion region = create("fra-ns", """
                 regionId: 900
                 regionCode: fra
@@ -214,17 +220,25 @@ class DerpRegionOperatorIT {
             assertThat(c.getObservedGeneration()).isEqualTo(observed.getMetadata().getGeneration());
             assertThat(c.getLastTransitionTime()).isNotBlank();
         });
-        assertThat(Conditions.find(status.getConditions(), Conditions.DEGRADED))
-                .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("False"));
+        assertThat(Conditions.find(status.getConditions(), Conditions.DEGRADED)).hasValueSatisfying(c -> {
+            assertThat(c.getStatus()).isEqualTo("True");
+            assertThat(c.getReason()).isEqualTo("NodesUnavailable");
+            assertThat(c.getMessage()).startsWith("0 of 2 nodes ready");
+        });
         assertThat(status.getNodes()).extracting("name", "hostName", "ready").containsExactly(
                 tuple("900a", "derp0.fra.example.com", false),
                 tuple("900b", "derp1.fra.example.com", false));
-        assertThat(status.getDerpMapRegion().getNodes()).extracting("hostName", "stunPort", "derpPort")
-                .containsExactly(tuple("derp0.fra.example.com", 3479, 443),
-                        tuple("derp1.fra.example.com", 3479, 443));
+        assertThat(status.getDerpMapRegion()).as("no ready node, no region in the DERP map").isNull();
+        assertThat(cluster.kubectl("get", "events", "-n", ns, "--field-selector", "involvedObject.name=fra")
+                .assertSuccess().output()).contains("Warning", "NodesUnavailable");
+
+        RelayPods.markReady(client, ns, "fra", 0);
+        DerpRegion oneReady = awaitStatus(ns, "fra", s -> "1/2".equals(s.getReadyNodes()));
+        assertThat(oneReady.getStatus().getDerpMapRegion().getNodes()).extracting("hostName", "stunPort", "derpPort")
+                .containsExactly(tuple("derp0.fra.example.com", 3479, 443));
 
         assertThat(cluster.kubectl("get", "derpregions", "-n", ns).assertSuccess().output())
-                .containsPattern("fra\\s+\\S+\\s+fra\\s+900\\s+NodesNotReady\\s+0/2");
+                .containsPattern("fra\\s+\\S+\\s+fra\\s+900\\s+NodesNotReady\\s+1/2");
     }
 
     @Test
@@ -242,10 +256,7 @@ class DerpRegionOperatorIT {
                 .toAbsolutePath().toString()).assertSuccess();
         cluster.kubectl("wait", "--for=condition=Established", "crd/servicemonitors.monitoring.coreos.com",
                 "--timeout=60s").assertSuccess();
-        DerpRegion current = client.resources(DerpRegion.class).inNamespace("mon-ns").withName("mon").get();
-        current.getSpec().setRegionName("Monitored now");
-        client.resource(current).update();
-
+        // No change to the region: the operator watches for the CRD.
         GenericKubernetesResource monitor = await().atMost(WAIT).until(() -> client
                 .genericKubernetesResources("monitoring.coreos.com/v1", "ServiceMonitor")
                 .inNamespace("mon-ns").withName("mon").get(), m -> m != null);
@@ -253,6 +264,7 @@ class DerpRegionOperatorIT {
         @SuppressWarnings("unchecked")
         Map<String, Object> spec = (Map<String, Object>) monitor.getAdditionalProperties().get("spec");
         assertThat(spec.toString()).contains("port=management", "path=/q/metrics");
+        assertThat(monitor.getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack");
     }
 
     @Test
@@ -274,6 +286,9 @@ class DerpRegionOperatorIT {
                 service:
                   type: ClusterIP
                 """, "par");
+        RelayPods.markReady(client, "map-ns", "ams", 0);
+        RelayPods.markReady(client, "map-ns", "ams", 1);
+        RelayPods.markReady(client, "map-ns", "par", 0);
         DerpRegion ams = awaitStatus("map-ns", "ams", s -> s.getDerpMapRegion() != null
                 && s.getNodes().stream().allMatch(n -> n.getIpv4() != null));
         DerpRegion par = awaitStatus("map-ns", "par", s -> s.getDerpMapRegion() != null);
@@ -295,6 +310,31 @@ class DerpRegionOperatorIT {
     }
 
     @Test
+    void aBurstOfRegionChangesWhilePublishingLosesNoRegion() throws Exception {
+        // Regions appear and become ready back to back, so changes keep arriving while publishes run.
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            int id = 1000 + i;
+            ids.add(id);
+            create("burst-ns", """
+                    regionId: %d
+                    regionCode: b%d
+                    regionName: Burst %d
+                    hostnames: [b%d.example.com]
+                    service:
+                      type: ClusterIP
+                    """.formatted(id, i, i, i), "b" + i);
+            RelayPods.markReady(client, "burst-ns", "b" + i, 0);
+        }
+        HttpClient http = HttpClient.newHttpClient();
+        await().atMost(WAIT).untilAsserted(() -> {
+            String map = http.send(HttpRequest.newBuilder(URI.create(operator.url("/derpmap.json"))).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(map).contains(ids.stream().map(id -> "\"RegionID\":" + id).toList());
+        });
+    }
+
+    @Test
     void aDuplicateRegionIdIsReportedAndKeptOutOfTheMap() throws Exception {
         create("dup-ns", """
                 regionId: 950
@@ -302,6 +342,7 @@ class DerpRegionOperatorIT {
                 regionName: First
                 hostnames: [first.example.com]
                 """, "first");
+        RelayPods.markReady(client, "dup-ns", "first", 0);
         awaitStatus("dup-ns", "first", s -> s.getDerpMapRegion() != null);
         create("dup-ns", """
                 regionId: 950
@@ -315,6 +356,9 @@ class DerpRegionOperatorIT {
             assertThat(c.getMessage()).contains("dup-ns/first");
         });
         assertThat(second.getStatus().getDerpMapRegion()).isNull();
+        assertThat(client.apps().statefulSets().inNamespace("dup-ns").withName("second").get())
+                .as("the loser of a region-ID conflict is not deployed").isNull();
+        assertThat(client.services().inNamespace("dup-ns").withName("second-0").get()).isNull();
         await().atMost(WAIT).untilAsserted(() -> assertThat(derpMapCheck(operator.url("/derpmap.json")))
                 .contains("region 950 first \"First\"")
                 .noneMatch(line -> line.contains("second")));
@@ -351,6 +395,7 @@ class DerpRegionOperatorIT {
                 nodes: 2
                 hostnames: [a.del.example.com, b.del.example.com]
                 """, "del");
+        RelayPods.markReady(client, "del-ns", "del", 0);
         awaitStatus("del-ns", "del", s -> s.getDerpMapRegion() != null);
         await().atMost(WAIT).untilAsserted(() -> assertThat(derpMapCheck(operator.url("/derpmap.json")))
                 .contains("region 970 del \"Deleted\""));
@@ -389,13 +434,14 @@ class DerpRegionOperatorIT {
                 nodes: 2
                 hostnameTemplate: "{name}.rst.example.com"
                 """, "rst");
+        RelayPods.markReady(client, "restart-ns", "rst", 0);
         awaitStatus("restart-ns", "rst", s -> s.getDerpMapRegion() != null);
         await().atMost(WAIT).untilAsserted(() -> assertThat(derpMapCheck(operator.url("/derpmap.json")))
                 .contains("region 980 rst \"Restart\""));
         Map<String, String> before = resourceVersions("restart-ns");
 
         operator.close();
-        operator = OperatorProcess.start(cluster, Map.of("WAYSTATION_OPERATOR_DERP_MAP_NAMESPACE", "default"));
+        operator = OperatorProcess.start(cluster, OperatorProcess.TEST_CONFIG);
         // The restarted operator reconciles every region once and republishes the map.
         await().atMost(WAIT).untilAsserted(() -> assertThat(operator.log()).contains("DERP map published"));
         int regions = client.resources(DerpRegion.class).inAnyNamespace().list().getItems().size();
@@ -406,15 +452,8 @@ class DerpRegionOperatorIT {
     }
 
     /** Number of DerpRegion reconciles the running operator finished, from its own metrics. */
-    private static double reconciles() throws Exception {
-        var request = HttpRequest.newBuilder(URI.create(operator.managementUrl("/q/metrics")))
-                .header("Accept", "text/plain; version=0.0.4").build();
-        String metrics = HttpClient.newHttpClient()
-                .send(request, HttpResponse.BodyHandlers.ofString()).body();
-        return metrics.lines()
-                .filter(l -> l.startsWith("waystation_operator_region_reconciles_total"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .sum();
+    private static double reconciles() {
+        return operator.metricSum("waystation_operator_region_reconciles_total");
     }
 
     private static Map<String, String> resourceVersions(String namespace) {

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +26,15 @@ import dev.waystation.testing.TestCluster;
 final class OperatorProcess implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    /**
+     * Settings of the operators the ITs start: the DERP map and the Lease in namespace {@code default}
+     * (the test kubeconfig names no namespace), the test images allowed, extra ServiceMonitor labels.
+     */
+    static final Map<String, String> TEST_CONFIG = Map.of(
+            "WAYSTATION_OPERATOR_DERP_MAP_NAMESPACE", "default",
+            "WAYSTATION_OPERATOR_LEADER_ELECTION_LEASE_NAMESPACE", "default",
+            "WAYSTATION_OPERATOR_ALLOWED_IMAGES", "waystation/relay:0.1.0,example.org/waystation/*",
+            "JAVA_TOOL_OPTIONS", "-Dwaystation.operator.service-monitor.labels.release=kube-prometheus-stack");
 
     private final Process process;
     private final Path log;
@@ -37,6 +49,11 @@ final class OperatorProcess implements AutoCloseable {
     }
 
     static OperatorProcess start(TestCluster cluster, Map<String, String> environment) throws IOException {
+        return start(cluster, environment, "/q/health/ready");
+    }
+
+    private static OperatorProcess start(TestCluster cluster, Map<String, String> environment, String awaitedHealth)
+            throws IOException {
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run the integration tests through ./mvnw verify");
@@ -50,17 +67,31 @@ final class OperatorProcess implements AutoCloseable {
         builder.environment().put("KUBECONFIG", cluster.kubeconfig().toString());
         builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(httpPort));
         builder.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
+        builder.environment().putAll(TEST_CONFIG);
         builder.environment().putAll(environment);
         OperatorProcess operator = new OperatorProcess(builder.start(), log, httpPort, managementPort);
-        operator.awaitReady();
+        operator.awaitHealthy(awaitedHealth);
         return operator;
+    }
+
+    /**
+     * A second replica: started like {@link #start}, but awaited only until it is alive, since a replica
+     * waiting for the Lease reconciles nothing.
+     */
+    static OperatorProcess startStandby(TestCluster cluster) throws IOException {
+        return start(cluster, Map.of(), "/q/health/live");
     }
 
     /** Installs {@code kubernetes/crds} on a fresh {@code cluster} and starts the operator against it. */
     static OperatorProcess startWithCrds(TestCluster cluster) throws IOException {
+        installCrds(cluster);
+        return start(cluster, TEST_CONFIG);
+    }
+
+    /** Installs {@code kubernetes/crds} and waits until the API server serves them. */
+    static void installCrds(TestCluster cluster) {
         cluster.kubectl("apply", "-f", GoHarness.repositoryRoot().resolve("kubernetes/crds").toString()).assertSuccess();
         cluster.kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=60s").assertSuccess();
-        return start(cluster, Map.of("WAYSTATION_OPERATOR_DERP_MAP_NAMESPACE", "default"));
     }
 
     String url(String path) {
@@ -71,6 +102,27 @@ final class OperatorProcess implements AutoCloseable {
         return "http://localhost:" + managementPort + path;
     }
 
+    /** The operator's Prometheus metrics text from its management port. */
+    String metrics() {
+        try {
+            var request = HttpRequest.newBuilder(URI.create(managementUrl("/q/metrics")))
+                    .header("Accept", "text/plain; version=0.0.4").build();
+            return HttpClient.newHttpClient()
+                    .send(request, HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new IllegalStateException("metrics unreadable: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The sum of every series of a metric (all label values). */
+    double metricSum(String name) {
+        return metrics().lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
     String log() {
         try {
             return Files.readString(log);
@@ -79,13 +131,13 @@ final class OperatorProcess implements AutoCloseable {
         }
     }
 
-    private void awaitReady() {
+    private void awaitHealthy(String healthPath) {
         Instant deadline = Instant.now().plus(READY_TIMEOUT);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the operator exited with " + process.exitValue() + ":\n" + log());
             }
-            if (status(managementUrl("/q/health/ready")) == 200) {
+            if (status(managementUrl(healthPath)) == 200) {
                 return;
             }
             try {
@@ -96,7 +148,7 @@ final class OperatorProcess implements AutoCloseable {
             }
         }
         close();
-        throw new IllegalStateException("the operator was not ready within " + READY_TIMEOUT + ":\n" + log());
+        throw new IllegalStateException("the operator's " + healthPath + " was not UP within " + READY_TIMEOUT + ":\n" + log());
     }
 
     static int status(String url) {

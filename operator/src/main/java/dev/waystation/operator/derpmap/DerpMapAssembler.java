@@ -2,6 +2,8 @@ package dev.waystation.operator.derpmap;
 
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.Optional;
+import java.util.Set;
 
 import dev.waystation.crd.v1alpha1.DerpMap;
 import dev.waystation.crd.v1alpha1.DerpMapRegion;
@@ -9,7 +11,9 @@ import dev.waystation.crd.v1alpha1.DerpRegion;
 
 /**
  * All DerpRegions as one DERP map: each region's fragment from its status (written by the region
- * reconciler once it knows node addresses). Regions without a fragment yet are left out. Should two
+ * reconciler: only nodes that are ready and have an address). Regions without a fragment (no such
+ * node, not deployed) and regions of namespaces the operator's configuration does not let contribute
+ * ({@code waystation.operator.derp-map.region-namespaces}) are left out. Should two
  * regions still claim one ID (the reconciler withholds the younger one's fragment), the oldest wins.
  */
 final class DerpMapAssembler {
@@ -17,9 +21,11 @@ final class DerpMapAssembler {
     private DerpMapAssembler() {
     }
 
-    static DerpMap assemble(Collection<DerpRegion> regions) {
+    /** @param namespaces the namespaces allowed to contribute regions; empty: every namespace */
+    static DerpMap assemble(Collection<DerpRegion> regions, Optional<Set<String>> namespaces) {
         DerpMap map = new DerpMap();
         regions.stream()
+                .filter(r -> namespaces.map(allowed -> allowed.contains(r.getMetadata().getNamespace())).orElse(true))
                 .filter(r -> r.getStatus() != null && r.getStatus().getDerpMapRegion() != null)
                 .sorted(Comparator.comparing((DerpRegion r) -> r.getMetadata().getCreationTimestamp())
                         .thenComparing(r -> r.getMetadata().getNamespace())

@@ -3,8 +3,6 @@ package dev.waystation.operator.derpmap;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
@@ -19,6 +17,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.waystation.crd.v1alpha1.DerpMap;
 import dev.waystation.crd.v1alpha1.DerpRegion;
+import dev.waystation.operator.ApiWrites;
 import dev.waystation.operator.ManagedLabels;
 import dev.waystation.operator.OperatorConfig;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -30,7 +29,7 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * Keeps the aggregated DERP map current: watches every DerpRegion, rebuilds the map shortly after any
- * change (changes arriving together are coalesced), writes it to the DERP map ConfigMap when its JSON
+ * change (changes arriving together are coalesced, and a change during a publish causes another one), writes it to the DERP map ConfigMap when its JSON
  * changed, and hands the JSON to the HTTP endpoint.
  */
 @ApplicationScoped
@@ -40,6 +39,7 @@ public class DerpMapPublisher {
     public static final String DATA_KEY = "derpmap.json";
     private static final Logger LOG = Logger.getLogger(DerpMapPublisher.class);
     private static final long COALESCE_MILLIS = 200;
+    private static final long RETRY_MILLIS = 5000;
 
     private final KubernetesClient client;
     private final OperatorConfig config;
@@ -53,13 +53,16 @@ public class DerpMapPublisher {
     private volatile String currentJson;
     /** The ConfigMap is written at least once per start, even when the map is empty. */
     private volatile boolean publishedBefore;
+    private final CoalescingTrigger trigger;
+    private final ApiWrites writes;
     private SharedIndexInformer<DerpRegion> informer;
-    private ScheduledFuture<?> pending;
 
     @Inject
-    public DerpMapPublisher(KubernetesClient client, OperatorConfig config, MeterRegistry registry) {
+    public DerpMapPublisher(KubernetesClient client, OperatorConfig config, ApiWrites writes, MeterRegistry registry) {
         this.client = client;
         this.config = config;
+        this.writes = writes;
+        this.trigger = new CoalescingTrigger(executor, COALESCE_MILLIS, this::publish);
         this.currentJson = toJson(new DerpMap());
         registry.gauge("waystation.operator.derp.map.regions", regionCount);
     }
@@ -93,15 +96,18 @@ public class DerpMapPublisher {
         return currentJson;
     }
 
-    private synchronized void schedule() {
-        if (pending == null || pending.isDone()) {
-            pending = executor.schedule(this::publish, COALESCE_MILLIS, TimeUnit.MILLISECONDS);
-        }
+    private void schedule() {
+        trigger.request();
+    }
+
+    /** Whether the DerpRegion watch runs (for the liveness check): false once the informer stopped for good. */
+    public boolean watchRunning() {
+        return informer == null || informer.isRunning();
     }
 
     private void publish() {
         try {
-            DerpMap map = DerpMapAssembler.assemble(informer.getStore().list());
+            DerpMap map = DerpMapAssembler.assemble(informer.getStore().list(), config.derpMap().regionNamespaces());
             String mapJson = toJson(map);
             regionCount.set(map.getRegions().size());
             if (mapJson.equals(currentJson) && publishedBefore) {
@@ -118,13 +124,14 @@ public class DerpMapPublisher {
                     .withData(Map.of(DATA_KEY, mapJson))
                     .build())
                     .fieldManager(ManagedLabels.FIELD_MANAGER).forceConflicts().serverSideApply();
+            writes.count("DerpMap");
             currentJson = mapJson;
             publishedBefore = true;
             LOG.infof("DERP map published: %d regions (ConfigMap %s/%s)", map.getRegions().size(), namespace,
                     config.derpMap().configMapName());
         } catch (RuntimeException e) {
             LOG.warnf("publishing the DERP map failed (%s); retrying", e.toString());
-            executor.schedule(this::publish, 5, TimeUnit.SECONDS);
+            trigger.requestAfter(RETRY_MILLIS);
         }
     }
 

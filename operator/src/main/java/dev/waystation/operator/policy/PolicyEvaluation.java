@@ -9,6 +9,7 @@ import java.util.Map;
 import dev.waystation.crd.v1alpha1.Policy;
 import dev.waystation.crd.v1alpha1.PolicyOverride;
 import dev.waystation.crd.v1alpha1.PolicySettingProblem;
+import dev.waystation.operator.unreadable.UnreadableResources;
 
 /**
  * The Policies of one namespace judged together: which are accepted (every setting valid), the
@@ -22,7 +23,10 @@ final class PolicyEvaluation {
 
     PolicyEvaluation(Collection<Policy> policies, PolicyValidator validator) {
         for (Policy policy : policies) {
-            List<PolicySettingProblem> found = validator.problems(policy);
+            // A Policy the operator could not read is invalid as a whole; relays keep its last accepted settings.
+            List<PolicySettingProblem> found = UnreadableResources.reason(policy)
+                    .map(why -> List.of(new PolicySettingProblem("spec", "unreadable: " + why)))
+                    .orElseGet(() -> validator.problems(policy));
             problems.put(policy.sourceName(), found);
             if (found.isEmpty()) {
                 accepted.add(policy);

@@ -9,6 +9,8 @@ import jakarta.inject.Inject;
 import dev.waystation.crd.v1alpha1.DerpRegion;
 import dev.waystation.crd.v1alpha1.Policy;
 import dev.waystation.crd.v1alpha1.PolicyStatus;
+import dev.waystation.operator.events.ConditionEvents;
+import dev.waystation.operator.events.EventRecorder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -29,10 +31,12 @@ public class PolicyStatusReconciler implements Reconciler<Policy> {
     static final String NAME = "policy-status";
 
     private final PolicyCatalog catalog;
+    private final EventRecorder events;
 
     @Inject
-    public PolicyStatusReconciler(PolicyCatalog catalog) {
+    public PolicyStatusReconciler(PolicyCatalog catalog, EventRecorder events) {
         this.catalog = catalog;
+        this.events = events;
     }
 
     @Override
@@ -62,6 +66,9 @@ public class PolicyStatusReconciler implements Reconciler<Policy> {
         if (status == null) {
             return UpdateControl.noUpdate();
         }
+        ConditionEvents.between(policy.getStatus() == null ? List.of() : policy.getStatus().getConditions(),
+                status.getConditions())
+                .forEach(change -> events.record(policy, change.type(), change.reason(), change.message()));
         policy.setStatus(status);
         return UpdateControl.patchStatus(policy);
     }

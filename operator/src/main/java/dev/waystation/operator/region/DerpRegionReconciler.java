@@ -17,15 +17,22 @@ import org.jboss.logging.Logger;
 
 import dev.waystation.crd.v1alpha1.DerpRegion;
 import dev.waystation.crd.v1alpha1.DerpRegionStatus;
+import dev.waystation.operator.ApiWrites;
 import dev.waystation.operator.ManagedLabels;
+import dev.waystation.operator.events.ConditionEvents;
+import dev.waystation.operator.events.EventRecorder;
 import dev.waystation.operator.status.NodeObservation;
+import dev.waystation.operator.status.RegionProblem;
 import dev.waystation.operator.status.RegionStatusCalculator;
+import dev.waystation.operator.unreadable.UnreadableResources;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -46,24 +53,36 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * Turns a DerpRegion into running relays: StatefulSet, mesh and per-node Services, mesh-key Secret,
  * relay ConfigMap, PodDisruptionBudget, ServiceAccount/Role/RoleBinding, and a ServiceMonitor when
- * the cluster has that CRD. Every object is server-side applied with the region as controlling
- * owner, so a reconcile that finds everything as wanted writes nothing; status is written only when
- * it changed. Failed reconciles (API errors, conflicts) are retried with JOSDK's back-off.
+ * the cluster has that CRD (watched, so one installed later is picked up). Only objects that differ
+ * from what is wanted are server-side applied ({@link RegionApplier}), with the region as controlling
+ * owner; status is written only when it changed, and each condition change is also an Event.
+ *
+ * <p>A region is not deployed (its StatefulSet and node Services are removed) when the operator's
+ * configuration refuses it or an older region holds its region ID; a region whose spec the operator
+ * cannot read keeps what was last applied. Either way the conditions and a Warning Event say why.
  */
 @ControllerConfiguration(name = DerpRegionReconciler.NAME)
 public class DerpRegionReconciler implements Reconciler<DerpRegion> {
 
     public static final String NAME = "derpregion";
     private static final Logger LOG = Logger.getLogger(DerpRegionReconciler.class);
-    /** Conflicts resolve when the other region goes away, which sends this one no event: look again. */
-    private static final Duration CONFLICT_RECHECK = Duration.ofSeconds(30);
+    /**
+     * Problems resolve through changes that send this region no event (the other region of a conflict
+     * goes away, a TLS Secret gets its label, a refused object is fixed by someone): look again.
+     */
+    private static final Duration PROBLEM_RECHECK = Duration.ofSeconds(30);
     private static final String OWNED_SELECTOR = ManagedLabels.MANAGED_BY + "=" + ManagedLabels.MANAGED_BY_VALUE
             + "," + ManagedLabels.DERP_REGION;
     private static final String POD_SELECTOR = ManagedLabels.NAME + "=waystation-relay," + ManagedLabels.DERP_REGION;
+    private static final String SERVICE_MONITOR_CRD_SOURCE = NAME + "-servicemonitor-crd";
 
     private final List<RegionDependent> dependents;
     private final MeshKeySecret meshKey;
     private final RelayServiceMonitor serviceMonitor;
+    private final RegionApplier applier;
+    private final RegionAllowList allowList;
+    private final EventRecorder events;
+    private final ApiWrites writes;
     private final Clock clock;
     private final Counter unchanged;
     private final Counter statusWritten;
@@ -71,10 +90,15 @@ public class DerpRegionReconciler implements Reconciler<DerpRegion> {
     @Inject
     public DerpRegionReconciler(RelayConfigMap configMap, RelayAccess access, MeshService meshService,
             NodeServices nodeServices, RelayStatefulSet statefulSet, RelayDisruptionBudget disruptionBudget,
-            MeshKeySecret meshKey, RelayServiceMonitor serviceMonitor, MeterRegistry registry) {
+            MeshKeySecret meshKey, RelayServiceMonitor serviceMonitor, RegionApplier applier,
+            RegionAllowList allowList, EventRecorder events, ApiWrites writes, MeterRegistry registry) {
         this.dependents = List.of(configMap, access, meshService, nodeServices, statefulSet, disruptionBudget);
         this.meshKey = meshKey;
         this.serviceMonitor = serviceMonitor;
+        this.applier = applier;
+        this.allowList = allowList;
+        this.events = events;
+        this.writes = writes;
         this.clock = Clock.systemUTC();
         this.unchanged = reconciles(registry, "unchanged");
         this.statusWritten = reconciles(registry, "status-written");
@@ -98,7 +122,8 @@ public class DerpRegionReconciler implements Reconciler<DerpRegion> {
                 informer(context, ServiceAccount.class, OWNED_SELECTOR),
                 informer(context, Role.class, OWNED_SELECTOR),
                 informer(context, RoleBinding.class, OWNED_SELECTOR),
-                informer(context, Pod.class, POD_SELECTOR));
+                informer(context, Pod.class, POD_SELECTOR),
+                serviceMonitorCrd(context));
     }
 
     private static <R extends HasMetadata> EventSource<R, DerpRegion> informer(EventSourceContext<DerpRegion> context,
@@ -113,25 +138,73 @@ public class DerpRegionReconciler implements Reconciler<DerpRegion> {
         return new InformerEventSource<>(configuration, context);
     }
 
+    /** The ServiceMonitor CRD appearing or going away concerns every region. */
+    private static EventSource<CustomResourceDefinition, DerpRegion> serviceMonitorCrd(
+            EventSourceContext<DerpRegion> context) {
+        var configuration = InformerEventSourceConfiguration.from(CustomResourceDefinition.class, DerpRegion.class)
+                .withName(SERVICE_MONITOR_CRD_SOURCE)
+                .withGenericFilter(crd -> RelayServiceMonitor.CRD.equals(crd.getMetadata().getName()))
+                .withSecondaryToPrimaryMapper((CustomResourceDefinition crd) -> context.getPrimaryCache().list()
+                        .map(ResourceID::fromResource).collect(Collectors.toSet()))
+                .build();
+        return new InformerEventSource<>(configuration, context);
+    }
+
     @Override
     public UpdateControl<DerpRegion> reconcile(DerpRegion region, Context<DerpRegion> context) {
-        KubernetesClient client = context.getClient();
-        String namespace = region.getMetadata().getNamespace();
+        Optional<String> unreadable = UnreadableResources.reason(region);
+        if (unreadable.isPresent()) {
+            LOG.warnf("DerpRegion %s/%s: spec unreadable: %s", region.getMetadata().getNamespace(),
+                    region.getMetadata().getName(), unreadable.get());
+            return finish(region, RegionStatusCalculator.unreadable(region, unreadable.get(), clock.instant()), false);
+        }
+        Optional<RegionProblem> problem = allowList.refusal(region, context.getClient())
+                .or(() -> olderRegionWithSameId(region, context).map(older -> new RegionProblem(
+                        RegionProblem.REGION_ID_CONFLICT, "regionId " + region.getSpec().getRegionId()
+                                + " is already used by DerpRegion " + older + "; this region is not deployed"
+                                + " and left out of the DERP map until the ID is unique", true)));
+        if (problem.isPresent()) {
+            withdraw(region, context);
+        } else {
+            problem = deploy(region, context);
+        }
+        List<NodeObservation> nodes = observe(region, context);
+        DerpRegionStatus status = RegionStatusCalculator.compute(region, nodes, problem, clock.instant());
+        return finish(region, status, problem.isPresent());
+    }
 
-        meshKey.ensure(region, secret(context, RegionObjects.meshKeySecret(region)), client);
+    /** Applies every object that differs; the problems combined into one, if any. */
+    private Optional<RegionProblem> deploy(DerpRegion region, Context<DerpRegion> context) {
+        KubernetesClient client = context.getClient();
+        if (meshKey.ensure(region, secret(context, RegionObjects.meshKeySecret(region)), client)) {
+            writes.count("Secret");
+        }
         List<HasMetadata> desired = new ArrayList<>();
         dependents.forEach(dependent -> desired.addAll(dependent.desired(region)));
-        if (serviceMonitorCrdPresent(client)) {
+        if (serviceMonitorCrdPresent(context)) {
             desired.addAll(serviceMonitor.desired(region));
         }
-        for (HasMetadata object : desired) {
-            client.resource(object).inNamespace(namespace)
-                    .fieldManager(ManagedLabels.FIELD_MANAGER).forceConflicts().serverSideApply();
+        List<RegionProblem> problems = applier.apply(region, desired, context);
+        removeSurplusNodeServices(client, region, servicesOf(context));
+        if (problems.isEmpty()) {
+            return Optional.empty();
         }
-        List<Service> nodeServices = servicesOf(context, region);
-        removeSurplusNodeServices(client, region, nodeServices);
+        return Optional.of(new RegionProblem(problems.get(0).reason(),
+                problems.stream().map(RegionProblem::message).collect(Collectors.joining("; ")), false));
+    }
 
-        Map<String, Service> servicesByName = nodeServices.stream()
+    /** A region that must not run: its StatefulSet and node Services (with their load balancers) go. */
+    private void withdraw(DerpRegion region, Context<DerpRegion> context) {
+        KubernetesClient client = context.getClient();
+        context.getSecondaryResources(StatefulSet.class).stream()
+                .filter(sts -> RegionApplier.controlledBy(sts, region))
+                .forEach(sts -> applier.delete(sts, client));
+        servicesOf(context).stream().filter(service -> RegionApplier.controlledBy(service, region))
+                .forEach(service -> applier.delete(service, client));
+    }
+
+    private List<NodeObservation> observe(DerpRegion region, Context<DerpRegion> context) {
+        Map<String, Service> servicesByName = servicesOf(context).stream()
                 .collect(Collectors.toMap(s -> s.getMetadata().getName(), Function.identity()));
         Map<String, Pod> podsByName = context.getSecondaryResources(Pod.class).stream()
                 .collect(Collectors.toMap(p -> p.getMetadata().getName(), Function.identity(), (a, b) -> a));
@@ -140,20 +213,27 @@ public class DerpRegionReconciler implements Reconciler<DerpRegion> {
             nodes.add(new NodeObservation(i, servicesByName.get(RegionObjects.nodeService(region, i)),
                     podsByName.get(RegionObjects.pod(region, i))));
         }
-        Optional<String> conflict = olderRegionWithSameId(region, context);
-        DerpRegionStatus status = RegionStatusCalculator.compute(region, nodes, conflict, clock.instant());
+        return nodes;
+    }
 
+    /** Writes the status if it changed, records an Event per changed condition, and looks again while a problem lasts. */
+    private UpdateControl<DerpRegion> finish(DerpRegion region, DerpRegionStatus status, boolean problem) {
+        List<Condition> before = region.getStatus() == null ? List.of() : region.getStatus().getConditions();
+        ConditionEvents.between(before, status.getConditions())
+                .forEach(change -> events.record(region, change.type(), change.reason(), change.message()));
         UpdateControl<DerpRegion> control;
         if (status.equals(region.getStatus())) {
             control = UpdateControl.noUpdate();
             unchanged.increment();
         } else {
             statusWritten.increment();
-            LOG.infof("DerpRegion %s/%s: %s nodes ready", namespace, region.getMetadata().getName(), status.getReadyNodes());
+            writes.count("DerpRegion/status");
+            LOG.infof("DerpRegion %s/%s: %s nodes ready", region.getMetadata().getNamespace(),
+                    region.getMetadata().getName(), status.getReadyNodes());
             region.setStatus(status);
             control = UpdateControl.patchStatus(region);
         }
-        return conflict.isPresent() ? control.rescheduleAfter(CONFLICT_RECHECK) : control;
+        return problem ? control.rescheduleAfter(PROBLEM_RECHECK) : control;
     }
 
     private static Secret secret(Context<DerpRegion> context, String name) {
@@ -161,34 +241,38 @@ public class DerpRegionReconciler implements Reconciler<DerpRegion> {
                 .filter(s -> name.equals(s.getMetadata().getName())).findFirst().orElse(null);
     }
 
-    private static List<Service> servicesOf(Context<DerpRegion> context, DerpRegion region) {
+    private static List<Service> servicesOf(Context<DerpRegion> context) {
         return context.getSecondaryResources(Service.class).stream()
                 .filter(s -> RegionObjects.NODE_SERVICE.equals(s.getMetadata().getLabels().get(ManagedLabels.COMPONENT)))
                 .toList();
     }
 
     /** After a scale-down, the Services of nodes that no longer exist. */
-    private static void removeSurplusNodeServices(KubernetesClient client, DerpRegion region, List<Service> services) {
+    private void removeSurplusNodeServices(KubernetesClient client, DerpRegion region, List<Service> services) {
         for (Service service : services) {
             String index = service.getMetadata().getLabels().get(RegionObjects.NODE_INDEX);
             if (index != null && Integer.parseInt(index) >= region.getSpec().getNodes()) {
-                client.resource(service).delete();
+                applier.delete(service, client);
             }
         }
     }
 
-    private static boolean serviceMonitorCrdPresent(KubernetesClient client) {
-        return client.apiextensions().v1().customResourceDefinitions().withName(RelayServiceMonitor.CRD).get() != null;
+    @SuppressWarnings("unchecked")
+    private static boolean serviceMonitorCrdPresent(Context<DerpRegion> context) {
+        var crds = (InformerEventSource<CustomResourceDefinition, DerpRegion>) context.eventSourceRetriever()
+                .getEventSourceFor(CustomResourceDefinition.class, SERVICE_MONITOR_CRD_SOURCE);
+        return crds.get(new ResourceID(RelayServiceMonitor.CRD)).isPresent();
     }
 
-    /** The oldest other DerpRegion using this region's ID, if this one is not the oldest. */
+    /** The oldest other readable DerpRegion using this region's ID, if this one is not the oldest. */
     private static Optional<String> olderRegionWithSameId(DerpRegion region, Context<DerpRegion> context) {
         Comparator<DerpRegion> age = Comparator
                 .comparing((DerpRegion r) -> r.getMetadata().getCreationTimestamp())
                 .thenComparing(r -> r.getMetadata().getNamespace())
                 .thenComparing(r -> r.getMetadata().getName());
         return context.getPrimaryCache().list()
-                .filter(other -> region.getSpec().getRegionId().equals(other.getSpec().getRegionId()))
+                .filter(other -> other.getSpec() != null
+                        && region.getSpec().getRegionId().equals(other.getSpec().getRegionId()))
                 .min(age)
                 .filter(oldest -> !oldest.getMetadata().getUid().equals(region.getMetadata().getUid()))
                 .map(oldest -> oldest.getMetadata().getNamespace() + "/" + oldest.getMetadata().getName());

@@ -4,9 +4,11 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import dev.waystation.crd.v1alpha1.DerpRegion;
 import dev.waystation.operator.ManagedLabels;
+import dev.waystation.operator.OperatorConfig;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -14,10 +16,18 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 /**
  * A Prometheus Operator ServiceMonitor scraping every relay's {@code /q/metrics} through the mesh
  * Service. Only wanted when the cluster has the ServiceMonitor CRD ({@link #CRD}); the reconciler
- * checks that before applying.
+ * watches that CRD and applies it once present. Extra labels ({@code waystation.operator.service-monitor.labels})
+ * let a Prometheus whose serviceMonitorSelector wants them (kube-prometheus-stack: {@code release}) pick it up.
  */
 @ApplicationScoped
 class RelayServiceMonitor {
+
+    private final OperatorConfig config;
+
+    @Inject
+    RelayServiceMonitor(OperatorConfig config) {
+        this.config = config;
+    }
 
     static final String CRD = "servicemonitors.monitoring.coreos.com";
     static final String API_VERSION = "monitoring.coreos.com/v1";
@@ -27,7 +37,8 @@ class RelayServiceMonitor {
         GenericKubernetesResource monitor = new GenericKubernetesResourceBuilder()
                 .withApiVersion(API_VERSION)
                 .withKind(KIND)
-                .withMetadata(RegionObjects.ownedMeta(region, RegionObjects.serviceMonitor(region), RegionObjects.RELAY))
+                .withMetadata(RegionObjects.owned(region, RegionObjects.serviceMonitor(region), RegionObjects.RELAY)
+                        .addToLabels(config.serviceMonitor().labels()).build())
                 .build();
         monitor.setAdditionalProperty("spec", Map.of(
                 "selector", Map.of("matchLabels", Map.of(

@@ -25,7 +25,6 @@ public final class RegionStatusCalculator {
     public static final String REASON_READY = "AllNodesReady";
     public static final String REASON_NODES_NOT_READY = "NodesNotReady";
     public static final String REASON_ADDRESS_PENDING = "AddressPending";
-    public static final String REASON_REGION_ID_CONFLICT = "RegionIdConflict";
     public static final String REASON_NODES_UNAVAILABLE = "NodesUnavailable";
     public static final String REASON_AS_EXPECTED = "AsExpected";
 
@@ -33,11 +32,11 @@ public final class RegionStatusCalculator {
     }
 
     /**
-     * @param nodes       one observation per desired node, in node order
-     * @param conflictsWith the older DerpRegion ({@code namespace/name}) holding the same region ID, if any
+     * @param nodes   one observation per desired node, in node order
+     * @param problem what keeps the region from its spec besides node readiness, if anything
      */
     public static DerpRegionStatus compute(DerpRegion region, List<NodeObservation> nodes,
-            Optional<String> conflictsWith, Instant now) {
+            Optional<RegionProblem> problem, Instant now) {
         DerpRegionSpec spec = region.getSpec();
         long generation = region.getMetadata().getGeneration() == null ? 0 : region.getMetadata().getGeneration();
         DerpRegionStatus status = new DerpRegionStatus();
@@ -62,6 +61,9 @@ public final class RegionStatusCalculator {
                 unaddressed.add(name);
                 continue;
             }
+            if (!podReady) {
+                continue; // clients sent to a node that does not answer would fail over only after a timeout
+            }
             DerpMapNode mapNode = new DerpMapNode();
             mapNode.setName(name);
             mapNode.setRegionId(spec.getRegionId());
@@ -75,14 +77,12 @@ public final class RegionStatusCalculator {
         }
         int desired = nodes.size();
         status.setReadyNodes(ready + "/" + desired);
-        status.setDerpMapRegion(conflictsWith.isEmpty() && !fragment.getNodes().isEmpty() ? fragment : null);
+        boolean withdrawn = problem.map(RegionProblem::withdrawn).orElse(false);
+        status.setDerpMapRegion(!withdrawn && !fragment.getNodes().isEmpty() ? fragment : null);
 
         List<Condition> conditions = status.getConditions();
-        if (conflictsWith.isPresent()) {
-            String message = "regionId " + spec.getRegionId() + " is already used by DerpRegion " + conflictsWith.get()
-                    + "; this region is left out of the DERP map until the ID is unique";
-            Conditions.set(conditions, Conditions.READY, false, REASON_REGION_ID_CONFLICT, message, generation, now);
-            Conditions.set(conditions, Conditions.DEGRADED, true, REASON_REGION_ID_CONFLICT, message, generation, now);
+        if (problem.isPresent()) {
+            setProblem(conditions, problem.get(), generation, now);
             return status;
         }
         String readyMessage = ready + " of " + desired + " nodes ready";
@@ -95,13 +95,40 @@ public final class RegionStatusCalculator {
         } else {
             Conditions.set(conditions, Conditions.READY, true, REASON_READY, readyMessage, generation, now);
         }
-        if (ready > 0 && ready < desired) {
+        if (ready < desired) {
             Conditions.set(conditions, Conditions.DEGRADED, true, REASON_NODES_UNAVAILABLE,
-                    readyMessage + "; clients of the others fail over", generation, now);
+                    readyMessage + (ready == 0 ? "; the region is left out of the DERP map"
+                            : "; only ready nodes are in the DERP map"), generation, now);
         } else {
             Conditions.set(conditions, Conditions.DEGRADED, false, REASON_AS_EXPECTED, "no problems", generation, now);
         }
         return status;
+    }
+
+    /**
+     * The status of a region whose spec could not be read: what was last observed stays (its relays
+     * keep running as last applied), the conditions say why nothing else changes.
+     */
+    public static DerpRegionStatus unreadable(DerpRegion region, String why, Instant now) {
+        DerpRegionStatus status = new DerpRegionStatus();
+        DerpRegionStatus previous = region.getStatus();
+        if (previous != null) {
+            status.setReadyNodes(previous.getReadyNodes());
+            status.setNodes(previous.getNodes());
+            status.setDerpMapRegion(previous.getDerpMapRegion());
+            status.setObservedGeneration(previous.getObservedGeneration());
+        }
+        status.setConditions(previousConditions(region));
+        long generation = region.getMetadata().getGeneration() == null ? 0 : region.getMetadata().getGeneration();
+        setProblem(status.getConditions(), new RegionProblem(RegionProblem.SPEC_UNREADABLE,
+                "the operator cannot read the spec (" + why + "); fix or recreate the DerpRegion,"
+                        + " its relays keep what was last applied", false), generation, now);
+        return status;
+    }
+
+    private static void setProblem(List<Condition> conditions, RegionProblem problem, long generation, Instant now) {
+        Conditions.set(conditions, Conditions.READY, false, problem.reason(), problem.message(), generation, now);
+        Conditions.set(conditions, Conditions.DEGRADED, true, problem.reason(), problem.message(), generation, now);
     }
 
     /** DERP node name as derper's maps spell it: region ID plus a letter per node ({@code 900a}, {@code 900b}). */

@@ -107,9 +107,44 @@ class RegionStatusCalculatorTest {
     }
 
     @Test
+    void notReadyNodesAreLeftOutOfTheMapAndNoReadyNodeIsDegradedWithTheCount() {
+        DerpRegionStatus some = RegionStatusCalculator.compute(region(3), List.of(
+                new NodeObservation(0, loadBalancer("203.0.113.1"), pod(true)),
+                new NodeObservation(1, loadBalancer("203.0.113.2"), pod(false)),
+                new NodeObservation(2, loadBalancer("203.0.113.3"), null)), Optional.empty(), T0);
+        assertThat(some.getDerpMapRegion().getNodes()).extracting("name").containsExactly("900a");
+
+        DerpRegionStatus none = RegionStatusCalculator.compute(region(3), List.of(
+                new NodeObservation(0, loadBalancer("203.0.113.1"), pod(false)),
+                new NodeObservation(1, loadBalancer("203.0.113.2"), pod(false)),
+                new NodeObservation(2, loadBalancer("203.0.113.3"), null)), Optional.empty(), T0);
+        assertThat(none.getDerpMapRegion()).isNull();
+        assertThat(Conditions.find(none.getConditions(), Conditions.DEGRADED)).hasValueSatisfying(c -> {
+            assertThat(c.getStatus()).isEqualTo("True");
+            assertThat(c.getReason()).isEqualTo("NodesUnavailable");
+            assertThat(c.getMessage()).startsWith("0 of 3 nodes ready");
+        });
+    }
+
+    @Test
+    void anUnreadableSpecKeepsWhatWasObservedAndSaysWhy() {
+        DerpRegion region = region(1);
+        region.setStatus(RegionStatusCalculator.compute(region, List.of(
+                new NodeObservation(0, loadBalancer("203.0.113.1"), pod(true))), Optional.empty(), T0));
+        region.setSpec(null);
+
+        DerpRegionStatus status = RegionStatusCalculator.unreadable(region, "spec.nodes: out of range", T1);
+        assertThat(status.getDerpMapRegion()).isEqualTo(region.getStatus().getDerpMapRegion());
+        assertThat(Conditions.find(status.getConditions(), Conditions.READY)).hasValueSatisfying(c -> {
+            assertThat(c.getReason()).isEqualTo("SpecUnreadable");
+            assertThat(c.getMessage()).contains("spec.nodes: out of range");
+        });
+    }
+
+    @Test
     void aConflictingRegionIdKeepsTheRegionOutOfTheMap() {
         DerpRegionStatus status = RegionStatusCalculator.compute(region(1), List.of(
-                new NodeObservation(0, loadBalancer("203.0.113.1"), pod(true))), Optional.of("other/first"), T0);
+                new NodeObservation(0, loadBalancer("203.0.113.1"), pod(true))), Optional.of(new RegionProblem(RegionProblem.REGION_ID_CONFLICT, "regionId 900 is already used by DerpRegion other/first", true)), T0);
 
         assertThat(status.getDerpMapRegion()).isNull();
         assertThat(Conditions.isTrue(status.getConditions(), Conditions.DEGRADED)).isTrue();

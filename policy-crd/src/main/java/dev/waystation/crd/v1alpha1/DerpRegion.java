@@ -28,10 +28,15 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ValidationRule(value = "size(self.metadata.name) <= " + DerpRegion.MAX_NAME_LENGTH,
         message = "metadata.name must be at most " + DerpRegion.MAX_NAME_LENGTH
                 + " characters: the operator derives StatefulSet, Pod and Service names from it")
+@ValidationRule(value = "self.metadata.name.matches('" + DerpRegion.NAME_PATTERN + "')",
+        message = "metadata.name must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter):"
+                + " it becomes the name of Services")
 public class DerpRegion extends CustomResource<DerpRegionSpec, DerpRegionStatus> implements Namespaced {
 
     /** StatefulSet names may have 52 characters (the revision label adds 11); keep room for suffixes. */
     public static final int MAX_NAME_LENGTH = 40;
+    /** A DNS-1035 label: Service names derived from the region's name must be one. */
+    public static final String NAME_PATTERN = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
 
     @Override
     protected DerpRegionStatus initStatus() {

@@ -30,6 +30,9 @@ public class DerpRegionSpec {
     public static final int MAX_NODES = 26;
     /** Hostname: a lower-case DNS name or an IPv4 literal. */
     public static final String HOSTNAME_PATTERN = "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?([.][a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$";
+    /** A hostname whose labels may contain the placeholders {index} and {name}. */
+    public static final String HOSTNAME_TEMPLATE_PATTERN =
+            "^([a-z0-9-]|[{]index[}]|[{]name[}])+([.]([a-z0-9-]|[{]index[}]|[{]name[}])+)*$";
 
     @Required
     @Min(1)
@@ -62,6 +65,7 @@ public class DerpRegionSpec {
     private List<@Size(min = 1, max = 253) @Pattern(HOSTNAME_PATTERN) String> hostnames;
 
     @Size(min = 1, max = 253)
+    @Pattern(HOSTNAME_TEMPLATE_PATTERN)
     @JsonPropertyDescription("Hostname pattern for every node: {index} is the node's ordinal (0, 1, ...), {name} its "
             + "DERP node name (900a, 900b, ...). Example: derp{index}.example.com. Without hostnames or a template, "
             + "a node is published with the external IP of its Service.")

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -34,8 +36,8 @@ public class PolicySpec {
     static final int MAX_REGIONS = 256;
     static final int MAX_NODE_KEYS = 4096;
     static final int MAX_SETTINGS = 256;
-    /** A DerpRegion name: a DNS label. */
-    public static final String REGION_NAME_PATTERN = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$";
+    /** A DerpRegion name: a DNS-1035 label (it becomes Service names, which must start with a letter). */
+    public static final String REGION_NAME_PATTERN = "^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$";
     /** A client's node key as Tailscale prints it. */
     public static final String NODE_KEY_PATTERN = "^nodekey:[0-9a-f]{64}$";
 
@@ -56,6 +58,8 @@ public class PolicySpec {
     private PolicyEnforcement enforcement = PolicyEnforcement.Mandatory;
 
     @Default("0")
+    @Min(Integer.MIN_VALUE)
+    @Max(Integer.MAX_VALUE)
     @JsonPropertyDescription("Order among Policies of the same scope and enforcement: a higher priority wins; "
             + "on equal priority the Policy whose namespace/name sorts later wins.")
     private int priority;

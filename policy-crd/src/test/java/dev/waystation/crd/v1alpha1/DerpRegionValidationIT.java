@@ -167,4 +167,55 @@ class DerpRegionValidationIT extends CrdOnApiServer {
                 .isInstanceOf(KubernetesClientException.class)
                 .hasMessageContaining("regionId is immutable");
     }
+    @Test
+    void integersOfEmbeddedPodTypesAreBounded() {
+        assertRejected(region("skew", """
+                regionId: 930
+                regionCode: skew
+                regionName: Skew
+                scheduling:
+                  topologySpreadConstraints:
+                  - maxSkew: 3000000000
+                    topologyKey: kubernetes.io/hostname
+                    whenUnsatisfiable: ScheduleAnyway
+                """), "maxSkew and minDomains must be between 1 and 2147483647");
+        assertRejected(region("weight", """
+                regionId: 931
+                regionCode: weight
+                regionName: Weight
+                scheduling:
+                  affinity:
+                    podAntiAffinity:
+                      preferredDuringSchedulingIgnoredDuringExecution:
+                      - weight: 1000
+                        podAffinityTerm:
+                          topologyKey: kubernetes.io/hostname
+                """), "affinity.podAntiAffinity: every preferred term's weight must be between 1 and 100");
+    }
+
+    @Test
+    void namesBecomingServiceNamesAreDns1035Labels() {
+        assertRejected(region("9lives", """
+                regionId: 934
+                regionCode: nine
+                regionName: Nine
+                """), "metadata.name must be a DNS-1035 label");
+    }
+
+    @Test
+    void hostnameTemplateIsAHostnameWithPlaceholders() {
+        assertRejected(region("tmpl", """
+                regionId: 935
+                regionCode: tmpl
+                regionName: Template
+                hostnameTemplate: "derp {index}/example.com"
+                """), "spec.hostnameTemplate in body should match");
+        client.resource(region("tmplok", """
+                regionId: 936
+                regionCode: tmplok
+                regionName: Template
+                nodes: 2
+                hostnameTemplate: "derp{index}.{name}.example.com"
+                """)).create();
+    }
 }

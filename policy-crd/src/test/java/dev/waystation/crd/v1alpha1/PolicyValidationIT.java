@@ -126,6 +126,12 @@ class PolicyValidationIT extends CrdOnApiServer {
                 settings:
                   STUN.Enabled: false
                 """), "spec.regions[0] in body should match");
+        assertRejected(policy("huge-priority", """
+                scope: Device
+                priority: -2147483649
+                settings:
+                  STUN.Enabled: false
+                """), "spec.priority in body should be greater than or equal to");
     }
 
     @Test
