@@ -111,7 +111,7 @@ public final class PolicyEngine implements SourceRegistrar, AutoCloseable {
         }
     }
 
-    /** Every registered source in registration order. */
+    /** Every registered source, lowest precedence first ({@link SourcePrecedence}). */
     public List<SourceStatus> sources() {
         return sources.stream().map(RegisteredSource::status).toList();
     }
@@ -139,7 +139,7 @@ public final class PolicyEngine implements SourceRegistrar, AutoCloseable {
         return closed;
     }
 
-    /** Sources whose scope contains {@code scope}, in registration order. */
+    /** Sources whose scope contains {@code scope}, lowest precedence first. */
     List<RegisteredSource> sourcesFor(PolicyScope scope) {
         List<RegisteredSource> out = new ArrayList<>();
         for (RegisteredSource source : sources) {
