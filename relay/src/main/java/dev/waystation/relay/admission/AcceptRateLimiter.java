@@ -30,8 +30,7 @@ public class AcceptRateLimiter implements ConnectionAcceptHook {
 
     @PostConstruct
     void start() {
-        configure(policy.admission().current());
-        policy.admission().subscribe(this::configure);
+        policy.admission().bind(this::configure);
     }
 
     @Override

@@ -34,8 +34,6 @@ public class PolicyAdmission implements ClientAdmission {
     AdmissionMetrics metrics;
     @Inject
     Vertx vertx;
-    @Inject
-    ClientSessions sessions;
 
     private VerifyWebhook webhook;
     private final VerdictCache verdicts = new VerdictCache(TimeUnit.SECONDS.toNanos(VERDICT_TTL_SECONDS),
@@ -45,7 +43,7 @@ public class PolicyAdmission implements ClientAdmission {
     @PostConstruct
     void init() {
         webhook = new VerifyWebhook(vertx.createHttpClient());
-        policy.admission().subscribe(changed -> verdicts.clear());
+        policy.admission().bind(changed -> verdicts.clear());
     }
 
     @Override
@@ -56,9 +54,6 @@ public class PolicyAdmission implements ClientAdmission {
         return decide(nodeKey, source).map(reason -> {
             metrics.decided(reason);
             decisionLog.log(nodeKey, source, reason);
-            if (!reason.admitted()) {
-                sessions.releaseIfUnused(request.client());
-            }
             return reason.admitted();
         });
     }
@@ -93,7 +88,7 @@ public class PolicyAdmission implements ClientAdmission {
         if (!rules.allowedClients().isEmpty() && !rules.allowedClients().contains(nodeKey)) {
             return AdmissionReason.NOT_IN_ALLOW_LIST;
         }
-        if (!policy.client(nodeKey).allowed()) {
+        if (!policy.clients().current(nodeKey).allowed()) {
             return AdmissionReason.CLIENT_NOT_ALLOWED;
         }
         return null;
