@@ -40,9 +40,11 @@ public final class PolicyView<T> {
     /**
      * Calls {@code listener} with the current record now, on this thread, and then with every new
      * record, in order, on the policy listener thread, until the returned subscription is closed.
-     * Changes that arrive while the first call runs wait for it and are delivered after it.
+     * The record is projected afresh first; changes that arrive while the first call runs wait for
+     * it and are delivered after it.
      */
     public synchronized Subscription bind(Consumer<T> listener) {
+        refresh();
         Consumer<T> unique = listener::accept;
         listeners.add(unique);
         unique.accept(current);

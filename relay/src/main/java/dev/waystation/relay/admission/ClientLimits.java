@@ -29,10 +29,6 @@ record ClientLimits(long bytesPerSecond, long burstBytes) {
         return new ClientLimits(rate, Math.max(MIN_BURST, burst));
     }
 
-    boolean unlimited() {
-        return bytesPerSecond <= 0;
-    }
-
     /** derper charges a frame's length without its 5-byte header; never more than the burst floor. */
     static long chargeFor(int frameBytesWithHeader) {
         return Math.min(MIN_BURST, Math.max(0, frameBytesWithHeader - Protocol.FRAME_HEADER_LENGTH));
