@@ -2,6 +2,7 @@ package dev.waystation.policy.rsop;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -31,6 +32,7 @@ import dev.waystation.policy.source.Subscription;
 public final class MemberPolicies<T> implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(MemberPolicies.class.getName());
+    private static final Object NOTHING = new Object();
 
     private final PolicyEngine engine;
     private final PolicyScope base;
@@ -49,6 +51,8 @@ public final class MemberPolicies<T> implements AutoCloseable {
         final List<Consumer<T>> listeners = new CopyOnWriteArrayList<>();
         PolicyView<T> own;
         Subscription ownBinding;
+        /** The record its listeners last heard: a switch between shared and own repeats nothing. */
+        Object last = NOTHING;
 
         Member(String name) {
             this.name = name;
@@ -92,10 +96,12 @@ public final class MemberPolicies<T> implements AutoCloseable {
         synchronized (lock) {
             bound = members.computeIfAbsent(member, Member::new);
             bound.listeners.add(unique);
-            if (bound.listeners.size() == 1 && !engine.sameSources(base, bound.scope)) {
-                useOwnPolicy(bound); // delivers the current record to every listener, this one included
-            } else {
+            if (bound.listeners.size() > 1) {
                 unique.accept(bound.current());
+            } else if (engine.sameSources(base, bound.scope)) {
+                deliver(bound, shared.current());
+            } else {
+                useOwnPolicy(bound); // delivers the own policy's current record
             }
         }
         Member mine = bound;
@@ -205,6 +211,10 @@ public final class MemberPolicies<T> implements AutoCloseable {
     }
 
     private void deliver(Member member, T record) {
+        if (Objects.equals(member.last, record)) {
+            return;
+        }
+        member.last = record;
         for (Consumer<T> listener : member.listeners) {
             try {
                 listener.accept(record);
