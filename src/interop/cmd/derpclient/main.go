@@ -10,6 +10,10 @@
 //	derpclient flood URL PRIVKEY SECONDS DSTKEY SIZE
 //	                                       send SIZE-byte packets to DSTKEY ("nodekey:<hex>") as fast as the
 //	                                       connection takes them, then "SENT <total bytes>"
+//	derpclient burst URL PRIVKEY SECONDS DSTKEY SIZE COUNT
+//	                                       send COUNT SIZE-byte packets to DSTKEY as fast as the connection
+//	                                       takes them, print "SENT <count> <millis>", then stay connected
+//	                                       until SECONDS are up (so nothing sent is cut off by a close)
 //
 // <serverinfo> is "rate=<TokenBucketBytesPerSecond> burst=<TokenBucketBytesBurst>".
 // Keys are in Tailscale's text form ("privkey:<hex>", from the keygen command).
@@ -86,6 +90,28 @@ func main() {
 		}
 		say("CONNECTED %s", info)
 		flood(c, dst, size, time.Duration(seconds)*time.Second)
+	case "burst":
+		if err != nil {
+			say("REJECTED %v", err)
+			os.Exit(1)
+		}
+		if len(os.Args) < 8 {
+			log.Fatalf("usage: derpclient burst URL PRIVKEY SECONDS DSTKEY SIZE COUNT")
+		}
+		var dst key.NodePublic
+		if err := dst.UnmarshalText([]byte(os.Args[5])); err != nil {
+			log.Fatalf("bad DSTKEY: %v", err)
+		}
+		size, err := strconv.Atoi(os.Args[6])
+		if err != nil || size <= 0 || size > derp.MaxPacketSize {
+			log.Fatalf("bad SIZE %q", os.Args[6])
+		}
+		count, err := strconv.Atoi(os.Args[7])
+		if err != nil || count <= 0 {
+			log.Fatalf("bad COUNT %q", os.Args[7])
+		}
+		say("CONNECTED %s", info)
+		burst(c, dst, size, count, time.Duration(seconds)*time.Second)
 	case "sink":
 		if err != nil {
 			say("REJECTED %v", err)
@@ -168,6 +194,30 @@ func flood(c *derphttp.Client, dst key.NodePublic, size int, d time.Duration) {
 		total += int64(size)
 	}
 	say("SENT %d", total)
+	c.Close()
+}
+
+// burst sends count packets back to back (Send blocks while the relay holds
+// back its reads), then keeps the connection open until d has passed.
+func burst(c *derphttp.Client, dst key.NodePublic, size, count int, d time.Duration) {
+	start := time.Now()
+	go func() {
+		for {
+			if _, err := c.Recv(); err != nil {
+				return
+			}
+		}
+	}()
+	packet := make([]byte, size)
+	for i := 0; i < count; i++ {
+		if err := c.Send(dst, packet); err != nil {
+			say("ERROR %v", err)
+			c.Close()
+			return
+		}
+	}
+	say("SENT %d %d", count, time.Since(start).Milliseconds())
+	time.Sleep(time.Until(start.Add(d)))
 	c.Close()
 }
 
