@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -43,6 +44,7 @@ public final class MemberPolicies<T> implements AutoCloseable {
     private final Subscription sourceWatch;
     private final Object lock = new Object();
     private final Map<String, Member> members = new ConcurrentHashMap<>();
+    private final AtomicInteger ownPolicies = new AtomicInteger();
 
     /** One member with at least one bound connection. */
     private final class Member {
@@ -115,11 +117,7 @@ public final class MemberPolicies<T> implements AutoCloseable {
 
     /** Bound members with a resultant policy of their own (named by a narrower source). */
     public int ownPolicies() {
-        int own = 0;
-        for (Member member : members.values()) {
-            own += member.own != null ? 1 : 0;
-        }
-        return own;
+        return ownPolicies.get();
     }
 
     /** The shared record of members no narrower source names. */
@@ -195,6 +193,7 @@ public final class MemberPolicies<T> implements AutoCloseable {
     /** Caller holds the lock. */
     private void useOwnPolicy(Member member) {
         member.own = new PolicyView<>(engine.policyFor(member.scope), policy -> projection.apply(policy.snapshot()));
+        ownPolicies.incrementAndGet();
         member.ownBinding = member.own.bind(record -> ownChanged(member, record));
     }
 
@@ -207,6 +206,7 @@ public final class MemberPolicies<T> implements AutoCloseable {
         member.own.detach();
         member.own = null;
         member.ownBinding = null;
+        ownPolicies.decrementAndGet();
         engine.forget(member.scope);
     }
 

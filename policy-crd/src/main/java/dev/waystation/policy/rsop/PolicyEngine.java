@@ -140,7 +140,12 @@ public final class PolicyEngine implements SourceRegistrar, AutoCloseable {
      * are equal item for item and one can stand for the other.
      */
     public boolean sameSources(PolicyScope a, PolicyScope b) {
-        return sourcesFor(a).equals(sourcesFor(b));
+        for (RegisteredSource source : sources) {
+            if (source.scope().contains(a) != source.scope().contains(b)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

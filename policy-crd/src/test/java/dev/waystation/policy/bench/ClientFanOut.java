@@ -23,7 +23,8 @@ import dev.waystation.policy.source.Subscription;
  * A relay's clients, simulated in-process: N connected clients bound to their policies exactly as
  * the relay binds its connections ({@link MemberPolicies}, the relay's debounce and listener
  * thread), 1 % of them named by a User-scope source. Measures how long a Device-scope change takes
- * to reach every client, from the store's change to the last client's listener, debounce included.
+ * to reach every client, from the store's change to the last client's listener, debounce included,
+ * and the process CPU time it took (the machine may be shared: wall time then overstates).
  * In-process because the question is the policy fan-out, not sockets: 100,000 real DERP connections
  * do not fit the benchmark machine next to the load generator. Not a test: run by
  * {@code src/bench/policy-fanout.sh}.
@@ -89,6 +90,9 @@ public final class ClientFanOut {
         }
         long bindNanos = System.nanoTime() - bindStart;
         List<Double> millis = new ArrayList<>();
+        List<Double> cpuMillis = new ArrayList<>();
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         for (int round = 1; round <= ROUNDS; round++) {
             long next = round + 1;
             CountDownLatch latch = new CountDownLatch(clients);
@@ -97,11 +101,13 @@ public final class ClientFanOut {
                 client.waiting = latch;
             }
             long start = System.nanoTime();
+            long cpuStart = os.getProcessCpuTime();
             fleet.setMandatory("Client.RateLimitBytesPerSecond", next);
             if (!latch.await(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException(latch.getCount() + " of " + clients + " clients never saw the change");
             }
             millis.add((System.nanoTime() - start) / 1e6);
+            cpuMillis.add((os.getProcessCpuTime() - cpuStart) / 1e6);
         }
         int own = members.ownPolicies();
         bindings.forEach(Subscription::close);
@@ -114,8 +120,8 @@ public final class ClientFanOut {
         sorted.sort(null);
         System.out.printf(java.util.Locale.ROOT,
                 "{\"clients\":%d,\"named\":%d,\"ownPolicies\":%d,\"bindSeconds\":%.2f,\"changeToAllMillis\":%s,"
-                        + "\"medianMillis\":%.1f,\"debounceQuietMillis\":%d,\"boundAfterClose\":%d}%n",
-                clients, named, own, bindNanos / 1e9, millis, sorted.get(sorted.size() / 2),
+                        + "\"medianMillis\":%.1f,\"processCpuMillis\":%s,\"debounceQuietMillis\":%d,\"boundAfterClose\":%d}%n",
+                clients, named, own, bindNanos / 1e9, millis, sorted.get(sorted.size() / 2), cpuMillis,
                 DebounceDelays.RELAY_DEFAULTS.quiet().toMillis(), left);
     }
 

@@ -25,6 +25,8 @@ import dev.waystation.policy.source.DocumentStatus;
 import dev.waystation.policy.source.EnvironmentStore;
 import dev.waystation.policy.source.PolicyFile;
 import dev.waystation.policy.source.PolicyReadException;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 
 /**
@@ -40,6 +42,8 @@ public class RelayPolicy {
 
     private static final System.Logger LOG = System.getLogger(RelayPolicy.class.getName());
     static final String ENVIRONMENT_SOURCE = "environment";
+    /** {@code waystation_policy_clients{policy="any|own"}}. */
+    static final String CLIENTS_METRIC = "waystation.policy.clients";
 
     @Inject
     PolicyEngine engine;
@@ -50,6 +54,9 @@ public class RelayPolicy {
     @Inject
     @Any
     Instance<PolicyStoreProvider> providers;
+
+    @Inject
+    MeterRegistry meters;
 
     private PolicyFile file;
     private PolicyScope regionScope;
@@ -83,6 +90,11 @@ public class RelayPolicy {
         stun = new PolicyView<>(region, StunPolicy::of);
         debugAccess = new PolicyView<>(region, DebugAccessPolicy::of);
         clients = new MemberPolicies<>(engine, regionScope, this::clientScope, ClientPolicy::of);
+        Gauge.builder(CLIENTS_METRIC, clients, MemberPolicies::boundMembers).tag("policy", "any")
+                .description("Connected clients bound to their policy").register(meters);
+        Gauge.builder(CLIENTS_METRIC, clients, MemberPolicies::ownPolicies).tag("policy", "own")
+                .description("Connected clients with a resultant policy of their own (named by a User-scope source)")
+                .register(meters);
     }
 
     @PreDestroy
