@@ -77,17 +77,7 @@ func main() {
 			say("REJECTED %v", err)
 			os.Exit(1)
 		}
-		if len(os.Args) < 7 {
-			log.Fatalf("usage: derpclient flood URL PRIVKEY SECONDS DSTKEY SIZE")
-		}
-		var dst key.NodePublic
-		if err := dst.UnmarshalText([]byte(os.Args[5])); err != nil {
-			log.Fatalf("bad DSTKEY: %v", err)
-		}
-		size, err := strconv.Atoi(os.Args[6])
-		if err != nil || size <= 0 || size > 64<<10 {
-			log.Fatalf("bad SIZE %q", os.Args[6])
-		}
+		dst, size := packetArgs(7, "flood URL PRIVKEY SECONDS DSTKEY SIZE")
 		say("CONNECTED %s", info)
 		flood(c, dst, size, time.Duration(seconds)*time.Second)
 	case "burst":
@@ -95,17 +85,7 @@ func main() {
 			say("REJECTED %v", err)
 			os.Exit(1)
 		}
-		if len(os.Args) < 8 {
-			log.Fatalf("usage: derpclient burst URL PRIVKEY SECONDS DSTKEY SIZE COUNT")
-		}
-		var dst key.NodePublic
-		if err := dst.UnmarshalText([]byte(os.Args[5])); err != nil {
-			log.Fatalf("bad DSTKEY: %v", err)
-		}
-		size, err := strconv.Atoi(os.Args[6])
-		if err != nil || size <= 0 || size > derp.MaxPacketSize {
-			log.Fatalf("bad SIZE %q", os.Args[6])
-		}
+		dst, size := packetArgs(8, "burst URL PRIVKEY SECONDS DSTKEY SIZE COUNT")
 		count, err := strconv.Atoi(os.Args[7])
 		if err != nil || count <= 0 {
 			log.Fatalf("bad COUNT %q", os.Args[7])
@@ -122,6 +102,23 @@ func main() {
 	default:
 		log.Fatalf("unknown mode %q", mode)
 	}
+}
+
+// packetArgs reads DSTKEY and SIZE (arguments 5 and 6) of a sending mode that
+// takes want arguments in all.
+func packetArgs(want int, usage string) (key.NodePublic, int) {
+	if len(os.Args) < want {
+		log.Fatalf("usage: derpclient %s", usage)
+	}
+	var dst key.NodePublic
+	if err := dst.UnmarshalText([]byte(os.Args[5])); err != nil {
+		log.Fatalf("bad DSTKEY: %v", err)
+	}
+	size, err := strconv.Atoi(os.Args[6])
+	if err != nil || size <= 0 || size > derp.MaxPacketSize {
+		log.Fatalf("bad SIZE %q", os.Args[6])
+	}
+	return dst, size
 }
 
 func say(format string, args ...any) {

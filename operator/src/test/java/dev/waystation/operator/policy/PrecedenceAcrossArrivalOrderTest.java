@@ -3,12 +3,13 @@ package dev.waystation.operator.policy;
 import static dev.waystation.operator.policy.Policies.KEY_A;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
@@ -19,8 +20,8 @@ import dev.waystation.policy.document.DocumentSource;
 import dev.waystation.policy.document.DocumentValidator;
 import dev.waystation.policy.document.PolicyDocument;
 import dev.waystation.policy.rsop.DebounceDelays;
-import dev.waystation.policy.rsop.PolicyClock;
 import dev.waystation.policy.rsop.PolicyEngine;
+import dev.waystation.policy.rsop.SystemPolicyClock;
 import dev.waystation.policy.setting.PolicyScope;
 import dev.waystation.policy.setting.ScopeKind;
 import dev.waystation.policy.setting.SettingDefinition;
@@ -118,19 +119,8 @@ class PrecedenceAcrossArrivalOrderTest {
 
     /** A relay's engine fed one policy document, as the file and ConfigMap stores feed it. */
     private static final class Relay implements AutoCloseable {
-        private static final PolicyClock NO_TIMERS = new PolicyClock() {
-            @Override
-            public long nanoTime() {
-                return System.nanoTime();
-            }
-
-            @Override
-            public Cancellable schedule(Duration delay, Runnable task) {
-                return () -> { };
-            }
-        };
-
-        private final PolicyEngine engine = new PolicyEngine(RelaySettings.registry(), NO_TIMERS, Runnable::run,
+        private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+        private final PolicyEngine engine = new PolicyEngine(RelaySettings.registry(), new SystemPolicyClock(timers), Runnable::run,
                 DebounceDelays.RELAY_DEFAULTS);
         private final DocumentSources sources = new DocumentSources("test", engine,
                 new DocumentValidator(engine.registry()));
@@ -157,6 +147,7 @@ class PrecedenceAcrossArrivalOrderTest {
         public void close() {
             sources.close();
             engine.close();
+            timers.shutdownNow();
         }
     }
 }
