@@ -17,7 +17,7 @@
 #
 # Knobs (environment): PAIRS=10 SIZE=1400 DURATION=10s WARMUP=3s WINDOW=16 CONNS=10000
 # WARM_CONNS=1000 SETTLE=5 STUN_DURATION=10s STUN_WORKERS=4 STUN_WINDOW=64 STUN_LIGHT_WINDOW=8 ROUNDS=3
-# STUN_ROUNDS=5 WARMUP_PASS=10s
+# STUN_ROUNDS=5 WARMUP_PASS=10s POLICY_CLIENTS="10000 50000 100000" (policy fan-out phase; empty skips it)
 # RELAY_JVM_OPTS="-Xms128m -Xmx128m -XX:MaxDirectMemorySize=256m -XX:+UseG1GC" (heap settings used for the relay, stated in the table).
 set -euo pipefail
 
@@ -43,6 +43,7 @@ STUN_ROUNDS=${STUN_ROUNDS:-5}
 ROUNDS=${ROUNDS:-3}
 WARMUP_PASS=${WARMUP_PASS:-10s}
 RELAY_JVM_OPTS=${RELAY_JVM_OPTS:--Xms128m -Xmx128m -XX:MaxDirectMemorySize=256m -XX:+UseG1GC}
+POLICY_CLIENTS=${POLICY_CLIENTS-10000 50000 100000}
 
 BUILD=1
 WRITE=1
@@ -51,7 +52,8 @@ SELF_CHECK=0
 for arg in "$@"; do
   case "$arg" in
     --quick)
-      DURATION=2s WARMUP=1s CONNS=500 WARM_CONNS=100 SETTLE=1 STUN_DURATION=2s ROUNDS=1 STUN_ROUNDS=1 WARMUP_PASS=2s WRITE=0 ;;
+      DURATION=2s WARMUP=1s CONNS=500 WARM_CONNS=100 SETTLE=1 STUN_DURATION=2s ROUNDS=1 STUN_ROUNDS=1 WARMUP_PASS=2s WRITE=0
+      POLICY_CLIENTS=1000 ;;
     --no-build) BUILD=0 ;;
     --no-write) WRITE=0 ;;
     --profile) PROFILE=1 ;;
@@ -345,6 +347,15 @@ for name in "${SERVERS[@]}"; do
   phase_memory "$name"
 done
 for name in "${SERVERS[@]}"; do stop_pid "${PID[$name]}"; done
+
+# Policy fan-out: Waystation only (derper has no policy engine), with both servers stopped.
+# Results in $OUT/policy-fanout.jsonl; BENCHMARKS.md's "Policy fan-out" section is written by hand.
+if [ -n "$POLICY_CLIENTS" ] && [ "$SELF_CHECK" = 0 ]; then
+  log "policy fan-out: a Device-scope change to $POLICY_CLIENTS simulated clients"
+  # shellcheck disable=SC2086 # the counts are separate arguments
+  "$BENCH/policy-fanout.sh" "$OUT" $POLICY_CLIENTS >"$OUT/policy-fanout.log" 2>&1 \
+    || log "policy fan-out failed: $(tail -3 "$OUT/policy-fanout.log")"
+fi
 
 if [ "$PROFILE" = 1 ] && [ -s "$OUT/relay.jfr" ]; then
   "$BENCH/jfr-summary.sh" "$OUT/relay.jfr" >"$OUT/relay-profile.txt" 2>&1 || true

@@ -13,6 +13,10 @@
 //	derpclient flood URL PRIVKEY SECONDS DSTKEY SIZE
 //	                                       send SIZE-byte packets to DSTKEY ("nodekey:<hex>") as fast as the
 //	                                       connection takes them, then "SENT <total bytes>"
+//	derpclient burst URL PRIVKEY SECONDS DSTKEY SIZE COUNT
+//	                                       send COUNT SIZE-byte packets to DSTKEY as fast as the connection
+//	                                       takes them, print "SENT <count> <millis>", then stay connected
+//	                                       until SECONDS are up (so nothing sent is cut off by a close)
 //
 // <serverinfo> is "rate=<TokenBucketBytesPerSecond> burst=<TokenBucketBytesBurst>".
 // Keys are in Tailscale's text form ("privkey:<hex>", from the keygen command).
@@ -80,19 +84,21 @@ func main() {
 			say("REJECTED %v", err)
 			os.Exit(1)
 		}
-		if len(os.Args) < 7 {
-			log.Fatalf("usage: derpclient flood URL PRIVKEY SECONDS DSTKEY SIZE")
-		}
-		var dst key.NodePublic
-		if err := dst.UnmarshalText([]byte(os.Args[5])); err != nil {
-			log.Fatalf("bad DSTKEY: %v", err)
-		}
-		size, err := strconv.Atoi(os.Args[6])
-		if err != nil || size <= 0 || size > 64<<10 {
-			log.Fatalf("bad SIZE %q", os.Args[6])
-		}
+		dst, size := packetArgs(7, "flood URL PRIVKEY SECONDS DSTKEY SIZE")
 		say("CONNECTED %s", info)
 		flood(c, dst, size, time.Duration(seconds)*time.Second)
+	case "burst":
+		if err != nil {
+			say("REJECTED %v", err)
+			os.Exit(1)
+		}
+		dst, size := packetArgs(8, "burst URL PRIVKEY SECONDS DSTKEY SIZE COUNT")
+		count, err := strconv.Atoi(os.Args[7])
+		if err != nil || count <= 0 {
+			log.Fatalf("bad COUNT %q", os.Args[7])
+		}
+		say("CONNECTED %s", info)
+		burst(c, dst, size, count, time.Duration(seconds)*time.Second)
 	case "sink":
 		if err != nil {
 			say("REJECTED %v", err)
@@ -103,6 +109,23 @@ func main() {
 	default:
 		log.Fatalf("unknown mode %q", mode)
 	}
+}
+
+// packetArgs reads DSTKEY and SIZE (arguments 5 and 6) of a sending mode that
+// takes want arguments in all.
+func packetArgs(want int, usage string) (key.NodePublic, int) {
+	if len(os.Args) < want {
+		log.Fatalf("usage: derpclient %s", usage)
+	}
+	var dst key.NodePublic
+	if err := dst.UnmarshalText([]byte(os.Args[5])); err != nil {
+		log.Fatalf("bad DSTKEY: %v", err)
+	}
+	size, err := strconv.Atoi(os.Args[6])
+	if err != nil || size <= 0 || size > derp.MaxPacketSize {
+		log.Fatalf("bad SIZE %q", os.Args[6])
+	}
+	return dst, size
 }
 
 func say(format string, args ...any) {
@@ -175,6 +198,30 @@ func flood(c *derphttp.Client, dst key.NodePublic, size int, d time.Duration) {
 		total += int64(size)
 	}
 	say("SENT %d", total)
+	c.Close()
+}
+
+// burst sends count packets back to back (Send blocks while the relay holds
+// back its reads), then keeps the connection open until d has passed.
+func burst(c *derphttp.Client, dst key.NodePublic, size, count int, d time.Duration) {
+	start := time.Now()
+	go func() {
+		for {
+			if _, err := c.Recv(); err != nil {
+				return
+			}
+		}
+	}()
+	packet := make([]byte, size)
+	for i := 0; i < count; i++ {
+		if err := c.Send(dst, packet); err != nil {
+			say("ERROR %v", err)
+			c.Close()
+			return
+		}
+	}
+	say("SENT %d %d", count, time.Since(start).Milliseconds())
+	time.Sleep(time.Until(start.Add(d)))
 	c.Close()
 }
 

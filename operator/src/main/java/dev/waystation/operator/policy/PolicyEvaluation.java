@@ -32,7 +32,7 @@ final class PolicyEvaluation {
                 accepted.add(policy);
             }
         }
-        accepted.sort(PolicyOrder.REGISTRATION);
+        accepted.sort(PolicyOverrides.PRECEDENCE);
     }
 
     boolean isAccepted(Policy policy) {
@@ -43,7 +43,7 @@ final class PolicyEvaluation {
         return problems.getOrDefault(policy.sourceName(), List.of());
     }
 
-    /** Accepted Policies in registration order. */
+    /** Accepted Policies, lowest precedence first within a scope kind. */
     List<Policy> accepted() {
         return accepted;
     }

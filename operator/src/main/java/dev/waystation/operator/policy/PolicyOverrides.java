@@ -2,6 +2,7 @@ package dev.waystation.operator.policy;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -10,14 +11,21 @@ import dev.waystation.crd.v1alpha1.Policy;
 import dev.waystation.crd.v1alpha1.PolicyEnforcement;
 import dev.waystation.crd.v1alpha1.PolicyOverride;
 import dev.waystation.crd.v1alpha1.PolicySpec;
+import dev.waystation.policy.rsop.SourcePrecedence;
+import dev.waystation.policy.setting.PolicyScope;
 
 /**
  * Which settings of a Policy another Policy beats, for at least one relay or client both reach. The
  * rule is the relay's RSOP precedence applied to Policies: a mandatory value beats any recommended
  * one; among mandatory values the broader scope wins (Device > Profile > User); among recommended
- * values the narrower scope wins; within one scope the later Policy in {@link PolicyOrder} wins.
+ * values the narrower scope wins; within one scope the engine's {@link SourcePrecedence} decides
+ * (higher priority, then the source name that sorts later), compared on the source names relays see.
  */
 final class PolicyOverrides {
+
+    /** Policies by the engine's rule on their source names: lowest precedence first. */
+    static final Comparator<Policy> PRECEDENCE = SourcePrecedence.order(policy -> policy.getSpec().getPriority(),
+            Policy::sourceName);
 
     private PolicyOverrides() {
     }
@@ -60,12 +68,27 @@ final class PolicyOverrides {
             }
             return breadth < 0 ? "Recommended at the narrower scope " + w.getScope() : null;
         }
-        if (PolicyOrder.REGISTRATION.compare(winner, loser) <= 0) {
+        PolicyScope shared = sharedScope(w, l);
+        if (SourcePrecedence.compare(w.getPriority(), PolicySources.name(winner, shared), l.getPriority(),
+                PolicySources.name(loser, shared)) <= 0) {
             return null;
         }
-        return w.getPriority() != l.getPriority()
-                ? "same scope, higher priority (" + w.getPriority() + " > " + l.getPriority() + ")"
-                : "same scope and priority, name sorts later";
+        return SourcePrecedence.reason(w.getPriority(), l.getPriority());
+    }
+
+    /**
+     * A scope both Policies of one kind target, so the names compared are the relays' source names
+     * (a User source's name ends in its node key; the same key on both sides keeps the order the
+     * same for every shared key).
+     */
+    private static PolicyScope sharedScope(PolicySpec a, PolicySpec b) {
+        return switch (a.getScope()) {
+            case Device -> PolicyScope.DEVICE;
+            case Profile -> PolicyScope.profile(a.getRegions().stream().filter(b.getRegions()::contains).findFirst()
+                    .orElse(""));
+            case User -> PolicyScope.user(a.getNodeKeys().stream().filter(b.getNodeKeys()::contains).findFirst()
+                    .orElse(""));
+        };
     }
 
     /** True when some relay or client is reached by both Policies. */

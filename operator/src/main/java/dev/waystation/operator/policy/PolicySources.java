@@ -15,6 +15,7 @@ import dev.waystation.crd.v1alpha1.PolicyEnforcement;
 import dev.waystation.crd.v1alpha1.PolicyScopeKind;
 import dev.waystation.crd.v1alpha1.PolicySpec;
 import dev.waystation.policy.document.DocumentSource;
+import dev.waystation.policy.rsop.SourcePrecedence;
 import dev.waystation.policy.setting.PolicyScope;
 import dev.waystation.policy.setting.ScopeKind;
 
@@ -25,11 +26,14 @@ import dev.waystation.policy.setting.ScopeKind;
  */
 final class PolicySources {
 
-    /** The order the relay registers sources in: scope kind, then priority, then name (the documented tie-break). */
-    static final Comparator<DocumentSource> REGISTRATION = Comparator
+    /**
+     * The order of sources in a rendered document: by scope kind for readers, then the engine's
+     * precedence within a kind. The relay's precedence does not depend on it; it only keeps the
+     * document stable.
+     */
+    static final Comparator<DocumentSource> DOCUMENT_ORDER = Comparator
             .comparing((DocumentSource source) -> source.scope().kind())
-            .thenComparingInt(DocumentSource::priority)
-            .thenComparing(DocumentSource::name);
+            .thenComparing(SourcePrecedence.order(DocumentSource::priority, DocumentSource::name));
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -75,7 +79,8 @@ final class PolicySources {
         return source.name().equals(policy.sourceName()) || source.name().startsWith(policy.sourceName() + "/");
     }
 
-    private static String name(Policy policy, PolicyScope scope) {
+    /** The name of {@code policy}'s source at {@code scope}, as relays see it. */
+    static String name(Policy policy, PolicyScope scope) {
         return scope.kind() == ScopeKind.USER ? policy.sourceName() + "/" + scope.userId() : policy.sourceName();
     }
 }

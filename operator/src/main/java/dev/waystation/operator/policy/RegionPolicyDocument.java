@@ -16,7 +16,7 @@ import dev.waystation.policy.document.PolicyDocumentWriter;
 /**
  * Renders the policy document of one DerpRegion from the Policies of its namespace, in the relay's
  * policy file format: the sources ({@link PolicySources}) of every accepted Policy that reach the
- * region, in registration order. An invalid Policy keeps the sources it had in the previous document:
+ * region, in {@link PolicySources#DOCUMENT_ORDER}. An invalid Policy keeps the sources it had in the previous document:
  * bad input never changes what relays enforce.
  */
 final class RegionPolicyDocument {
@@ -46,7 +46,7 @@ final class RegionPolicyDocument {
                 previousSources.stream().filter(source -> PolicySources.belongsTo(source, policy)).forEach(sources::add);
             }
         }
-        sources.sort(PolicySources.REGISTRATION);
+        sources.sort(PolicySources.DOCUMENT_ORDER);
         return WRITER.write(PolicyDocument.of(sources), DocumentFormat.YAML);
     }
 

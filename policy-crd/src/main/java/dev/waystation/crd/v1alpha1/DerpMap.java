@@ -10,7 +10,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 /**
  * Tailscale's DERP map ({@code tailcfg.DERPMap}) as JSON: {@code {"Regions": {"900": {...}}}}. Keys are
  * the Go field names, which is what Tailscale clients, headscale's {@code derp.urls} and tailnet
- * policy files read (spec derp.md section 8).
+ * policy files read.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class DerpMap {

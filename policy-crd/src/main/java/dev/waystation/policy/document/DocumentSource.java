@@ -13,8 +13,8 @@ import dev.waystation.policy.setting.PolicyScope;
  * values (key as written -&gt; raw value: Boolean, String, Number, List, null, Map). Values are
  * checked against the catalog later, per key, so one bad value masks only its own key.
  *
- * @param priority within one scope a higher priority counts as registered later (wins among
- *        mandatory values); ties keep document order
+ * @param priority within one scope kind the higher priority wins, then the name that sorts later
+ *        (the engine's {@code SourcePrecedence}); document order never matters
  */
 public record DocumentSource(String name, PolicyScope scope, int priority, Map<String, Object> mandatory,
         Map<String, Object> recommended) {

@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * Tailscale's documented debounce: reload {@code quiet} after the last change of a batch, but never
- * later than {@code max} after its first change. (Their shipped code swaps the two; see spec 5.5.)
+ * later than {@code max} after its first change. (Tailscale's shipped code swaps the two against its own comment; we follow the comment.)
  */
 public record DebounceDelays(Duration quiet, Duration max) {
 

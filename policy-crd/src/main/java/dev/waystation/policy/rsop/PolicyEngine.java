@@ -5,16 +5,22 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 import dev.waystation.policy.setting.Origin;
+import dev.waystation.policy.setting.PolicyMerge;
 import dev.waystation.policy.setting.PolicyScope;
 import dev.waystation.policy.setting.SettingDefinition;
 import dev.waystation.policy.setting.SettingRegistry;
+import dev.waystation.policy.setting.Snapshot;
+import dev.waystation.policy.setting.SourceSnapshot;
 import dev.waystation.policy.source.PolicyReadException;
 import dev.waystation.policy.source.PolicyStore;
 import dev.waystation.policy.source.SourceReader;
 import dev.waystation.policy.source.SourceRegistrar;
+import dev.waystation.policy.source.Subscription;
 
 /**
  * The resultant-policy engine: registered sources and one lazily created {@link ResultantPolicy}
@@ -28,6 +34,8 @@ import dev.waystation.policy.source.SourceRegistrar;
  */
 public final class PolicyEngine implements SourceRegistrar, AutoCloseable {
 
+    private static final System.Logger LOG = System.getLogger(PolicyEngine.class.getName());
+
     private final SettingRegistry registry;
     private final PolicyClock clock;
     private final Executor listenerExecutor;
@@ -35,6 +43,7 @@ public final class PolicyEngine implements SourceRegistrar, AutoCloseable {
     private final PolicyObserver observer;
     private final Object lock = new Object();
     private final Map<PolicyScope, ResultantPolicy> policies = new ConcurrentHashMap<>();
+    private final CopyOnWriteArrayList<Consumer<PolicyScope>> sourceWatchers = new CopyOnWriteArrayList<>();
     private volatile List<RegisteredSource> sources = List.of();
     private long nextSequence;
     private volatile boolean closed;
@@ -76,6 +85,7 @@ public final class PolicyEngine implements SourceRegistrar, AutoCloseable {
             sources = List.copyOf(next);
         }
         reloadAffected(scope);
+        notifySourceWatchers(scope);
         return new SourceRegistration(this, source);
     }
 
@@ -111,7 +121,45 @@ public final class PolicyEngine implements SourceRegistrar, AutoCloseable {
         }
     }
 
-    /** Every registered source in registration order. */
+    /**
+     * The merged snapshot of {@code scope} as it stands, without creating a resultant policy: the
+     * live policy's snapshot when one exists, else a one-off merge of the sources' current
+     * snapshots. For one-off questions (admission) that must leave no state behind.
+     */
+    public Snapshot evaluate(PolicyScope scope) {
+        ResultantPolicy live = policies.get(scope);
+        if (live != null && live.snapshot() != null) {
+            return live.snapshot();
+        }
+        List<SourceSnapshot> snapshots = sourcesFor(scope).stream().map(s -> s.reader().snapshot()).toList();
+        return PolicyMerge.resultant(scope, snapshots);
+    }
+
+    /**
+     * True when exactly the same sources feed {@code a} and {@code b}, so their resultant policies
+     * are equal item for item and one can stand for the other.
+     */
+    public boolean sameSources(PolicyScope a, PolicyScope b) {
+        for (RegisteredSource source : sources) {
+            if (source.scope().contains(a) != source.scope().contains(b)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Calls {@code watcher} with a source's scope after the source was registered or unregistered
+     * (after the policies it feeds reloaded), on the thread that changed the registration. Watchers
+     * must not block.
+     */
+    public Subscription watchSources(Consumer<PolicyScope> watcher) {
+        Consumer<PolicyScope> unique = watcher::accept;
+        sourceWatchers.add(unique);
+        return () -> sourceWatchers.remove(unique);
+    }
+
+    /** Every registered source, lowest precedence first ({@link SourcePrecedence}). */
     public List<SourceStatus> sources() {
         return sources.stream().map(RegisteredSource::status).toList();
     }
@@ -139,7 +187,7 @@ public final class PolicyEngine implements SourceRegistrar, AutoCloseable {
         return closed;
     }
 
-    /** Sources whose scope contains {@code scope}, in registration order. */
+    /** Sources whose scope contains {@code scope}, lowest precedence first. */
     List<RegisteredSource> sourcesFor(PolicyScope scope) {
         List<RegisteredSource> out = new ArrayList<>();
         for (RegisteredSource source : sources) {
@@ -161,6 +209,7 @@ public final class PolicyEngine implements SourceRegistrar, AutoCloseable {
         }
         source.reader().close();
         reloadAffected(source.scope());
+        notifySourceWatchers(source.scope());
     }
 
     SourceRegistration replace(RegisteredSource old, PolicyStore store) throws PolicyReadException {
@@ -203,6 +252,16 @@ public final class PolicyEngine implements SourceRegistrar, AutoCloseable {
         }
         self[0] = new RegisteredSource(name, scope, priority, seq, store, reader);
         return self[0];
+    }
+
+    private void notifySourceWatchers(PolicyScope scope) {
+        for (Consumer<PolicyScope> watcher : sourceWatchers) {
+            try {
+                watcher.accept(scope);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "source watcher failed for " + scope, e);
+            }
+        }
     }
 
     private void reloadAffected(PolicyScope scope) {

@@ -7,14 +7,17 @@ import dev.waystation.policy.source.PolicyStore;
 import dev.waystation.policy.source.SourceReader;
 
 /**
- * A source in the engine's list: ranked by priority then registration sequence. A replacement
- * keeps both, so its position is the same in every policy, existing or created later.
+ * A source in the engine's list, ranked by {@link SourcePrecedence} (priority, then name). Two
+ * sources with the same priority and name fall back to their scope text and only then to the
+ * registration sequence, which a replacement keeps.
  */
 record RegisteredSource(String name, PolicyScope scope, int priority, long sequence, PolicyStore store,
         SourceReader reader) {
 
-    /** Registration order: lowest priority first, then first registered first. */
-    static final Comparator<RegisteredSource> ORDER = Comparator.comparingInt(RegisteredSource::priority)
+    /** Lowest precedence first. */
+    static final Comparator<RegisteredSource> ORDER = SourcePrecedence
+            .order(RegisteredSource::priority, RegisteredSource::name)
+            .thenComparing(source -> source.scope().toString())
             .thenComparingLong(RegisteredSource::sequence);
 
     SourceStatus status() {

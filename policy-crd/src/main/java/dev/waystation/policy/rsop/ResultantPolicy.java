@@ -65,10 +65,8 @@ public final class ResultantPolicy {
     }
 
     /** The effective value: the winning item's value, or the default when none or an error wins. */
-    @SuppressWarnings("unchecked")
     public <T> T value(SettingDefinition<T> definition) {
-        SettingItem item = effective.get(definition.key());
-        return item == null || item.isError() ? definition.defaultValue() : (T) item.value();
+        return effective.value(definition);
     }
 
     /** The effective value with its provenance, origin and error. */

@@ -25,8 +25,8 @@ public final class PolicyMerge {
     }
 
     /**
-     * The resultant snapshot for {@code target} from {@code sources}, given in registration order
-     * (lowest priority first, then first registered first). The caller passes only sources whose
+     * The resultant snapshot for {@code target} from {@code sources}, given lowest precedence first
+     * within each scope kind (the engine's order: priority, then name). The caller passes only sources whose
      * scope contains {@code target}. The summary is {@code target}, plus the origin of the single
      * contributing source when there is exactly one.
      */
@@ -92,7 +92,7 @@ public final class PolicyMerge {
 
     private static void collect(List<SettingItem> out, SettingKey key, List<SourceSnapshot> sources,
             Comparator<SourceSnapshot> order, PolicyLevel level) {
-        // Reverse first so that the stable sort keeps later-registered sources first within a kind.
+        // Reverse first so that the stable sort keeps higher-precedence sources first within a kind.
         List<SourceSnapshot> sorted = new ArrayList<>(sources);
         java.util.Collections.reverse(sorted);
         sorted.sort(order.reversed());

@@ -47,6 +47,13 @@ public final class Snapshot {
         return items.get(key);
     }
 
+    /** The effective value: the item's value, or the default when not configured or in error. */
+    @SuppressWarnings("unchecked")
+    public <T> T value(SettingDefinition<T> definition) {
+        SettingItem item = items.get(definition.key());
+        return item == null || item.isError() ? definition.defaultValue() : (T) item.value();
+    }
+
     public boolean contains(SettingKey key) {
         return items.containsKey(key);
     }

@@ -15,7 +15,8 @@ import dev.waystation.policy.document.PolicyDocument;
  * Keeps a registrar's sources in step with one policy document: each entry is an in-memory store
  * registered under the entry's name, scope and priority. A new version updates the stores in place
  * (their change notifications go through the engine's debounce), registers new entries and
- * unregisters removed ones. A rejected version changes nothing but the error: the last good
+ * unregisters removed ones. Which entry wins a tie is the engine's rule (priority, then name), so
+ * the order entries arrive in changes nothing. A rejected version changes nothing but the error: the last good
  * document stays in force and every one of its sources shows the error.
  *
  * <p>Used by the policy file and by the Kubernetes ConfigMap store alike.

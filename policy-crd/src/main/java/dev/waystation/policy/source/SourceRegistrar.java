@@ -14,8 +14,9 @@ public interface SourceRegistrar {
     }
 
     /**
-     * Registers {@code store} as source {@code name} at {@code scope}. Within one scope kind a higher
-     * {@code priority} ranks as registered later; equal priorities keep registration order.
+     * Registers {@code store} as source {@code name} at {@code scope}. Within one scope kind the
+     * higher {@code priority} wins, then the name that sorts later
+     * ({@link dev.waystation.policy.rsop.SourcePrecedence}); the order of registration never matters.
      *
      * @throws PolicyReadException when the store's first read fails; nothing is registered then
      */

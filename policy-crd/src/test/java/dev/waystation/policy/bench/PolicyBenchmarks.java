@@ -12,6 +12,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -21,6 +22,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 import dev.waystation.policy.catalog.RelaySettings;
 import dev.waystation.policy.rsop.DebounceDelays;
+import dev.waystation.policy.rsop.MemberPolicies;
 import dev.waystation.policy.rsop.PolicyClock;
 import dev.waystation.policy.rsop.PolicyEngine;
 import dev.waystation.policy.rsop.ResultantPolicy;
@@ -116,6 +118,58 @@ public class PolicyBenchmarks {
             }
             policy = engine.policyFor(TARGET);
         }
+    }
+
+    /**
+     * A relay with N connected clients, none named by a User-scope source: they share the region's
+     * resultant policy ({@link MemberPolicies}). Listeners run on the reloading thread so one
+     * invocation is the whole fan-out.
+     */
+    @State(Scope.Benchmark)
+    public static class FanOutState {
+        @Param({"10000", "50000", "100000"})
+        public int clients;
+        MemoryStore fleet;
+        ResultantPolicy region;
+        MemberPolicies<Long> members;
+        long[] applied;
+        long next;
+
+        @Setup
+        public void setUp() throws Exception {
+            PolicyEngine engine = new PolicyEngine(RelaySettings.registry(), IDLE, Runnable::run,
+                    DebounceDelays.RELAY_DEFAULTS);
+            fleet = MemoryStore.ofMandatory(java.util.Map.of("Client.RateLimitBytesPerSecond", 1L));
+            engine.register("fleet", PolicyScope.DEVICE, fleet);
+            PolicyScope base = PolicyScope.profile("eu");
+            region = engine.policyFor(base);
+            members = new MemberPolicies<>(engine, base, key -> new PolicyScope(ScopeKind.USER, "eu", key),
+                    snapshot -> snapshot.value(RelaySettings.CLIENT_RATE_LIMIT_BYTES_PER_SECOND));
+            applied = new long[clients];
+            for (int i = 0; i < clients; i++) {
+                int slot = i;
+                members.bind(String.format("nodekey:%064x", i), limit -> applied[slot] = limit);
+            }
+            next = 1;
+        }
+    }
+
+    /**
+     * A Device-scope change reaching every connected client: re-read and re-merge the region's
+     * policy once, then hand the new record to each client (the relay's debounce wait excluded).
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    public long deviceChangeToAllClients(FanOutState state) {
+        long value = ++state.next;
+        state.fleet.setMandatory("Client.RateLimitBytesPerSecond", value);
+        state.region.reload();
+        long last = state.applied[state.clients - 1];
+        if (last != value) {
+            throw new IllegalStateException("the last client has " + last + ", not " + value);
+        }
+        return last;
     }
 
     /** The hot path: one effective value from the current immutable snapshot, no lock. */

@@ -57,7 +57,7 @@ class ResultantPolicyTest {
     }
 
     @Test
-    void broaderScopeWinsAndTheLaterRegisteredWinsWithinAScope() throws Exception {
+    void broaderScopeWinsAndTheLaterNameWinsWithinAScope() throws Exception {
         ResultantPolicy client = engine.policyFor(CLIENT);
         engine.register("user", CLIENT, store("Client.Allowed", true));
         engine.register("a", PolicyScope.DEVICE, store("Client.Allowed", false, "Client.RateBurstBytes", 1L));
@@ -68,7 +68,7 @@ class ResultantPolicyTest {
     }
 
     @Test
-    void aHigherPriorityRanksAsRegisteredLater() throws Exception {
+    void aHigherPriorityWinsWhateverTheName() throws Exception {
         engine.register("important", PolicyScope.DEVICE, 5, store("Admission.AcceptBurst", 9L));
         engine.register("later", PolicyScope.DEVICE, 0, store("Admission.AcceptBurst", 1L));
         assertThat(engine.policyFor(PolicyScope.DEVICE).value(RelaySettings.ADMISSION_ACCEPT_BURST)).isEqualTo(9L);
@@ -180,7 +180,7 @@ class ResultantPolicyTest {
         fixture.clock.advanceMillis(200);
         store.setMandatory("Admission.AcceptBurst", 1L);
         fixture.clock.advanceMillis(200);
-        engine.register("empty", PolicyScope.DEVICE, new MemoryStore());
+        engine.register("t-empty", PolicyScope.DEVICE, new MemoryStore());
 
         assertThat(fixture.reloadsAt).hasSize(reloads + 4);
         assertThat(store.reads("Admission.AcceptBurst")).isEqualTo(reads + 6);

@@ -34,8 +34,7 @@ public class AcceptRateLimiter implements ConnectionAcceptHook {
     void start() {
         buckets = new AcceptBuckets(config.acceptSourcesMax(), System::nanoTime);
         metrics.acceptSources(buckets);
-        configure(policy.admission().current());
-        policy.admission().subscribe(this::configure);
+        policy.admission().bind(this::configure);
     }
 
     @Override

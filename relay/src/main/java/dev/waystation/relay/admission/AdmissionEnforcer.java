@@ -52,11 +52,14 @@ public class AdmissionEnforcer {
 
     @PostConstruct
     void start() {
-        previous = policy.admission().current();
-        policy.admission().subscribe(this::changed);
+        policy.admission().bind(this::changed);
     }
 
     private void changed(AdmissionPolicy rules) {
+        if (previous == null) {
+            previous = rules; // the first record: nobody was admitted under another one
+            return;
+        }
         boolean webhookChanged = !rules.verifyUrl().equals(previous.verifyUrl())
                 || rules.verifyUrlFailOpen() != previous.verifyUrlFailOpen()
                 || rules.verifyUrlAllowHttp() != previous.verifyUrlAllowHttp();

@@ -1,31 +1,30 @@
 package dev.waystation.relay.admission;
 
+import dev.waystation.policy.rsop.MemberPolicies;
 import dev.waystation.policy.source.Subscription;
 import dev.waystation.relay.derp.NodeKey;
 import dev.waystation.relay.derp.ReadThrottle;
 import dev.waystation.relay.policy.ClientPolicy;
-import dev.waystation.relay.policy.PolicyView;
 import dev.waystation.relay.ratelimit.TokenBucket;
 
 /**
  * The live policy of one admitted connection: its read throttle (token bucket from
  * {@code Client.RateLimitBytesPerSecond}/{@code Client.RateBurstBytes}, changed in place when the
  * policy changes, so limits move without reconnecting) and its {@code Client.Allowed} setting,
- * which disconnects the client the moment it turns false.
+ * which disconnects the client the moment it turns false. Bound to the client's policy from
+ * construction to {@link #close()}.
  */
 final class ClientSession implements ReadThrottle.Throttle {
 
     private final NodeKey client;
-    private final TokenBucket bucket;
-    private final Subscription subscription;
+    private final TokenBucket bucket = TokenBucket.unlimited(System::nanoTime);
     private final ClientSessions owner;
+    private final Subscription subscription;
 
-    ClientSession(NodeKey client, PolicyView<ClientPolicy> view, ClientSessions owner) {
+    ClientSession(NodeKey client, MemberPolicies<ClientPolicy> policies, ClientSessions owner) {
         this.client = client;
         this.owner = owner;
-        ClientLimits limits = ClientLimits.of(view.current());
-        this.bucket = new TokenBucket(limits.bytesPerSecond(), limits.burstBytes(), System::nanoTime);
-        this.subscription = view.subscribe(this::policyChanged);
+        this.subscription = policies.bind(client.toString(), this::policyChanged);
     }
 
     @Override
@@ -40,11 +39,6 @@ final class ClientSession implements ReadThrottle.Throttle {
     @Override
     public void close() {
         subscription.close();
-        owner.closed(this);
-    }
-
-    NodeKey client() {
-        return client;
     }
 
     private void policyChanged(ClientPolicy policy) {

@@ -1,26 +1,21 @@
 package dev.waystation.relay.admission;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import dev.waystation.relay.derp.ClientInfo;
 import dev.waystation.relay.derp.NodeKey;
 import dev.waystation.relay.derp.ReadThrottle;
-import dev.waystation.relay.derp.ServerInfo;
-import dev.waystation.relay.derp.ServerInfoProvider;
 import dev.waystation.relay.policy.RelayPolicy;
 
 /**
- * Per-client policy for admitted connections: advertises each client's byte-rate limit in its
- * ServerInfo (the token-bucket fields of derper's protocol; clients learn a changed limit when they
- * reconnect) and hands each connection a {@link ClientSession} that enforces the limit on reads and
- * follows policy changes live. A client's resultant policy is released with its last connection.
+ * Per-client policy for admitted connections: each connection gets a {@link ClientSession} that
+ * enforces the client's byte-rate limit on reads (as derper does; the limit is never advertised in
+ * ServerInfo, because Tailscale's client would then drop its own packets above it) and follows
+ * policy changes live. The client's policy state lives exactly as long as its connections
+ * ({@link RelayPolicy#clients()}).
  */
 @ApplicationScoped
-public class ClientSessions implements ReadThrottle, ServerInfoProvider {
+public class ClientSessions implements ReadThrottle {
 
     @Inject
     RelayPolicy policy;
@@ -29,37 +24,9 @@ public class ClientSessions implements ReadThrottle, ServerInfoProvider {
     @Inject
     AdmissionMetrics metrics;
 
-    /** Open sessions per client; a key can have several connections (derper's duplicate rule). */
-    private final Map<NodeKey, Integer> openSessions = new ConcurrentHashMap<>();
-
-    @Override
-    public ServerInfo serverInfo(NodeKey client, ClientInfo clientInfo) {
-        ClientLimits limits = ClientLimits.of(policy.client(client.toString()));
-        return limits.unlimited() ? ServerInfo.UNLIMITED : new ServerInfo(limits.bytesPerSecond(), limits.burstBytes());
-    }
-
     @Override
     public Throttle forClient(NodeKey client) {
-        openSessions.merge(client, 1, Integer::sum);
-        return new ClientSession(client, policy.clientView(client.toString()), this);
-    }
-
-    void closed(ClientSession session) {
-        NodeKey client = session.client();
-        Integer left = openSessions.computeIfPresent(client, (key, count) -> count > 1 ? count - 1 : null);
-        if (left == null) {
-            policy.releaseClient(client.toString());
-        }
-    }
-
-    /**
-     * Forgets the resultant policy that admission created for a client it then refused, so clients
-     * cycling through random keys cannot grow the engine without bound.
-     */
-    void releaseIfUnused(NodeKey client) {
-        if (!openSessions.containsKey(client)) {
-            policy.releaseClient(client.toString());
-        }
+        return new ClientSession(client, policy.clients(), this);
     }
 
     void disallowed(NodeKey client) {

@@ -48,7 +48,7 @@ public class PolicyAdmission implements ClientAdmission {
     void init() {
         webhook = VerifyWebhook.create(vertx, config.webhook());
         metrics.webhookQueue(webhook.slots());
-        policy.admission().subscribe(changed -> verdicts.clear());
+        policy.admission().bind(changed -> verdicts.clear());
     }
 
     @Override
@@ -59,9 +59,6 @@ public class PolicyAdmission implements ClientAdmission {
         return decide(nodeKey, source).map(reason -> {
             metrics.decided(reason);
             decisionLog.log(nodeKey, source, reason);
-            if (!reason.admitted()) {
-                sessions.releaseIfUnused(request.client());
-            }
             return reason.admitted();
         });
     }
@@ -105,7 +102,7 @@ public class PolicyAdmission implements ClientAdmission {
         if (!rules.allowedClients().isEmpty() && !rules.allowedClients().contains(nodeKey)) {
             return AdmissionReason.NOT_IN_ALLOW_LIST;
         }
-        if (!policy.client(nodeKey).allowed()) {
+        if (!policy.clients().current(nodeKey).allowed()) {
             return AdmissionReason.CLIENT_NOT_ALLOWED;
         }
         return null;

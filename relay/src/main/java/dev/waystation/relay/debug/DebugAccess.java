@@ -31,8 +31,7 @@ public class DebugAccess {
 
     @PostConstruct
     void start() {
-        apply(policy.debugAccess().current());
-        policy.debugAccess().subscribe(this::apply);
+        policy.debugAccess().bind(this::apply);
     }
 
     /** Whether a caller at {@code remoteHost} (an IP literal) may use the debug API. */

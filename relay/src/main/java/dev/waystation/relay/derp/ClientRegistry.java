@@ -29,6 +29,23 @@ final class ClientRegistry {
         this.metrics = metrics;
     }
 
+    /**
+     * What {@code /debug/check} reports, like derper's consistency check: the local-clients gauge
+     * must match the map of connected keys, and every connected key must have a member connection.
+     * Empty when consistent.
+     */
+    synchronized List<String> consistencyProblems() {
+        List<String> problems = new ArrayList<>();
+        if (metrics.clientsLocal.get() != clients.size()) {
+            problems.add("clients gauge = " + metrics.clientsLocal.get() + " != clients map says of " + clients.size());
+        }
+        long empty = clients.values().stream().filter(set -> set.members.isEmpty()).count();
+        if (empty != 0) {
+            problems.add(empty + " connected keys without a connection");
+        }
+        return problems;
+    }
+
     /** The connections of a key ({@link NodeKey} or {@link KeyProbe}), or null. */
     ClientSet lookup(Object key) {
         return clients.get(key);

@@ -104,6 +104,11 @@ public class DerpServer {
         connection.start(leftover);
     }
 
+    /** The registry's consistency problems for {@code /debug/check}; empty when all is well. */
+    public List<String> consistencyProblems() {
+        return registry.consistencyProblems();
+    }
+
     /** Closes every connection of {@code client} (ClosePeer, or admission re-evaluation). */
     public void closeClient(NodeKey client) {
         for (DerpConnection c : registry.connectionsOf(client)) {

@@ -3,7 +3,7 @@ package dev.waystation.relay.derp;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Seam for meshing (spec 4.8): something that can carry a packet to a key connected to another node
+ * Seam for meshing (relays of one region forwarding to each other): something that can carry a packet to a key connected to another node
  * of the region, registered in the {@link ClientRegistry} per key. Used only for keys with no local
  * connection at all.
  */

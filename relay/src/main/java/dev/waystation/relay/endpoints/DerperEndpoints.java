@@ -4,10 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * derper's HTTP endpoints (spec section 5), answered byte-for-byte in status, headers and
+ * derper's HTTP endpoints (everything on the DERP port other than the {@code /derp} upgrade), answered byte-for-byte in status, headers and
  * content type as derper v1.102.3 does (the home page text is Waystation's own):
  *
  * <ul>
@@ -18,6 +19,8 @@ import java.util.Locale;
  * (captive-portal detection; also on the plain port in production);</li>
  * <li>{@code /bootstrap-dns}: with no bootstrap names configured, 200 empty JSON response;</li>
  * <li>{@code /robots.txt}: disallow everything;</li>
+ * <li>{@code /debug/check}: derper's consistency check ({@link #debugCheck}), for debug callers only
+ * ({@link #debugDenied} for others); never the home page, so a monitor of it checks something;</li>
  * <li>{@code /} and every other path: the home page, 200.</li>
  * </ul>
  *
@@ -32,6 +35,8 @@ public final class DerperEndpoints {
     static final String BOOTSTRAP_DNS_PATH = "/bootstrap-dns";
     static final String ROBOTS_PATH = "/robots.txt";
     static final String DEBUG_PREFIX = "/debug";
+    public static final String DEBUG_CHECK_PATH = "/debug/check";
+    static final String CHECK_OKAY = "derp.Server ConsistencyCheck okay";
 
     static final String CHALLENGE_HEADER = "X-Tailscale-Challenge";
     static final String RESPONSE_HEADER = "X-Tailscale-Response";
@@ -65,6 +70,19 @@ public final class DerperEndpoints {
                     .body(ROBOTS_TXT);
             default -> browser(EndpointResponse.status(200)).header("Content-Type", TEXT_HTML).body(homePage);
         };
+    }
+
+    /** derper's {@code /debug/check}: 200 and its okay text, or 500 with the problems joined. */
+    public EndpointResponse debugCheck(List<String> problems) {
+        if (problems.isEmpty()) {
+            return dated(EndpointResponse.status(200)).header("Content-Type", TEXT_PLAIN).body(CHECK_OKAY);
+        }
+        return error(500, String.join(", ", problems));
+    }
+
+    /** derper's answer to a debug request from a caller it does not trust. */
+    public EndpointResponse debugDenied() {
+        return error(403, "debug access denied");
     }
 
     /** A request on production's plain-HTTP helper port (no DERP there). */
@@ -102,7 +120,7 @@ public final class DerperEndpoints {
         return response.header("Cache-Control", NO_CACHE).noBody();
     }
 
-    /** Non-empty, at most 64 bytes, only {@code [A-Za-z0-9._:-]} (derper's rule, spec 11.20). */
+    /** Non-empty, at most 64 bytes, only {@code [A-Za-z0-9._:-]} (derper's rule for the captive-portal challenge). */
     static boolean isValidChallenge(String challenge) {
         if (challenge == null || challenge.isEmpty() || challenge.length() > MAX_CHALLENGE_LENGTH) {
             return false;

@@ -13,7 +13,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * The DERP server's metrics under derper's names (spec section 7), with Prometheus conventions on
+ * The DERP server's metrics under derper's names (the names derper exports as expvars, so derper dashboards carry over), with Prometheus conventions on
  * top: counters get {@code _total}. Hot-path counters are {@link LongAdder}s read by Micrometer
  * function counters, so counting a packet costs one uncontended add.
  */

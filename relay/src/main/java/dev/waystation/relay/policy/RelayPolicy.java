@@ -14,20 +14,27 @@ import jakarta.inject.Singleton;
 
 import dev.waystation.policy.document.DocumentValidator;
 import dev.waystation.policy.document.PolicyDocumentParser;
+import dev.waystation.policy.rsop.MemberPolicies;
 import dev.waystation.policy.rsop.PolicyEngine;
+import dev.waystation.policy.rsop.PolicyView;
 import dev.waystation.policy.rsop.ResultantPolicy;
 import dev.waystation.policy.setting.PolicyScope;
+import dev.waystation.policy.setting.ScopeKind;
 import dev.waystation.policy.source.DocumentSources;
 import dev.waystation.policy.source.DocumentStatus;
 import dev.waystation.policy.source.EnvironmentStore;
 import dev.waystation.policy.source.PolicyFile;
 import dev.waystation.policy.source.PolicyReadException;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 
 /**
  * The relay's policy: wires the policy file, the environment and every {@link PolicyStoreProvider}
  * into the engine at startup, and hands subsystems typed views of the region's resultant policy
- * ({@code Profile(<region>)}) and of each client's ({@code Profile(<region>)/User(<node key>)}).
+ * ({@code Profile(<region>)}) and the connected clients' policies
+ * ({@code Profile(<region>)/User(<node key>)}, shared with the region's unless a User-scope source
+ * names the key).
  */
 @Startup
 @Singleton
@@ -35,6 +42,8 @@ public class RelayPolicy {
 
     private static final System.Logger LOG = System.getLogger(RelayPolicy.class.getName());
     static final String ENVIRONMENT_SOURCE = "environment";
+    /** {@code waystation_policy_clients{policy="any|own"}}. */
+    static final String CLIENTS_METRIC = "waystation.policy.clients";
 
     @Inject
     PolicyEngine engine;
@@ -46,11 +55,15 @@ public class RelayPolicy {
     @Any
     Instance<PolicyStoreProvider> providers;
 
+    @Inject
+    MeterRegistry meters;
+
     private PolicyFile file;
     private PolicyScope regionScope;
     private PolicyView<AdmissionPolicy> admission;
     private PolicyView<StunPolicy> stun;
     private PolicyView<DebugAccessPolicy> debugAccess;
+    private MemberPolicies<ClientPolicy> clients;
 
     @PostConstruct
     void start() {
@@ -76,10 +89,19 @@ public class RelayPolicy {
         admission = new PolicyView<>(region, AdmissionPolicy::of);
         stun = new PolicyView<>(region, StunPolicy::of);
         debugAccess = new PolicyView<>(region, DebugAccessPolicy::of);
+        clients = new MemberPolicies<>(engine, regionScope, this::clientScope, ClientPolicy::of);
+        Gauge.builder(CLIENTS_METRIC, clients, MemberPolicies::boundMembers).tag("policy", "any")
+                .description("Connected clients bound to their policy").register(meters);
+        Gauge.builder(CLIENTS_METRIC, clients, MemberPolicies::ownPolicies).tag("policy", "own")
+                .description("Connected clients with a resultant policy of their own (named by a User-scope source)")
+                .register(meters);
     }
 
     @PreDestroy
     void stop() throws IOException {
+        if (clients != null) {
+            clients.close();
+        }
         if (file != null) {
             file.close();
         }
@@ -113,22 +135,15 @@ public class RelayPolicy {
 
     /** The scope of one client of this relay. */
     public PolicyScope clientScope(String nodeKey) {
-        return new PolicyScope(dev.waystation.policy.setting.ScopeKind.USER, config.region(), nodeKey);
+        return new PolicyScope(ScopeKind.USER, config.region(), nodeKey);
     }
 
-    /** A client's current policy (a lock-free read once its resultant policy exists). */
-    public ClientPolicy client(String nodeKey) {
-        return ClientPolicy.of(nodeKey, engine.policyFor(clientScope(nodeKey)));
-    }
-
-    /** A live view of one client's policy; call {@link #releaseClient} when it disconnects. */
-    public PolicyView<ClientPolicy> clientView(String nodeKey) {
-        return new PolicyView<>(engine.policyFor(clientScope(nodeKey)), policy -> ClientPolicy.of(nodeKey, policy));
-    }
-
-    /** Forgets a disconnected client's resultant policy and its views. */
-    public void releaseClient(String nodeKey) {
-        engine.forget(clientScope(nodeKey));
+    /**
+     * The clients' policies: {@code clients().current(key)} for a one-off question (creates no
+     * state), {@code clients().bind(key, listener)} for a connection's lifetime.
+     */
+    public MemberPolicies<ClientPolicy> clients() {
+        return clients;
     }
 
     /** Re-reads the policy file and every store now, for every live scope. */

@@ -21,7 +21,7 @@ import io.netty.buffer.ByteBuf;
 /**
  * Classifies a received datagram in place (absolute reads, no copies, no allocation).
  *
- * <p>Tailscale clients are answered exactly when derper answers them (spec derp.md section 6): a
+ * <p>Tailscale clients are answered exactly when derper answers them: a
  * Binding Request whose attributes, walked over every byte after the header (derper ignores the
  * header's length field), are well formed, include {@code SOFTWARE="tailnode"} and end with a
  * FINGERPRINT equal to CRC-32 of everything before it XOR "STUN".

@@ -10,7 +10,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * STUN counters under derper's names (spec derp.md sections 6 and 7) with Prometheus' {@code _total}
+ * STUN counters under derper's names (so derper dashboards carry over) with Prometheus' {@code _total}
  * suffix, plus Waystation's drop breakdown. All series exist from start-up at 0, as in derper
  * (a {@code @Singleton}, so no client proxy sits on the hot path and the meters register eagerly).
  * <ul>

@@ -31,8 +31,7 @@ public class StunPolicyBinding {
 
     /** After the STUN server's own start-up (default observer priority), so policy has the last word. */
     void start(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) StartupEvent event) {
-        apply(policy.stun().current());
-        policy.stun().subscribe(this::apply);
+        policy.stun().bind(this::apply);
     }
 
     private void apply(StunPolicy stun) {

@@ -1,7 +1,7 @@
 package dev.waystation.relay.stun;
 
 /**
- * STUN wire constants (RFC 8489 section 5 and 14; Tailscale's profile in spec derp.md section 6).
+ * STUN wire constants (RFC 8489 sections 5 and 14, as Tailscale's STUN client and derper use them).
  * Every message starts with a 20-byte header:
  * <pre>
  * 0-1   message type (top two bits zero)

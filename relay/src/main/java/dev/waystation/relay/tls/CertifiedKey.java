@@ -18,7 +18,7 @@ import java.util.List;
  */
 public record CertifiedKey(List<X509Certificate> chain, PrivateKey key) {
 
-    /** Text prefix of a DERP map {@code CertName} that pins the leaf by the SHA-256 of its DER form (spec 1.3). */
+    /** Text prefix of a DERP map {@code CertName} that pins the leaf by the SHA-256 of its DER form (the pinning form of the DERP map's {@code CertName}). */
     public static final String PIN_PREFIX = "sha256-raw:";
 
     public CertifiedKey {

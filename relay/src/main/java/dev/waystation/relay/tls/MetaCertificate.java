@@ -21,7 +21,7 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * derper's "meta-certificate" (spec 1.6), appended after the real chain: it tells a TLS 1.3 client
+ * derper's "meta-certificate" (a self-signed certificate naming the DERP server key), appended after the real chain: it tells a TLS 1.3 client
  * the DERP server key before any HTTP, so the client can skip waiting for the 101 and the ServerKey
  * frame (fast start). Self-signed with a throw-away Ed25519 key (clients never check the signature),
  * serial = protocol version 2, CN {@code derpkey<hex key>}, valid 30 days either side of now, not a CA,

@@ -32,7 +32,7 @@ import io.vertx.core.net.NetServerOptions;
 public class RelayTls implements ListenerTls {
 
     private static final Logger LOG = Logger.getLogger(RelayTls.class);
-    /** derper disables TLS 1.0 and 1.1 (spec 1.3). */
+    /** derper disables TLS 1.0 and 1.1: TLS 1.2 is the floor. */
     static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
     private static final String UNSAFE_FILE_NAME_CHARACTERS = "[^A-Za-z0-9.-]";
 

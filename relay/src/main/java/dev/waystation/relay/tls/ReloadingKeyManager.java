@@ -40,7 +40,7 @@ final class ReloadingKeyManager extends X509ExtendedKeyManager {
 
     /**
      * @param trailing certificates appended after the chain on every handshake (derper's meta-certificate
-     *                 carrying the DERP server key, spec 1.6); empty for none
+     *                 carrying the DERP server key); empty for none
      */
     ReloadingKeyManager(ServerNameRule serverNames, List<X509Certificate> trailing) {
         this.serverNames = serverNames;

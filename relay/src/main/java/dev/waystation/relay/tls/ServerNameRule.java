@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Which TLS server names (SNI) manual certificate mode answers, as derper does (spec 11.17): exactly
+ * Which TLS server names (SNI) manual certificate mode answers, as derper does: exactly
  * the configured hostname, or anything (including no SNI) when the hostname is an IP literal, since
  * clients never send an IP as SNI. Comparison ignores ASCII case, as DNS does.
  */

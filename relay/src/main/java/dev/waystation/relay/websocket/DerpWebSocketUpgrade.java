@@ -16,7 +16,7 @@ import dev.waystation.relay.derp.WebSocketUpgrade;
 import dev.waystation.relay.metrics.DerpMetrics;
 
 /**
- * DERP over WebSocket on {@code /derp} (spec 1.7): the opening handshake selecting subprotocol
+ * DERP over WebSocket on {@code /derp} (for browsers and proxies that pass only HTTP): the opening handshake selecting subprotocol
  * {@code derp}, then the ordinary DERP connection over a {@link WebSocketTransport}. A client that
  * did not offer {@code derp} as a subprotocol gets the handshake and then a 1008 close, as from derper.
  */

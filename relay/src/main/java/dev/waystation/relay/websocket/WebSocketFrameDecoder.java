@@ -6,7 +6,7 @@ import io.netty.buffer.Unpooled;
 /**
  * Incremental RFC 6455 decoder for frames a client sends to the server. Binary payload is streamed
  * to the {@link Sink} as it arrives (unmasked in place, no copy, no per-message buffering: DERP treats
- * the binary messages as one byte stream, spec 1.7); control frames are collected (at most 125 bytes)
+ * the binary messages as one byte stream, as Tailscale's WebSocket transport does); control frames are collected (at most 125 bytes)
  * and reported whole. Anything RFC 6455 forbids from a client ends decoding with
  * {@link Sink#onProtocolError}.
  */

@@ -12,7 +12,7 @@ import java.util.Optional;
  * The server side of the RFC 6455 opening handshake for DERP over WebSocket, checked as derper's
  * WebSocket library checks it (HTTP/1.1, {@code Connection: upgrade}, {@code Upgrade: websocket},
  * GET, version 13, one 16-byte base64 key; any origin; no compression), selecting subprotocol
- * {@code derp} (spec 1.7).
+ * {@code derp}, the only one Tailscale clients offer.
  */
 public final class WebSocketHandshake {
 

@@ -10,7 +10,7 @@ import io.netty.channel.EventLoop;
 import dev.waystation.relay.derp.DerpTransport;
 
 /**
- * DERP over WebSocket binary messages (spec 1.7), layered on the raw socket's transport: inbound
+ * DERP over WebSocket binary messages (message boundaries carry no meaning), layered on the raw socket's transport: inbound
  * frames are decoded and their binary payload streamed to DERP; outbound DERP bytes queued by
  * {@link #write} become binary messages of at most {@link WebSocketFrames#MAX_MESSAGE_PAYLOAD} bytes
  * on {@link #flush}. Pings are answered, a close is echoed, and any protocol error closes the socket

@@ -19,8 +19,10 @@ import dev.waystation.relay.testing.PolicyFileRelay;
 
 /**
  * Per-client byte rate limits from {@code Client.RateLimitBytesPerSecond}, enforced by pausing the
- * limited client's reads, changed live, and advertised in ServerInfo. Senders and receivers are
- * Tailscale's {@code derphttp} clients ({@code derpclient flood} and {@code sink}).
+ * limited client's reads and changed live. Never advertised in ServerInfo: Tailscale's client drops
+ * its own packets above an advertised bucket, derper never advertises, and neither do we. Senders
+ * and receivers are Tailscale's {@code derphttp} clients ({@code derpclient flood}, {@code burst}
+ * and {@code sink}).
  */
 class ClientRateLimitIT {
 
@@ -78,13 +80,61 @@ class ClientRateLimitIT {
                         .doesNotContain("ERROR").doesNotContain("DISCONNECTED");
                 assertThat(relay.relay.metric("rate_limit_per_client_waited_total")).isGreaterThan(0);
 
-                // A client that connects while limited is told its bucket in ServerInfo.
+                // A client that connects while limited is not told a bucket: it would drop packets itself.
                 GoCheck.Result fresh = GoCheck.run("derpclient", 60, "try", url, limited.get(0), "20");
-                assertThat(fresh.output()).contains("ADMITTED rate=" + RAISED + " burst=" + RAISED);
+                assertThat(fresh.output()).contains("ADMITTED rate=0 burst=0");
             } finally {
                 for (GoCheck.Running p : List.of(sinkA, sinkB, floodA, floodB)) {
                     p.process().destroyForcibly();
                 }
+            }
+        }
+    }
+
+    /**
+     * A real client sending full-size packets flat out under a limit at the burst floor: every
+     * packet arrives, and the rate over the delivery window stays at the limit (generous margin;
+     * the shape of the rate, not latency). Unlimited, the same packets would arrive in well under
+     * a second.
+     */
+    @Test
+    void aClientSendingFlatOutUnderALimitLosesNothingAndIsHeldToTheRate() throws Exception {
+        int size = 64 * 1024;
+        int count = 40;
+        long limit = 400_000;
+        long total = (long) size * count;
+        List<String> sender = PolicyFileRelay.newKeyPair();
+        List<String> receiver = PolicyFileRelay.newKeyPair();
+        try (PolicyFileRelay relay = PolicyFileRelay.start(document(source("limits", "User(" + sender.get(1) + ")",
+                "Client.RateLimitBytesPerSecond: " + limit, "Client.RateBurstBytes: 1")), Map.of())) {
+            String url = relay.relay.derpUrl();
+            GoCheck.Running sink = GoCheck.start("derpclient", "sink", url, receiver.get(0), "60");
+            awaitConnected(sink);
+            GoCheck.Running burst = GoCheck.start("derpclient", "burst", url, sender.get(0), "60", receiver.get(1),
+                    Integer.toString(size), Integer.toString(count));
+            try {
+                awaitConnected(burst);
+                Awaitility.await("every packet delivered").atMost(Duration.ofSeconds(45))
+                        .until(() -> samples(sink).stream().anyMatch(s -> s.bytes() >= total) || !sink.process().isAlive());
+                assertThat(burst.output()).as("the sender").contains("CONNECTED rate=0 burst=0")
+                        .contains("SENT " + count).doesNotContain("ERROR");
+                assertThat(last(sink).bytes()).as("bytes received, %d packets of %d", count, size).isEqualTo(total);
+
+                List<Sample> samples = samples(sink);
+                long started = samples.stream().filter(s -> s.bytes() == 0).mapToLong(Sample::millis).max()
+                        .orElse(0);
+                long finished = samples.stream().filter(s -> s.bytes() >= total).mapToLong(Sample::millis).min()
+                        .orElseThrow();
+                // The window is widened by up to two sample periods, which only lowers the measured rate.
+                double rate = (total - ClientLimits.MIN_BURST) * 1000.0 / (finished - started);
+                System.out.printf("flat out: %d B in %d ms after the burst: %.0f B/s (limit %d)%n", total,
+                        finished - started, rate, limit);
+                assertThat(rate).as("delivery rate after the burst, B/s").isLessThanOrEqualTo(limit * 1.25)
+                        .isGreaterThan(limit * 0.5);
+                assertThat(relay.relay.metric("rate_limit_per_client_waited_total")).isGreaterThan(0);
+            } finally {
+                sink.process().destroyForcibly();
+                burst.process().destroyForcibly();
             }
         }
     }
@@ -104,6 +154,12 @@ class ClientRateLimitIT {
     }
 
     private static Sample last(GoCheck.Running sink) {
+        List<Sample> samples = samples(sink);
+        assertThat(samples).as("sink output:\n%s", sink.output()).isNotEmpty();
+        return samples.get(samples.size() - 1);
+    }
+
+    private static List<Sample> samples(GoCheck.Running sink) {
         List<Sample> samples = new ArrayList<>();
         for (String line : sink.output().split("\n")) {
             String[] parts = line.trim().split(" ");
@@ -111,7 +167,6 @@ class ClientRateLimitIT {
                 samples.add(new Sample(Long.parseLong(parts[1]), Long.parseLong(parts[2])));
             }
         }
-        assertThat(samples).as("sink output:\n%s", sink.output()).isNotEmpty();
-        return samples.get(samples.size() - 1);
+        return samples;
     }
 }

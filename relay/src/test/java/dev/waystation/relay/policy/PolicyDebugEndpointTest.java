@@ -107,7 +107,7 @@ class PolicyDebugEndpointTest {
     void aSymlinkSwapChangesThePolicyWithinTheDebounceBound() {
         long before = explain().getLong("generation");
         List<StunPolicy> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-        relayPolicy.stun().subscribe(seen::add);
+        relayPolicy.stun().bind(seen::add);
         PolicyFileProfile.swap(PolicyFileProfile.FIRST.replace("STUN.Enabled: false", "STUN.Enabled: true")
                 .replace("Admission.AcceptBurst: 50", "Admission.AcceptBurst: 60"));
         await().atMost(BOUND).until(() -> Integer.valueOf(60).equals(setting(explain(), "Admission.AcceptBurst")

@@ -1,17 +1,17 @@
-package dev.waystation.relay.policy;
+package dev.waystation.policy.rsop;
 
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
-import dev.waystation.policy.rsop.ResultantPolicy;
 import dev.waystation.policy.source.Subscription;
 
 /**
  * A typed record projected from a resultant policy, kept current. {@link #current()} is a volatile
- * read; subscribers hear about a new record only when it differs from the previous one, in order,
- * on the policy listener thread.
+ * read. {@link #bind} is the only way to follow it: the listener gets the current record and then
+ * every new one, in order, with no change lost in between (reading the current value and
+ * subscribing separately loses a change that lands between the two).
  *
  * @param <T> the subsystem's record
  */
@@ -22,13 +22,14 @@ public final class PolicyView<T> {
     private final ResultantPolicy policy;
     private final Function<ResultantPolicy, T> projection;
     private final CopyOnWriteArrayList<Consumer<T>> listeners = new CopyOnWriteArrayList<>();
+    private final Subscription upstream;
     private volatile T current;
 
-    PolicyView(ResultantPolicy policy, Function<ResultantPolicy, T> projection) {
+    public PolicyView(ResultantPolicy policy, Function<ResultantPolicy, T> projection) {
         this.policy = policy;
         this.projection = projection;
         // Subscribe before the first projection so no change falls in between.
-        policy.subscribe(change -> refresh());
+        this.upstream = policy.subscribe(change -> refresh());
         this.current = projection.apply(policy);
     }
 
@@ -36,11 +37,24 @@ public final class PolicyView<T> {
         return current;
     }
 
-    /** Calls {@code listener} with every new record (not with the current one). */
-    public Subscription subscribe(Consumer<T> listener) {
+    /**
+     * Calls {@code listener} with the current record now, on this thread, and then with every new
+     * record, in order, on the policy listener thread, until the returned subscription is closed.
+     * The record is projected afresh first; changes that arrive while the first call runs wait for
+     * it and are delivered after it.
+     */
+    public synchronized Subscription bind(Consumer<T> listener) {
+        refresh();
         Consumer<T> unique = listener::accept;
         listeners.add(unique);
+        unique.accept(current);
         return () -> listeners.remove(unique);
+    }
+
+    /** Stops following the resultant policy (for views that live shorter than it). */
+    public void detach() {
+        upstream.close();
+        listeners.clear();
     }
 
     private synchronized void refresh() {
