@@ -180,19 +180,28 @@ func firstContact(a, b *client) error {
 	stop := make(chan struct{})
 	defer close(stop)
 	hello := []byte("hello " + b.pub().ShortString())
-	go func() {
-		t := time.NewTicker(50 * time.Millisecond)
-		defer t.Stop()
-		for {
-			a.c.Send(b.pub(), hello)
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-			}
-		}
-	}()
+	go keepSending(a.c, b.pub(), 50*time.Millisecond, func(int) []byte { return hello }, stop)
 	return b.awaitPacket(a.pub(), func(d []byte) bool { return bytes.Equal(d, hello) }, reachWithin)
+}
+
+// keepSending sends payload(i) from c to dst every interval until stop closes; send errors are
+// ignored (derphttp reconnects on the next call), since the receiving side judges what arrives.
+func keepSending(c *derphttp.Client, dst key.NodePublic, every time.Duration, payload func(int) []byte, stop <-chan struct{}) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for i := 0; ; i++ {
+		c.Send(dst, payload(i))
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// numbered makes payloads "<prefix><i>".
+func numbered(prefix string) func(int) []byte {
+	return func(i int) []byte { return []byte(prefix + strconv.Itoa(i)) }
 }
 
 // rounds exchanges n numbered packets each way, strictly: every one must arrive intact.
@@ -287,18 +296,7 @@ func move(ctx context.Context, urlP, urlX, urlY string) error {
 	// p keeps sending numbered packets; the first one m receives after reconnecting ends the clock.
 	stop := make(chan struct{})
 	defer close(stop)
-	go func() {
-		t := time.NewTicker(10 * time.Millisecond)
-		defer t.Stop()
-		for i := 0; ; i++ {
-			p.c.Send(mover.Public(), []byte("after move "+strconv.Itoa(i)))
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-			}
-		}
-	}()
+	go keepSending(p.c, mover.Public(), 10*time.Millisecond, numbered("after move "), stop)
 	// Reconnect with the same key, as a client moving its home does.
 	c, err := derphttp.NewClient(mover, urlY, log.Printf, netmon.NewStatic())
 	if err != nil {
@@ -349,19 +347,7 @@ func failover(ctx context.Context, urlP, urlX, urlY string) error {
 	stop := make(chan struct{})
 	defer close(stop)
 	for _, dir := range [][2]*client{{p, m}, {m, p}} {
-		from, to := dir[0], dir[1]
-		go func() {
-			t := time.NewTicker(20 * time.Millisecond)
-			defer t.Stop()
-			for i := 0; ; i++ {
-				from.c.Send(to.pub(), []byte("steady "+strconv.Itoa(i)))
-				select {
-				case <-stop:
-					return
-				case <-t.C:
-				}
-			}
-		}()
+		go keepSending(dir[0].c, dir[1].pub(), 20*time.Millisecond, numbered("steady "), stop)
 	}
 	fmt.Println("READY")
 	log.Printf("READY: exchanging; waiting for the client's node to fail")
