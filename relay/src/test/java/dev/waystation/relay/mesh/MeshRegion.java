@@ -52,6 +52,8 @@ final class MeshRegion implements AutoCloseable {
         final Path home;
         RelayProcess relay;
         Process derperProcess;
+        /** Extra relay configuration, applied over the defaults at each start. */
+        final Map<String, String> extraConfig = new LinkedHashMap<>();
 
         Node(String name, boolean derper) throws Exception {
             this.name = name;
@@ -95,6 +97,7 @@ final class MeshRegion implements AutoCloseable {
                 config.put("waystation.relay.mesh-with-reload-interval", "200ms");
                 config.put("waystation.relay.mesh-ca-file", caFile.toString());
                 config.put("waystation.relay.shutdown-grace-period", "2s");
+                config.putAll(extraConfig);
                 relay = RelayProcess.start(config);
             }
             return this;
@@ -102,9 +105,14 @@ final class MeshRegion implements AutoCloseable {
 
         /** Replaces a Waystation node's peer list (read again while it runs). */
         void writePeers(List<Node> peers) {
+            writePeerEntries(peers.stream().map(Node::meshEntry).toList());
+        }
+
+        /** Replaces a Waystation node's peer list with literal {@code mesh-with} entries. */
+        void writePeerEntries(List<String> entries) {
             try {
                 Path tmp = home.resolve("mesh-with.tmp");
-                Files.writeString(tmp, String.join("\n", peers.stream().map(Node::meshEntry).toList()) + "\n");
+                Files.writeString(tmp, String.join("\n", entries) + "\n");
                 Files.move(tmp, peerFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
