@@ -44,18 +44,20 @@ type pair struct {
 // dialTimeout bounds connecting all pairs.
 const dialTimeout = 60 * time.Second
 
-func dialPairs(url string, n int) ([]pair, error) {
+// dialPairs connects n senders to senderURL and n receivers to receiverURL (the
+// same server, or another node of the same region to load its mesh).
+func dialPairs(senderURL, receiverURL string, n int) ([]pair, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), dialTimeout)
 	defer cancel()
 	netMon := netmon.NewStatic()
 	pairs := make([]pair, 0, n)
 	for range n {
-		s, err := dial(ctx, url, netMon)
+		s, err := dial(ctx, senderURL, netMon)
 		if err != nil {
 			closePairs(pairs)
 			return nil, err
 		}
-		r, err := dial(ctx, url, netMon)
+		r, err := dial(ctx, receiverURL, netMon)
 		if err != nil {
 			s.Close()
 			closePairs(pairs)

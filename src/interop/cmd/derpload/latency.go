@@ -56,7 +56,7 @@ func (w *latencyWindow) record(payload []byte) {
 
 func runLatency(o options) (*latencyResult, error) {
 	began := time.Now()
-	pairs, err := dialPairs(o.url, o.pairs)
+	pairs, err := dialPairs(o.url, o.receiverURL(), o.pairs)
 	if err != nil {
 		return nil, err
 	}

@@ -41,23 +41,25 @@ const maxDuration = 5 * time.Minute
 const maxConns = 50000
 
 type options struct {
-	url       string
-	mode      string
-	pairs     int
-	size      int
-	duration  time.Duration
-	warmup    time.Duration
-	rate      float64
-	conns     int
-	dialers   int
-	hold      time.Duration
-	readyFile string
-	window    int
+	url          string
+	receiversURL string
+	mode         string
+	pairs        int
+	size         int
+	duration     time.Duration
+	warmup       time.Duration
+	rate         float64
+	conns        int
+	dialers      int
+	hold         time.Duration
+	readyFile    string
+	window       int
 }
 
 func main() {
 	var o options
 	flag.StringVar(&o.url, "url", "http://127.0.0.1:3340/derp", "DERP URL (plain HTTP, loopback)")
+	flag.StringVar(&o.receiversURL, "receiver-url", "", "DERP URL the receivers connect to (default -url); another node of the region measures its mesh")
 	flag.StringVar(&o.mode, "mode", "throughput", "throughput | latency | idle")
 	flag.IntVar(&o.pairs, "pairs", 10, "sender/receiver pairs (throughput, latency)")
 	flag.IntVar(&o.size, "size", 1400, "packet payload size in bytes")
@@ -95,6 +97,13 @@ func main() {
 	if err := json.NewEncoder(os.Stdout).Encode(result); err != nil {
 		log.Fatal(err)
 	}
+}
+
+func (o options) receiverURL() string {
+	if o.receiversURL == "" {
+		return o.url
+	}
+	return o.receiversURL
 }
 
 func (o options) validate() error {

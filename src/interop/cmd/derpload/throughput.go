@@ -51,7 +51,7 @@ func (n *counters) firstError() string {
 
 func runThroughput(o options) (*throughputResult, error) {
 	began := time.Now()
-	pairs, err := dialPairs(o.url, o.pairs)
+	pairs, err := dialPairs(o.url, o.receiverURL(), o.pairs)
 	if err != nil {
 		return nil, err
 	}

@@ -144,10 +144,11 @@ class DerpRegionOperatorIT {
         assertThat(container.getImage()).isEqualTo("example.org/waystation/relay:test");
         assertThat(container.getResources().getRequests().get("cpu").toString()).isEqualTo("100m");
         assertThat(container.getEnvFrom().get(0).getConfigMapRef().getName()).isEqualTo("fra-relay");
-        assertThat(container.getEnv()).anySatisfy(env -> {
-            assertThat(env.getName()).isEqualTo("WAYSTATION_RELAY_MESH_KEY");
-            assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo("fra-mesh-key");
-        });
+        // The mesh key is a file from its Secret, never an environment variable; the peer list a file too.
+        assertThat(container.getEnv()).noneSatisfy(env -> assertThat(env.getName()).contains("MESH_KEY"));
+        assertThat(pod.getVolumes()).anySatisfy(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("fra-mesh-key"));
+        assertThat(pod.getVolumes()).anySatisfy(v -> assertThat(v.getConfigMap().getName()).isEqualTo("fra-mesh-peers"));
+        assertThat(container.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/etc/waystation/mesh-key"));
         assertThat(container.getEnv()).anySatisfy(env -> {
             assertThat(env.getName()).isEqualTo("WAYSTATION_RELAY_NODE_INDEX");
             assertThat(env.getValueFrom().getFieldRef().getFieldPath())
@@ -155,7 +156,7 @@ class DerpRegionOperatorIT {
         });
         assertThat(pod.getServiceAccountName()).isEqualTo("fra-relay");
         assertThat(pod.getNodeSelector()).containsEntry("kubernetes.io/os", "linux");
-        assertThat(pod.getVolumes()).filteredOn(v -> v.getSecret() != null)
+        assertThat(pod.getVolumes()).filteredOn(v -> "tls".equals(v.getName()))
                 .singleElement().satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("fra-tls"));
 
         Service mesh = client.services().inNamespace(ns).withName("fra-mesh").get();
@@ -193,7 +194,12 @@ class DerpRegionOperatorIT {
                 .containsEntry("WAYSTATION_RELAY_NODE_HOSTNAMES", "derp0.fra.example.com,derp1.fra.example.com")
                 .containsEntry("WAYSTATION_POLICY_KUBERNETES_ENABLED", "true")
                 .containsEntry("WAYSTATION_POLICY_KUBERNETES_CONFIG_MAP", "fra-policy")
+                .containsEntry("WAYSTATION_RELAY_MESH_KEY_FILE", "/etc/waystation/mesh-key/mesh-key")
+                .containsEntry("WAYSTATION_RELAY_MESH_WITH_FILE", "/etc/waystation/mesh/mesh-with")
                 .doesNotContainKey("WAYSTATION_RELAY_MESH_KEY");
+        assertThat(client.configMaps().inNamespace(ns).withName("fra-mesh-peers").get().getData().get("mesh-with"))
+                .isEqualTo("derp0.fra.example.com/fra-0.fra-mesh.fra-ns.svc:8443\n"
+                        + "derp1.fra.example.com/fra-1.fra-mesh.fra-ns.svc:8443\n");
 
         var pdb = client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("fra").get();
         assertOwnedBy(pdb, region);
@@ -374,6 +380,8 @@ class DerpRegionOperatorIT {
                 """, "scale");
         awaitStatus("scale-ns", "scale", s -> "0/3".equals(s.getReadyNodes()));
         assertThat(client.services().inNamespace("scale-ns").withName("scale-2").get()).isNotNull();
+        String hashBefore = client.apps().statefulSets().inNamespace("scale-ns").withName("scale").get().getSpec()
+                .getTemplate().getMetadata().getAnnotations().get("waystation.dev/config-hash");
 
         DerpRegion current = client.resources(DerpRegion.class).inNamespace("scale-ns").withName("scale").get();
         current.getSpec().setNodes(1);
@@ -384,6 +392,12 @@ class DerpRegionOperatorIT {
                 && client.services().inNamespace("scale-ns").withName("scale-1").get() == null);
         assertThat(client.apps().statefulSets().inNamespace("scale-ns").withName("scale").get().getSpec().getReplicas())
                 .isEqualTo(1);
+        // Scaling rolls no pod: the template is unchanged, the relays re-read the mesh peer file.
+        assertThat(client.apps().statefulSets().inNamespace("scale-ns").withName("scale").get().getSpec().getTemplate()
+                .getMetadata().getAnnotations()).containsEntry("waystation.dev/config-hash", hashBefore);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(client.configMaps().inNamespace("scale-ns")
+                .withName("scale-mesh-peers").get().getData().get("mesh-with"))
+                .isEqualTo("scale-0.scale-mesh.scale-ns.svc:8443\n"));
     }
 
     @Test

@@ -54,6 +54,11 @@ public final class RegionObjects {
         return name(region) + "-relay";
     }
 
+    /** The region's mesh peer list, mounted as a file the relays re-read (scaling rolls no pod). */
+    static String meshPeersConfigMap(DerpRegion region) {
+        return name(region) + "-mesh-peers";
+    }
+
     /** ServiceAccount, Role and RoleBinding of the relays. */
     static String relayAccount(DerpRegion region) {
         return name(region) + "-relay";

@@ -2,6 +2,7 @@ package dev.waystation.operator.region;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeMap;
 
@@ -28,8 +29,16 @@ final class RelayEnvironment {
 
     static final String TLS_DIR = "/etc/waystation/tls";
     static final String STATE_DIR = "/var/lib/waystation";
-    /** Environment variable carrying the mesh key, filled from the mesh-key Secret (never from the ConfigMap). */
-    static final String MESH_KEY_ENV = "WAYSTATION_RELAY_MESH_KEY";
+    /** Where the mesh-key Secret is mounted: the key is a file (derper's -mesh-psk-file), never an env variable. */
+    static final String MESH_KEY_DIR = "/etc/waystation/mesh-key";
+    /** Where the mesh peer ConfigMap is mounted; kubelet refreshes the file in place and the relay re-reads it. */
+    static final String MESH_PEERS_DIR = "/etc/waystation/mesh";
+    static final String MESH_PEERS_FILE = "mesh-with";
+    /**
+     * Keys whose change needs no restart, so they stay out of the pods' config hash: scaling appends or
+     * drops node hostnames, and a running relay only reads its own entry, which scaling leaves alone.
+     */
+    static final Set<String> NOT_HASHED = Set.of("WAYSTATION_RELAY_NODE_HOSTNAMES");
     /**
      * Environment variable carrying the pod's index in its StatefulSet (the downward API's
      * {@code apps.kubernetes.io/pod-index} label): with {@code WAYSTATION_RELAY_NODE_HOSTNAMES} it gives
@@ -61,7 +70,8 @@ final class RelayEnvironment {
         nodeHostnames(region).ifPresent(hostnames -> env.put("WAYSTATION_RELAY_NODE_HOSTNAMES", hostnames));
         env.put("WAYSTATION_POLICY_KUBERNETES_ENABLED", "true");
         env.put("WAYSTATION_POLICY_KUBERNETES_CONFIG_MAP", RegionObjects.policyConfigMap(region));
-        env.put("WAYSTATION_RELAY_MESH_PEERS", meshPeers(region));
+        env.put("WAYSTATION_RELAY_MESH_KEY_FILE", MESH_KEY_DIR + "/" + MeshKeySecret.DATA_KEY);
+        env.put("WAYSTATION_RELAY_MESH_WITH_FILE", MESH_PEERS_DIR + "/" + MESH_PEERS_FILE);
         return env;
     }
 
@@ -80,12 +90,21 @@ final class RelayEnvironment {
         return Optional.of(hostnames.toString());
     }
 
-    /** Every node's DERP address on the headless Service, which the mesh dials. */
-    static String meshPeers(DerpRegion region) {
-        StringJoiner peers = new StringJoiner(",");
+    /**
+     * The mesh peer list, one entry per node, each relay's own included (it skips itself):
+     * {@code <hostname>/<pod>.<region>-mesh.<namespace>.svc:8443}, i.e. dial the pod's stable name on the
+     * headless Service and verify the node's public hostname in its certificate. Without configured
+     * hostnames the entry is the pod's stable name alone, which the certificate must then carry.
+     */
+    static String meshWith(DerpRegion region) {
+        StringJoiner peers = new StringJoiner("\n", "", "\n");
+        DerpRegionSpec spec = region.getSpec();
         String domain = RegionObjects.meshService(region) + "." + region.getMetadata().getNamespace() + ".svc";
-        for (int i = 0; i < region.getSpec().getNodes(); i++) {
-            peers.add(RegionObjects.pod(region, i) + "." + domain + ":" + DERP_CONTAINER_PORT);
+        for (int i = 0; i < spec.getNodes(); i++) {
+            String dial = RegionObjects.pod(region, i) + "." + domain + ":" + DERP_CONTAINER_PORT;
+            Optional<String> hostname = NodeAddresses.configuredHostName(spec, i,
+                    RegionStatusCalculator.nodeName(spec.getRegionId(), i));
+            peers.add(hostname.map(name -> name + "/" + dial).orElse(dial));
         }
         return peers.toString();
     }

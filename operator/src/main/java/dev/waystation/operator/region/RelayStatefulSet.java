@@ -76,6 +76,14 @@ class RelayStatefulSet implements RegionDependent {
         List<VolumeMount> mounts = new ArrayList<>();
         volumes.add(new VolumeBuilder().withName("state").withNewEmptyDir().endEmptyDir().build());
         mounts.add(new VolumeMountBuilder().withName("state").withMountPath(RelayEnvironment.STATE_DIR).build());
+        volumes.add(new VolumeBuilder().withName("mesh-key")
+                .withNewSecret().withSecretName(RegionObjects.meshKeySecret(region)).endSecret().build());
+        mounts.add(new VolumeMountBuilder().withName("mesh-key").withMountPath(RelayEnvironment.MESH_KEY_DIR)
+                .withReadOnly(true).build());
+        volumes.add(new VolumeBuilder().withName("mesh-peers")
+                .withNewConfigMap().withName(RegionObjects.meshPeersConfigMap(region)).endConfigMap().build());
+        mounts.add(new VolumeMountBuilder().withName("mesh-peers").withMountPath(RelayEnvironment.MESH_PEERS_DIR)
+                .withReadOnly(true).build());
         if (RegionDefaults.tlsMode(spec) == TlsMode.Manual) {
             volumes.add(new VolumeBuilder().withName("tls")
                     .withNewSecret().withSecretName(spec.getTls().getSecretName()).endSecret().build());
@@ -97,11 +105,7 @@ class RelayStatefulSet implements RegionDependent {
                                 .withContainerPort(RelayEnvironment.MANAGEMENT_PORT).build())
                 .addNewEnvFrom().withNewConfigMapRef().withName(RegionObjects.relayConfigMap(region)).endConfigMapRef()
                 .endEnvFrom()
-                .withEnv(new EnvVarBuilder().withName(RelayEnvironment.MESH_KEY_ENV)
-                        .withNewValueFrom().withNewSecretKeyRef()
-                        .withName(RegionObjects.meshKeySecret(region)).withKey(MeshKeySecret.DATA_KEY)
-                        .endSecretKeyRef().endValueFrom().build(),
-                        new EnvVarBuilder().withName("JAVA_TOOL_OPTIONS").withValue("-XX:MaxDirectMemorySize=256m").build(),
+                .withEnv(new EnvVarBuilder().withName("JAVA_TOOL_OPTIONS").withValue("-XX:MaxDirectMemorySize=256m").build(),
                         new EnvVarBuilder().withName(RelayEnvironment.NODE_INDEX_ENV)
                                 .withNewValueFrom().withNewFieldRef()
                                 .withFieldPath("metadata.labels['" + RelayEnvironment.POD_INDEX_LABEL + "']")
@@ -135,11 +139,17 @@ class RelayStatefulSet implements RegionDependent {
                 .withPeriodSeconds(10).build();
     }
 
-    /** Changes whenever the relay ConfigMap's content does, so the pods roll to pick it up. */
+    /**
+     * Changes whenever the relay ConfigMap's content does, so the pods roll to pick it up; keys that
+     * only scaling changes are left out, and the mesh peer list lives in a file the relays re-read.
+     */
     static String configHash(DerpRegion region) {
         try {
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
             RelayEnvironment.configMapData(region).forEach((key, value) -> {
+                if (RelayEnvironment.NOT_HASHED.contains(key)) {
+                    return;
+                }
                 sha256.update(key.getBytes(StandardCharsets.UTF_8));
                 sha256.update((byte) 0);
                 sha256.update(value.getBytes(StandardCharsets.UTF_8));

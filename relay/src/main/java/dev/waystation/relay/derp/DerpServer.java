@@ -2,6 +2,8 @@ package dev.waystation.relay.derp;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,7 +66,8 @@ public class DerpServer {
         registry = new ClientRegistry(metrics);
         receiveBudget = new ReceiveBudget(config.handshakeBufferBudget().asLongValue(),
                 config.establishedBufferBudget().asLongValue(), transportMetrics);
-        meshKey = config.meshKey().map(DerpServer::parseMeshKey);
+        meshKey = config.meshKeyFile().map(DerpServer::readMeshKeyFile)
+                .or(() -> config.meshKey().map(hex -> parseMeshKey(hex, "waystation.relay.mesh-key")));
         if (config.mode() == RelayConfig.Mode.DEV) {
             privateKey = NodePrivateKey.generate(random);
             LOG.infof("dev mode: fresh server key %s", privateKey.publicKey());
@@ -78,10 +81,20 @@ public class DerpServer {
         }
     }
 
-    private static byte[] parseMeshKey(String hex) {
+    private static byte[] readMeshKeyFile(Path file) {
+        try {
+            return parseMeshKey(Files.readString(file), "the mesh key file " + file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the mesh key file " + file + " (waystation.relay.mesh-key-file)",
+                    e);
+        }
+    }
+
+    private static byte[] parseMeshKey(String hex, String origin) {
         String trimmed = hex.trim();
-        if (trimmed.length() != 2 * Protocol.KEY_LENGTH) {
-            throw new IllegalArgumentException("waystation.relay.mesh-key must be 64 hex characters");
+        if (trimmed.length() != 2 * Protocol.KEY_LENGTH || !trimmed.matches("[0-9a-fA-F]+")) {
+            throw new IllegalArgumentException(origin + " must hold 64 hex characters (got " + trimmed.length()
+                    + " characters)");
         }
         return HexFormat.of().parseHex(trimmed);
     }
@@ -203,12 +216,14 @@ public class DerpServer {
         return registry;
     }
 
-    NodePrivateKey privateKey() {
+    /** The server's identity; outbound mesh links authenticate with it, as derper's do. */
+    public NodePrivateKey privateKey() {
         return privateKey;
     }
 
-    Optional<byte[]> meshKey() {
-        return meshKey;
+    /** The mesh key's 32 bytes (a copy), if one is configured: outbound mesh links present it. */
+    public Optional<byte[]> meshKey() {
+        return meshKey.map(byte[]::clone);
     }
 
     SecureRandom random() {

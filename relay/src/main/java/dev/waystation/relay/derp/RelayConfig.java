@@ -56,6 +56,12 @@ public interface RelayConfig {
     Optional<String> meshKey();
 
     /**
+     * File holding the mesh key (derper's {@code -mesh-psk-file}: 64 hex characters, surrounding
+     * whitespace ignored); takes precedence over {@link #meshKey()}.
+     */
+    Optional<Path> meshKeyFile();
+
+    /**
      * Event loops serving DERP connections; defaults to the number of processors. Each listener is
      * bound once per event loop (connections are spread round-robin).
      */
