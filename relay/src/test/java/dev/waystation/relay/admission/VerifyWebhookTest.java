@@ -185,11 +185,9 @@ class VerifyWebhookTest {
 
     @Test
     void aFullQueueIsLocalOverloadNotAnOutage() throws Exception {
-        held.clear();
         VerifyWebhook webhook = VerifyWebhook.create(vertx,
                 new Settings(1, 1, Duration.ofMinutes(1), Duration.ofMinutes(1), 1));
-        Future<Outcome> first = webhook.verify(url("/held"), KEY, "");
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> held.size() == 1);
+        Future<Outcome> first = holdTheOnlyConnection(webhook);
         Future<Outcome> queued = webhook.verify(url("/allow"), KEY, "");
         assertThat(webhook.slots().queued()).isEqualTo(1);
         assertThat(await(webhook.verify(url("/allow"), KEY, ""))).as("pool and queue full")
@@ -203,14 +201,20 @@ class VerifyWebhookTest {
 
     @Test
     void waitingTooLongForAConnectionIsLocalOverloadNotAnOutage() throws Exception {
-        held.clear();
         VerifyWebhook webhook = VerifyWebhook.create(vertx,
                 new Settings(1, 4, Duration.ofMillis(200), Duration.ofMinutes(1), 1));
-        Future<Outcome> first = webhook.verify(url("/held"), KEY, "");
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> held.size() == 1);
+        Future<Outcome> first = holdTheOnlyConnection(webhook);
         assertThat(await(webhook.verify(url("/allow"), KEY, ""))).isEqualTo(Outcome.OVERLOADED);
         held.get(0).response().end("{\"Allow\":true}");
         assertThat(await(first)).isEqualTo(Outcome.ALLOWED);
+    }
+
+    /** A call the webhook holds until the test answers it, occupying a one-connection pool. */
+    private static Future<Outcome> holdTheOnlyConnection(VerifyWebhook webhook) {
+        held.clear();
+        Future<Outcome> call = webhook.verify(url("/held"), KEY, "");
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> held.size() == 1);
+        return call;
     }
 
     @Test

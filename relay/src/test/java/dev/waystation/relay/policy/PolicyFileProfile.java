@@ -48,13 +48,13 @@ public class PolicyFileProfile implements QuarkusTestProfile {
                 scope: Device
                 mandatory:
                   STUN.Enabled: false
-                  Admission.DeniedClients: ["nodekey:%s"]
+                  Admission.DeniedClients: ["nodekey:ABABABABABABABABABABABABABABABABABABABABABABABABABABABABABABABAB"]
               - name: cm/region
                 scope: Profile(test-region)
                 recommended:
                   Admission.AcceptBurst: 50
                   STUN.Enabled: true
-            """.formatted("AB".repeat(32));
+            """;
 
     private static Path createMount() {
         try {
