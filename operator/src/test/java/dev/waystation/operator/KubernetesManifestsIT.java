@@ -44,6 +44,11 @@ class KubernetesManifestsIT {
                     .output()).contains("configmap/waystation-grafana-dashboard created");
             cluster.kubectl("auth", "can-i", "patch", "derpregions.waystation.dev/status",
                     "--as=system:serviceaccount:waystation-system:waystation-operator", "-n", "default").assertSuccess();
+            cluster.kubectl("auth", "can-i", "update", "leases.coordination.k8s.io",
+                    "--as=system:serviceaccount:waystation-system:waystation-operator", "-n", "waystation-system")
+                    .assertSuccess();
+            cluster.kubectl("auth", "can-i", "watch", "customresourcedefinitions.apiextensions.k8s.io",
+                    "--as=system:serviceaccount:waystation-system:waystation-operator").assertSuccess();
 
             KubectlResult table = cluster.kubectl("get", "derpregions", "-n", "default").assertSuccess();
             assertThat(table.output().lines().findFirst().orElseThrow())

@@ -1,5 +1,6 @@
 package dev.waystation.operator.region;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -38,7 +39,7 @@ class RelayServiceMonitor {
                 .withApiVersion(API_VERSION)
                 .withKind(KIND)
                 .withMetadata(RegionObjects.owned(region, RegionObjects.serviceMonitor(region), RegionObjects.RELAY)
-                        .addToLabels(config.serviceMonitor().labels()).build())
+                        .withLabels(labels(region)).build())
                 .build();
         monitor.setAdditionalProperty("spec", Map.of(
                 "selector", Map.of("matchLabels", Map.of(
@@ -46,5 +47,12 @@ class RelayServiceMonitor {
                         ManagedLabels.COMPONENT, RegionObjects.RELAY)),
                 "endpoints", List.of(Map.of("port", "management", "path", "/q/metrics"))));
         return List.of(monitor);
+    }
+
+    /** The configured extra labels, then the operator's own, which an extra label never replaces. */
+    private Map<String, String> labels(DerpRegion region) {
+        Map<String, String> labels = new LinkedHashMap<>(config.serviceMonitor().labels());
+        labels.putAll(RegionObjects.labels(region, RegionObjects.RELAY));
+        return labels;
     }
 }

@@ -17,7 +17,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 
 /**
  * A DerpRegion's status from what the cluster shows: per-node address and readiness, the
- * {@code Ready}/{@code Degraded} conditions, and the region's DERP map fragment. Pure: the same
+ * {@code Ready}/{@code Degraded} conditions, and the region's DERP map fragment (ready nodes with an
+ * address only; none without such a node or when a {@link RegionProblem} withdraws the region). Pure: the same
  * observations give an equal status, so the reconciler writes status only when something changed.
  */
 public final class RegionStatusCalculator {
