@@ -101,7 +101,7 @@ class PolicyDocumentParserTest {
                 .hasMessageStartingWith("p.json: not valid JSON");
     }
 
-    /** Spec 8.2 TestPolicyScopeMarshalUnmarshal: a scope is written as its text form and read back equal. */
+    /** Tailscale's TestPolicyScopeMarshalUnmarshal: a scope is written as its text form and read back equal. */
     @ParameterizedTest
     @ValueSource(strings = {"Device", "Profile", "User", "User(_)", "User(nodekey:0123abcd)", "Profile(1234)",
         "Profile(1234)/User(nodekey:0123abcd)", "Profile(eu-west)/User"})
@@ -116,7 +116,7 @@ class PolicyDocumentParserTest {
         }
     }
 
-    /** Spec 8.5.11: unlike Tailscale's cases, these are well-formed JSON and reach the scope parser. */
+    /** Scope parse errors from well-formed input: unlike Tailscale's cases, these are well-formed JSON and reach the scope parser. */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "''|\"\" is not a valid scope",

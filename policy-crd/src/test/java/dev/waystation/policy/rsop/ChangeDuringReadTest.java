@@ -17,7 +17,7 @@ import dev.waystation.policy.catalog.RelaySettings;
 import dev.waystation.policy.setting.PolicyScope;
 
 /**
- * Trap 9.10: the reader subscribes before its first read and marks itself up to date before
+ * A change during the first read is not lost: the reader subscribes before its first read and marks itself up to date before
  * reading, so a change notification that arrives while a read is in flight is never lost. The
  * store's read blocks on a latch; the value changes (and the store notifies) mid-read; the read
  * then returns the old value.

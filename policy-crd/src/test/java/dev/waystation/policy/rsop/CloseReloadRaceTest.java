@@ -21,7 +21,7 @@ import dev.waystation.policy.source.MemoryStore;
 import dev.waystation.policy.source.SourceReader;
 
 /**
- * Spec 8.3 TestReaderCloseReloadRace and 5.7: a reader, an engine or a store closed while other
+ * Tailscale's TestReaderCloseReloadRace, plus closing engines and stores: a reader, an engine or a store closed while other
  * threads reload. Every round runs 4 threads of 10 reloads against one close, released together:
  * no exception escapes (a task's failure fails the join) and nothing deadlocks (the joins are bounded).
  */

@@ -14,7 +14,7 @@ import dev.waystation.policy.setting.PolicyScope;
 import dev.waystation.policy.source.MemoryStore;
 
 /**
- * Spec 5.5 timeline (the documented intent, quiet 200 ms, max 1 s) on a fake clock, spec 8.5.1.
+ * The debounce timeline Tailscale documents (quiet 200 ms, max 1 s; its code swaps the two) on a fake clock.
  * Times are milliseconds on the fake clock; nothing sleeps.
  */
 class DebounceTest {

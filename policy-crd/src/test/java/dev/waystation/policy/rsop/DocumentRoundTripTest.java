@@ -37,7 +37,7 @@ import dev.waystation.policy.source.DocumentSources;
 import dev.waystation.policy.source.MemoryStore;
 
 /**
- * Spec 8.2 TestMarshalUnmarshalSnapshot and TestMarshalUnmarshalRawValue on the serialization
+ * Tailscale's TestMarshalUnmarshalSnapshot and TestMarshalUnmarshalRawValue on the serialization
  * Waystation has: the policy document (JSON, YAML) with values written by {@link SettingType#toJson}.
  * An effective snapshot written as a document and read back through the engine is equal again;
  * raw JSON values decode by token kind, with {@code null} meaning "not configured" (README: a key
@@ -71,7 +71,7 @@ class DocumentRoundTripTest {
         PolicyDocument document = document(snapshot);
         PolicyDocument parsed = parser.parse("policy", writer.write(document, format), format);
         assertThat(parsed).isEqualTo(document);
-        // Lossy at the raw level (spec 9.22): a duration comes back as Go text; integers keep every digit.
+        // Lossy at the raw level, as in Tailscale: a duration comes back as Go text; integers keep every digit.
         assertThat(parsed.sources().get(0).mandatory()).containsEntry("RoundTrip.Wait", "1h30m0s")
                 .containsEntry("RoundTrip.Count", Long.MAX_VALUE);
 

@@ -15,7 +15,7 @@ import dev.waystation.policy.source.MemoryStore;
 import dev.waystation.policy.source.PolicyReadException;
 
 /**
- * Spec 8.5.10: the engine's error texts are part of its observable output, so each is asserted
+ * The engine's error texts are part of its observable output, so each is asserted
  * to the letter, with the exception type and what the failed call leaves behind.
  */
 class ErrorTextContractTest {

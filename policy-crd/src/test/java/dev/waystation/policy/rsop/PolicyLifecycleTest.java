@@ -20,7 +20,7 @@ import dev.waystation.policy.setting.PolicyScope;
 import dev.waystation.policy.setting.Snapshot;
 import dev.waystation.policy.source.MemoryStore;
 
-/** Spec 8.1 lifecycle cases: no sources, removal, equal replacement, repeated close. */
+/** Tailscale's lifecycle cases: no sources, removal, equal replacement, repeated close. */
 class PolicyLifecycleTest {
 
     final EngineFixture fixture = new EngineFixture();
@@ -66,7 +66,7 @@ class PolicyLifecycleTest {
         assertThat(device.value(RelaySettings.ADMISSION_ACCEPT_BURST)).isEqualTo(2L);
     }
 
-    /** Spec 8.1 TestClosePolicyMoreThanOnce: 10,000 concurrent closes with 0, 1 and 10 sources. */
+    /** Tailscale's TestClosePolicyMoreThanOnce: 10,000 concurrent closes with 0, 1 and 10 sources. */
     @ParameterizedTest(name = "{0} sources")
     @ValueSource(ints = {0, 1, 10})
     void closingTheEngineFromManyThreadsAtOnceIsSafeAndKeepsTheLastSnapshot(int count) throws Exception {

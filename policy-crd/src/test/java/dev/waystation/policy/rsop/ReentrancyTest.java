@@ -15,7 +15,7 @@ import dev.waystation.policy.catalog.RelaySettings;
 import dev.waystation.policy.setting.PolicyScope;
 import dev.waystation.policy.source.MemoryStore;
 
-/** Spec 8.5.5 and 9.16: a listener may call reload, policyFor and register without deadlock. */
+/** Listeners run off the reload thread: a listener may call reload, policyFor and register without deadlock. */
 class ReentrancyTest {
 
     final ExecutorService listeners = Executors.newFixedThreadPool(2);

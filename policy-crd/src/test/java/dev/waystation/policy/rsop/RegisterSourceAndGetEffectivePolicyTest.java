@@ -24,7 +24,7 @@ import dev.waystation.policy.setting.Snapshot;
 import dev.waystation.policy.source.MemoryStore;
 
 /**
- * Spec 8.1 TestRegisterSourceAndGetEffectivePolicy: for sources registered before the policy is
+ * Tailscale's TestRegisterSourceAndGetEffectivePolicy: for sources registered before the policy is
  * created and added after, the policy lists exactly the applicable sources (in the engine's order:
  * priority, then name, whatever the registration order), every setting's candidates in precedence order (winner
  * first), and a snapshot equal to the expected one, summary included.

@@ -18,7 +18,7 @@ import dev.waystation.policy.setting.Snapshot;
 import dev.waystation.policy.source.MemoryStore;
 import dev.waystation.policy.source.PolicyReadException;
 
-/** Spec 1.5, 1.6, 5.1-5.7, 8.1 behaviours and 9.1, 9.2, 9.6, 9.13 on the engine. */
+/** Which sources feed which scope, precedence, reloads, listeners and lifetimes of the engine's resultant policies. */
 class ResultantPolicyTest {
 
     static final PolicyScope REGION = PolicyScope.profile("eu");
@@ -164,7 +164,7 @@ class ResultantPolicyTest {
         assertThat(eu.generation()).isZero();
     }
 
-    /** Trap 9.15: an unchanged reload keeps the identical snapshot objects, generation and silence. */
+    /** Identity stability: an unchanged reload keeps the identical snapshot objects, generation and silence. */
     @Test
     void aReloadThatChangesNothingKeepsTheSameSnapshotObjectAndFiresNothing() throws Exception {
         MemoryStore store = store("Admission.AcceptBurst", 1L);

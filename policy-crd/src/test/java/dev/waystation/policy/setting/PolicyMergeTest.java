@@ -9,7 +9,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-/** Spec 1.6, 3.4, 3.5, 9.1, 9.2, 9.14 and the recommended level. */
+/** The merge: broader scope wins mandatory values, error items take part, summaries, Tailscale's pairwise merge, and the recommended level. */
 class PolicyMergeTest {
 
     static final PolicyScope USER_X = PolicyScope.user("nodekey:01");

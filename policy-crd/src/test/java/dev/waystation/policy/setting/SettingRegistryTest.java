@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-/** Spec 2.2, 8.5.9: registration, conflicts, freeze on first use. */
+/** The setting registry: registration, conflicts, freeze on first use (a late registration is refused, never lost). */
 class SettingRegistryTest {
 
     static final SettingDefinition<Boolean> FLAG = SettingDefinition.of("A.Flag", ScopeKind.DEVICE,

@@ -7,7 +7,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-/** Spec 3.2, 8.5.6, 8.5.8: equality, string form, changed keys, null-object safety. */
+/** Snapshots: equality, string form, changed keys (missing and error transitions included), null-object safety. */
 class SnapshotTest {
 
     static final Origin DEVICE_SOURCE = new Origin("Test Policy", PolicyScope.DEVICE);

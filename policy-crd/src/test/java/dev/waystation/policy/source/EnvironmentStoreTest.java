@@ -17,7 +17,7 @@ import dev.waystation.policy.setting.SettingDefinition;
 import dev.waystation.policy.setting.SettingKey;
 import dev.waystation.policy.setting.SettingType;
 
-/** Spec 4.5's table with Waystation's prefix and dot rule. */
+/** Tailscale's key-to-variable-name table (acronyms, digits, separators) with Waystation's prefix and dot rule. */
 class EnvironmentStoreTest {
 
     @ParameterizedTest

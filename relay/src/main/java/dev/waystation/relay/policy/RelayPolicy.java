@@ -44,6 +44,8 @@ public class RelayPolicy {
     static final String ENVIRONMENT_SOURCE = "environment";
     /** {@code waystation_policy_clients{policy="any|own"}}. */
     static final String CLIENTS_METRIC = "waystation.policy.clients";
+    /** {@code waystation_policy_resultant_policies}. */
+    static final String RESULTANT_POLICIES_METRIC = "waystation.policy.resultant.policies";
 
     @Inject
     PolicyEngine engine;
@@ -94,6 +96,9 @@ public class RelayPolicy {
                 .description("Connected clients bound to their policy").register(meters);
         Gauge.builder(CLIENTS_METRIC, clients, MemberPolicies::ownPolicies).tag("policy", "own")
                 .description("Connected clients with a resultant policy of their own (named by a User-scope source)")
+                .register(meters);
+        Gauge.builder(RESULTANT_POLICIES_METRIC, engine, e -> e.policies().size())
+                .description("Live resultant policies: the region's, plus one per connected client a User-scope source names")
                 .register(meters);
     }
 

@@ -10,7 +10,7 @@ import java.util.List;
 import org.bouncycastle.asn1.x509.Extension;
 import org.junit.jupiter.api.Test;
 
-/** The meta-certificate has exactly the fields Go clients read (spec 1.6). */
+/** The meta-certificate has exactly the fields Go clients read. */
 class MetaCertificateTest {
 
     @Test

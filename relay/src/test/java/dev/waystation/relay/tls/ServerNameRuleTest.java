@@ -6,7 +6,7 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
-/** Spec 11.17: manual-cert derper rejects SNI other than its hostname unless the hostname is an IP. */
+/** Manual-cert derper rejects SNI other than its hostname unless the hostname is an IP. */
 class ServerNameRuleTest {
 
     @Test
