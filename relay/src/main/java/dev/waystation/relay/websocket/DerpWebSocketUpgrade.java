@@ -61,7 +61,7 @@ public class DerpWebSocketUpgrade implements WebSocketUpgrade {
         }
         metrics.webSocketAccepts.increment();
         server.accept(new WebSocketTransport(new NetSocketTransport(socket), leftover,
-                server.transportMetrics().webSocketPingsIgnored), head, null);
+                server.transportMetrics()), head, null);
     }
 
     private static void release(ByteBuf buffer) {

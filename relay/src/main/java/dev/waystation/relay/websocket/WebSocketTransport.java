@@ -1,13 +1,13 @@
 package dev.waystation.relay.websocket;
 
 import java.net.InetSocketAddress;
-import java.util.concurrent.atomic.LongAdder;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.EventLoop;
 import dev.waystation.relay.derp.DerpTransport;
+import dev.waystation.relay.metrics.TransportMetrics;
 
 /**
  * DERP over WebSocket binary messages (message boundaries carry no meaning), layered on the raw socket's transport: inbound
@@ -28,7 +28,7 @@ public final class WebSocketTransport implements DerpTransport {
 
     private final DerpTransport raw;
     private final ByteBuf leftover;
-    private final LongAdder pingsIgnored;
+    private final TransportMetrics metrics;
     private CompositeByteBuf pending;
     private boolean closeSent;
     /** The payload of the pong waiting for a writable socket, or null. */
@@ -38,12 +38,12 @@ public final class WebSocketTransport implements DerpTransport {
 
     /**
      * @param leftover WebSocket bytes that arrived with the handshake request (owned by this transport)
-     * @param pingsIgnored counts pings dropped while a pong waits
+     * @param metrics where pings ignored while a pong waits, and allocation failures, are counted
      */
-    public WebSocketTransport(DerpTransport raw, ByteBuf leftover, LongAdder pingsIgnored) {
+    public WebSocketTransport(DerpTransport raw, ByteBuf leftover, TransportMetrics metrics) {
         this.raw = raw;
         this.leftover = leftover;
-        this.pingsIgnored = pingsIgnored;
+        this.metrics = metrics;
     }
 
     @Override
@@ -104,7 +104,7 @@ public final class WebSocketTransport implements DerpTransport {
 
     private void onPing(ByteBuf payload) {
         if (pongWaiting != null) {
-            pingsIgnored.increment();
+            metrics.webSocketPingsIgnored.increment();
             payload.release();
         } else if (raw.isWritable()) {
             raw.write(WebSocketFrames.pong(raw.alloc(), payload));
@@ -147,7 +147,13 @@ public final class WebSocketTransport implements DerpTransport {
         raw.start(new Inbound() {
             @Override
             public void onBytes(ByteBuf bytes) {
-                decoder.decode(bytes);
+                try {
+                    decoder.decode(bytes);
+                } catch (OutOfMemoryError e) {
+                    // An allocation for this connection failed (a pong): it alone is closed.
+                    metrics.outOfMemoryCloses.increment();
+                    raw.close();
+                }
             }
 
             @Override
