@@ -79,11 +79,15 @@ for native in libawt libawt_headless libawt_xawt libfontmanager libjavajpeg libj
 done
 
 # Every shared library the runtime's executables and libraries need, at the path the loader looks
-# for it, plus libgcc_s, which glibc loads on demand when a thread is cancelled.
+# for it, plus what the application's own natives need (Netty's epoll and BoringSSL libraries,
+# unpacked to /tmp at run time, link against glibc's libdl, librt and libpthread) and libgcc_s,
+# which glibc loads on demand when a thread is cancelled.
 libs="$(find "$root$JAVA_DIR" -type f \( -name '*.so' -o -perm -u+x \) -print0 \
   | xargs -0 ldd 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u)"
-for extra in /lib/x86_64-linux-gnu/libgcc_s.so.1 /lib/x86_64-linux-gnu/libnss_dns.so.2 /lib/x86_64-linux-gnu/libresolv.so.2; do
-  [[ -e "$extra" ]] && libs+=$'\n'"$extra"
+for extra in libgcc_s.so.1 libdl.so.2 librt.so.1 libpthread.so.0 libnss_dns.so.2 libresolv.so.2; do
+  extra_path="$(ldconfig -p 2>/dev/null | awk -v lib="$extra" '$1 == lib && /x86-64/ { print $NF; exit }')"
+  [[ -n "$extra_path" ]] || fail "$extra not found (ldconfig -p): it is part of glibc/libgcc on every Debian"
+  libs+=$'\n'"$extra_path"
 done
 while read -r lib; do
   [[ -z "$lib" || "$lib" == "$JAVA_DIR"* || "$lib" == "$root"* ]] && continue
