@@ -24,6 +24,7 @@ class HelmChartTest {
 
     private static final String FIX = "edit kubernetes/helm/waystation/templates to match kubernetes/operator, "
             + "then run src/manifests/bundle.sh";
+    private static final String MINIMUM_KUBERNETES = "1.28.0";
     private static Path helm;
     private static Path chart;
 
@@ -76,8 +77,9 @@ class HelmChartTest {
     }
 
     private static String templateIn(String namespace, String... arguments) {
+        // The oldest Kubernetes the chart supports (a built helm would otherwise assume 1.20).
         List<String> command = new ArrayList<>(List.of(helm.toString(), "template", "waystation", chart.toString(),
-                "--namespace", namespace, "--include-crds"));
+                "--namespace", namespace, "--include-crds", "--kube-version", MINIMUM_KUBERNETES));
         command.addAll(List.of(arguments));
         return ToolScript.output(command, 60);
     }
