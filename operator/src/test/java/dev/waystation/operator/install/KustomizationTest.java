@@ -36,7 +36,7 @@ class KustomizationTest {
                 apiVersion: kustomize.config.k8s.io/v1beta1
                 kind: Kustomization
                 resources:
-                  - %s
+                  - %s   # Kustomize takes only relative paths
                 images:
                   - name: localhost/waystation/operator
                     newName: registry.example.com/platform/operator
@@ -44,7 +44,7 @@ class KustomizationTest {
                   - name: localhost/waystation/relay
                     newName: registry.example.com/platform/relay
                     newTag: "1.2.3"
-                """.formatted(GoHarness.repositoryRoot().resolve("kubernetes")));
+                """.formatted(overlay.toAbsolutePath().relativize(GoHarness.repositoryRoot().resolve("kubernetes"))));
         String yaml = kustomize(overlay);
         Map<String, JsonNode> objects = ManifestObjects.parse(yaml);
         JsonNode operator = ManifestObjects.operatorContainer(objects);

@@ -10,6 +10,9 @@ import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 /**
@@ -33,12 +36,36 @@ final class ManifestObjects {
                 }
                 String key = object.path("kind").asText() + "/" + object.path("metadata").path("namespace").asText("")
                         + "/" + object.path("metadata").path("name").asText();
-                assertThat(objects.put(key, object)).as("%s appears twice", key).isNull();
+                assertThat(objects.put(key, integralNumbers(object))).as("%s appears twice", key).isNull();
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return objects;
+    }
+
+    /**
+     * The same tree with whole numbers as integers: YAML writers differ in {@code 65535.0} against
+     * {@code 65535} (Fabric8's CRD generator writes the first), which the API server stores alike.
+     */
+    private static JsonNode integralNumbers(JsonNode node) {
+        if (node.isFloatingPointNumber() && node.canConvertToExactIntegral()) {
+            return LongNode.valueOf(node.longValue());
+        }
+        if (node.isIntegralNumber()) {
+            return LongNode.valueOf(node.longValue());
+        }
+        if (node.isObject()) {
+            ObjectNode copy = ((ObjectNode) node).objectNode();
+            node.properties().forEach(field -> copy.set(field.getKey(), integralNumbers(field.getValue())));
+            return copy;
+        }
+        if (node.isArray()) {
+            ArrayNode copy = ((ArrayNode) node).arrayNode();
+            node.forEach(element -> copy.add(integralNumbers(element)));
+            return copy;
+        }
+        return node;
     }
 
     /** Both hold the same objects, each equal field by field; the message names the first that differs. */

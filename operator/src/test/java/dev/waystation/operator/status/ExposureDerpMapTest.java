@@ -11,12 +11,10 @@ import org.junit.jupiter.api.Test;
 import dev.waystation.crd.v1alpha1.Conditions;
 import dev.waystation.crd.v1alpha1.DerpMapNode;
 import dev.waystation.crd.v1alpha1.DerpRegion;
-import dev.waystation.crd.v1alpha1.DerpRegionSpec;
 import dev.waystation.crd.v1alpha1.DerpRegionStatus;
 import dev.waystation.crd.v1alpha1.NodeExposure;
 import dev.waystation.crd.v1alpha1.RegionService;
 import dev.waystation.crd.v1alpha1.RelayServiceType;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -32,17 +30,10 @@ class ExposureDerpMapTest {
     private static final Instant NOW = Instant.parse("2026-12-07T00:00:00Z");
 
     private static DerpRegion region(RelayServiceType type) {
-        DerpRegion region = new DerpRegion();
-        region.setMetadata(new ObjectMetaBuilder().withName("r").withNamespace("ns").withGeneration(1L).build());
-        DerpRegionSpec spec = new DerpRegionSpec();
-        spec.setRegionId(900);
-        spec.setRegionCode("r");
-        spec.setRegionName("R");
-        spec.setNodes(1);
+        DerpRegion region = RegionStatusCalculatorTest.region(1);
         RegionService service = new RegionService();
         service.setType(type);
-        spec.setService(service);
-        region.setSpec(spec);
+        region.getSpec().setService(service);
         return region;
     }
 
