@@ -1,6 +1,8 @@
 package dev.waystation.operator.region;
 
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import dev.waystation.crd.v1alpha1.DerpRegion;
 import dev.waystation.crd.v1alpha1.DerpRegionSpec;
@@ -42,6 +44,31 @@ final class Regions {
             }
 
             @Override
+            public Optional<Set<String>> regionNamespaces() {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<List<String>> allowedImages() {
+                return Optional.empty();
+            }
+
+            @Override
+            public TlsConfig tls() {
+                throw new UnsupportedOperationException("not used by the object builders");
+            }
+
+            @Override
+            public ServiceMonitorConfig serviceMonitor() {
+                throw new UnsupportedOperationException("not used by the object builders");
+            }
+
+            @Override
+            public LeaderElectionConfig leaderElection() {
+                throw new UnsupportedOperationException("not used by the object builders");
+            }
+
+            @Override
             public DerpMapConfig derpMap() {
                 return new DerpMapConfig() {
                     @Override
@@ -57,6 +84,11 @@ final class Regions {
                     @Override
                     public String path() {
                         return "/derpmap.json";
+                    }
+
+                    @Override
+                    public Optional<Set<String>> regionNamespaces() {
+                        return Optional.empty();
                     }
                 };
             }
