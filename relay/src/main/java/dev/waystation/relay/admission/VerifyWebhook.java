@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
@@ -77,6 +78,8 @@ public final class VerifyWebhook {
         int timeout = (int) Math.min(Integer.MAX_VALUE, config.timeout().toMillis());
         HttpClient client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(timeout)
                 .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(config.maxConnections())
+                // WebhookSlots admits no more calls than connections; this only covers a connection
+                // still closing when its slot is already handed on.
                 .setMaxWaitQueueSize(config.maxConnections()));
         return new VerifyWebhook(vertx, client,
                 new WebhookSlots(vertx, config.maxConnections(), config.maxQueued(), config.queueTimeout().toMillis()),
@@ -114,7 +117,9 @@ public final class VerifyWebhook {
         });
         client.request(options).onComplete(created -> {
             if (created.failed()) {
-                result.tryComplete(Outcome.TRANSPORT_ERROR);
+                // The pool's own queue being full is the relay's overload, never the webhook's outage.
+                result.tryComplete(created.cause() instanceof ConnectionPoolTooBusyException ? Outcome.OVERLOADED
+                        : Outcome.TRANSPORT_ERROR);
                 return;
             }
             HttpClientRequest request = created.result();

@@ -269,6 +269,24 @@ class AdmissionWebhookIT {
     }
 
     @Test
+    void aWebhookThatCannotBeReachedAfterAChangeKeepsConnectedClients() throws Exception {
+        relay.writePolicy(document(source("webhook", "Device", "Admission.VerifyURL: '" + url("allow") + "'",
+                HTTP_ALLOWED)));
+        relay.awaitSetting(REGION, "Admission.VerifyURL", "\"" + url("allow") + "\"");
+        String kept = "waystation_admission_reverify_kept_total";
+        List<String> client = PolicyFileRelay.newKeyPair();
+        try (GoCheck.Running held = GoCheck.holdConnection(relay.relay.derpUrl(), client.get(0), 60)) {
+            Awaitility.await("connected").atMost(Duration.ofSeconds(30)).until(() -> held.said("CONNECTED"));
+            double before = relay.relay.metric(kept);
+            relay.writePolicy(document(source("webhook", "Device", "Admission.VerifyURL: '" + url("refused") + "'",
+                    HTTP_ALLOWED)));
+            Awaitility.await("re-checked without an answer").atMost(Duration.ofSeconds(30))
+                    .until(() -> relay.relay.metric(kept) > before);
+            assertThat(held.said("DISCONNECTED")).as("disconnected although the webhook never answered").isFalse();
+        }
+    }
+
+    @Test
     void aWebhookChangeAsksAgainAboutConnectedClients() throws Exception {
         relay.writePolicy(document(source("webhook", "Device", "Admission.VerifyURL: '" + url("allow") + "'",
                 HTTP_ALLOWED)));
