@@ -32,7 +32,8 @@ import dev.waystation.testing.GoCheck;
 class ClientPolicyLifetimeIT {
 
     private static final String REGION = "Profile(default)";
-    private static final int CLIENTS = 8;
+    /** Below the webhook client's connection pool, so every check is in flight at once. */
+    private static final int CLIENTS = 4;
 
     @Test
     void clientsClosingDuringAWebhookCheckLeaveNoState() throws Exception {

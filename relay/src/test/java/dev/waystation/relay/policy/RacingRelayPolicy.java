@@ -8,6 +8,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
+import jakarta.enterprise.inject.Vetoed;
+
 import dev.waystation.policy.catalog.RelaySettings;
 import dev.waystation.policy.rsop.DebounceDelays;
 import dev.waystation.policy.rsop.MemberPolicies;
@@ -26,7 +28,9 @@ import dev.waystation.policy.source.PolicyReadException;
  * projection (the one a bind does before the first apply) replace the region's values and reload,
  * so the change is published while the consumer is between bind and its first apply. A consumer
  * that binds atomically ends on the new values; one that reads and then subscribes misses them.
+ * Not a bean: Quarkus tests keep the real {@link RelayPolicy}.
  */
+@Vetoed
 public final class RacingRelayPolicy extends RelayPolicy implements AutoCloseable {
 
     public static final String REGION = "race";

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import jakarta.enterprise.inject.Vetoed;
+
 import org.junit.jupiter.api.Test;
 
 import dev.waystation.relay.policy.RacingRelayPolicy;
@@ -34,7 +36,8 @@ class StunPolicyBindRaceTest {
         }
     }
 
-    /** The real server's switches without its sockets. */
+    /** The real server's switches without its sockets (not a bean: Quarkus tests must keep the real one). */
+    @Vetoed
     private static final class SocketlessStun extends StunServer {
         private volatile boolean enabled;
 
