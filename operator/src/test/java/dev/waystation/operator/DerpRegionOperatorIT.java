@@ -30,7 +30,6 @@ import dev.waystation.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -70,8 +69,7 @@ class DerpRegionOperatorIT {
     }
 
     private static void namespace(String name) {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
-                .serverSideApply();
+        Regions.namespace(client, name);
     }
 
     private static DerpRegion create(String namespace, String yamlSpec, String name) {
@@ -82,11 +80,7 @@ class DerpRegionOperatorIT {
     }
 
     private static DerpRegion awaitStatus(String namespace, String name, Predicate<DerpRegionStatus> done) {
-        return await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(
-                () -> client.resources(DerpRegion.class).inNamespace(namespace).withName(name).get(),
-                r -> r != null && r.getStatus() != null
-                        && r.getMetadata().getGeneration().equals(r.getStatus().getObservedGeneration())
-                        && done.test(r.getStatus()));
+        return Regions.awaitStatus(client, namespace, name, done);
     }
 
     private static void assertOwnedBy(HasMetadata object, DerpRegion region) {

@@ -15,7 +15,6 @@ import dev.waystation.crd.v1alpha1.DerpRegionStatus;
 import dev.waystation.testing.Closer;
 import dev.waystation.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionSpec;
@@ -32,7 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class OperatorRobustnessIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration WAIT = Regions.WAIT;
     private static final String ALLOWED_NAMESPACES = "rob-apply,rob-poison,rob-owned,rob-writes,rob-image";
 
     private static TestCluster cluster;
@@ -57,17 +56,12 @@ class OperatorRobustnessIT {
     }
 
     private static void create(String namespace, String name, String spec) {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
-                .serverSideApply();
+        Regions.namespace(client, namespace);
         client.resource(Manifests.derpRegion(name, namespace, spec)).create();
     }
 
     private static DerpRegionStatus awaitStatus(String namespace, String name, Predicate<DerpRegionStatus> done) {
-        return await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(
-                () -> client.resources(DerpRegion.class).inNamespace(namespace).withName(name).get(),
-                r -> r != null && r.getStatus() != null
-                        && r.getMetadata().getGeneration().equals(r.getStatus().getObservedGeneration())
-                        && done.test(r.getStatus())).getStatus();
+        return Regions.awaitStatus(client, namespace, name, done).getStatus();
     }
 
     private static Predicate<DerpRegionStatus> readyReason(String reason) {
@@ -101,8 +95,7 @@ class OperatorRobustnessIT {
 
     @Test
     void aPreExistingServiceWithAnotherOwnerIsNotTakenOver() {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("rob-owned").endMetadata().build())
-                .serverSideApply();
+        Regions.namespace(client, "rob-owned");
         client.services().inNamespace("rob-owned").resource(new ServiceBuilder()
                 .withNewMetadata().withName("own-0").addToLabels("team", "someone-else").endMetadata()
                 .withNewSpec().addNewPort().withPort(8080).endPort().addToSelector("app", "theirs").endSpec().build())

@@ -42,6 +42,9 @@ public class WatchLiveness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         List<String> dead = new ArrayList<>();
+        if (!operator.getRuntimeInfo().isStarted()) {
+            return HealthCheckResponse.up("Kubernetes watches"); // nothing started yet (or never: tests, standby)
+        }
         for (RegisteredController<?> controller : operator.getRuntimeInfo().getRegisteredControllers()) {
             Map<String, InformerWrappingEventSourceHealthIndicator> sources =
                     controller.getControllerHealthInfo().informerEventSourceHealthIndicators();

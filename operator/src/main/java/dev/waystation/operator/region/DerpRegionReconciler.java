@@ -20,6 +20,7 @@ import dev.waystation.crd.v1alpha1.DerpRegionStatus;
 import dev.waystation.operator.ApiWrites;
 import dev.waystation.crd.v1alpha1.RelayServiceType;
 import dev.waystation.operator.ManagedLabels;
+import dev.waystation.operator.OperatorConfig;
 import dev.waystation.operator.events.ConditionEvents;
 import dev.waystation.operator.events.EventRecorder;
 import dev.waystation.operator.status.NodeObservation;
@@ -84,6 +85,7 @@ public class DerpRegionReconciler implements Reconciler<DerpRegion> {
     private final RegionAllowList allowList;
     private final EventRecorder events;
     private final ApiWrites writes;
+    private final OperatorConfig config;
     private final Clock clock;
     private final Counter unchanged;
     private final Counter statusWritten;
@@ -92,7 +94,8 @@ public class DerpRegionReconciler implements Reconciler<DerpRegion> {
     public DerpRegionReconciler(RelayConfigMap configMap, RelayAccess access, MeshService meshService,
             NodeServices nodeServices, RelayStatefulSet statefulSet, RelayDisruptionBudget disruptionBudget,
             MeshKeySecret meshKey, RelayServiceMonitor serviceMonitor, RegionApplier applier,
-            RegionAllowList allowList, EventRecorder events, ApiWrites writes, MeterRegistry registry) {
+            RegionAllowList allowList, EventRecorder events, ApiWrites writes, OperatorConfig config,
+            MeterRegistry registry) {
         this.dependents = List.of(configMap, access, meshService, nodeServices, statefulSet, disruptionBudget);
         this.meshKey = meshKey;
         this.serviceMonitor = serviceMonitor;
@@ -100,6 +103,7 @@ public class DerpRegionReconciler implements Reconciler<DerpRegion> {
         this.allowList = allowList;
         this.events = events;
         this.writes = writes;
+        this.config = config;
         this.clock = Clock.systemUTC();
         this.unchanged = reconciles(registry, "unchanged");
         this.statusWritten = reconciles(registry, "status-written");
@@ -118,7 +122,9 @@ public class DerpRegionReconciler implements Reconciler<DerpRegion> {
                 informer(context, StatefulSet.class, OWNED_SELECTOR),
                 informer(context, Service.class, OWNED_SELECTOR),
                 informer(context, ConfigMap.class, OWNED_SELECTOR),
-                informer(context, Secret.class, OWNED_SELECTOR),
+                // Mesh-key Secrets only in waystation.operator.region-namespaces when that is set, so the
+                // operator's Secret permissions can be granted per namespace instead of cluster-wide.
+                informer(context, Secret.class, OWNED_SELECTOR, config.regionNamespaces()),
                 informer(context, PodDisruptionBudget.class, OWNED_SELECTOR),
                 informer(context, ServiceAccount.class, OWNED_SELECTOR),
                 informer(context, Role.class, OWNED_SELECTOR),
@@ -129,14 +135,20 @@ public class DerpRegionReconciler implements Reconciler<DerpRegion> {
 
     private static <R extends HasMetadata> EventSource<R, DerpRegion> informer(EventSourceContext<DerpRegion> context,
             Class<R> type, String labelSelector) {
+        return informer(context, type, labelSelector, Optional.empty());
+    }
+
+    /** @param namespaces where to watch; empty: where the controller watches (every namespace) */
+    private static <R extends HasMetadata> EventSource<R, DerpRegion> informer(EventSourceContext<DerpRegion> context,
+            Class<R> type, String labelSelector, Optional<Set<String>> namespaces) {
         var configuration = InformerEventSourceConfiguration.from(type, DerpRegion.class)
                 .withName(NAME + "-" + type.getSimpleName().toLowerCase())
                 .withLabelSelector(labelSelector)
                 .withSecondaryToPrimaryMapper((R resource) -> Set.of(new ResourceID(
                         resource.getMetadata().getLabels().get(ManagedLabels.DERP_REGION),
-                        resource.getMetadata().getNamespace())))
-                .build();
-        return new InformerEventSource<>(configuration, context);
+                        resource.getMetadata().getNamespace())));
+        namespaces.ifPresent(configuration::withNamespaces);
+        return new InformerEventSource<>(configuration.build(), context);
     }
 
     /** The ServiceMonitor CRD appearing or going away concerns every region. */
