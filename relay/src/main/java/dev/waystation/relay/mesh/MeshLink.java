@@ -1,13 +1,18 @@
 package dev.waystation.relay.mesh;
 
 import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 import org.jboss.logging.Logger;
 
@@ -19,6 +24,7 @@ import dev.waystation.relay.derp.NodeKey;
 import dev.waystation.relay.derp.PacketForwarder;
 import dev.waystation.relay.derp.Protocol;
 import dev.waystation.relay.mesh.MeshFrameDecoder.MeshProtocolException;
+import dev.waystation.relay.tls.HostnameVerifier;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -152,8 +158,7 @@ final class MeshLink implements PacketForwarder, DerpTransport.Inbound, MeshFram
         mesh.netClient().connect(target, mesh.tls() ? address.name() : null).onComplete(result -> {
             if (result.failed()) {
                 if (state == MeshLinkState.CONNECTING) {
-                    fail("connect to " + address.dialHost() + ":" + address.dialPort() + ": "
-                            + result.cause().getMessage());
+                    fail("connect to " + address.dialHost() + ":" + address.dialPort() + ": " + causes(result.cause()));
                 }
                 return;
             }
@@ -161,10 +166,27 @@ final class MeshLink implements PacketForwarder, DerpTransport.Inbound, MeshFram
         });
     }
 
+    /** A failure and its causes in one line ("Failed to create SSL connection" alone says little). */
+    private static String causes(Throwable failure) {
+        StringBuilder text = new StringBuilder(String.valueOf(failure.getMessage()));
+        for (Throwable cause = failure.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            text.append(": ").append(cause.getMessage());
+        }
+        return text.toString();
+    }
+
     private void connected(NetSocket socket) {
         if (state != MeshLinkState.CONNECTING) {
             socket.close();
             return;
+        }
+        if (mesh.tls()) {
+            Optional<String> refused = refusedCertificate(socket);
+            if (refused.isPresent()) {
+                socket.close();
+                fail(refused.get());
+                return;
+            }
         }
         NetSocketInternal internal = (NetSocketInternal) socket;
         internal.channelHandlerContext().channel().config().setWriteBufferHighWaterMark(WRITE_HIGH_WATER_MARK);
@@ -185,6 +207,27 @@ final class MeshLink implements PacketForwarder, DerpTransport.Inbound, MeshFram
         transport.flush();
         long idle = mesh.config().meshIdleTimeout().toNanos();
         idleCheck = loop.scheduleAtFixedRate(this::checkIdle, idle / 4, idle / 4, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The TLS stack has verified the chain; the name is checked here, on the leaf's subject alternative
+     * names as Go clients do, because the connection goes to the dial address, not to the name.
+     */
+    private Optional<String> refusedCertificate(NetSocket socket) {
+        try {
+            Certificate[] chain = socket.sslSession().getPeerCertificates();
+            if (chain.length > 0 && chain[0] instanceof X509Certificate leaf
+                    && HostnameVerifier.matches(leaf, address.name())) {
+                return Optional.empty();
+            }
+            return Optional.of("the certificate of " + address.dialHost() + ":" + address.dialPort()
+                    + " is not valid for " + address.name() + " ("
+                    + (chain.length > 0 && chain[0] instanceof X509Certificate leaf ? leaf.getSubjectX500Principal()
+                            : "no certificate") + ")");
+        } catch (SSLPeerUnverifiedException | RuntimeException e) {
+            return Optional.of("no verified certificate from " + address.dialHost() + ":" + address.dialPort() + ": "
+                    + e.getMessage());
+        }
     }
 
     // ---------------------------------------------------------------- reading (link event loop)

@@ -14,7 +14,7 @@ import java.util.Optional;
  * an IP SAN equal to an IP hostname, or a DNS SAN equal to the hostname or a {@code *.} wildcard
  * covering exactly its first label.
  */
-final class HostnameVerifier {
+public final class HostnameVerifier {
 
     private static final int SAN_DNS = 2;
     private static final int SAN_IP = 7;
@@ -22,7 +22,7 @@ final class HostnameVerifier {
     private HostnameVerifier() {
     }
 
-    static boolean matches(X509Certificate certificate, String hostname) {
+    public static boolean matches(X509Certificate certificate, String hostname) {
         Collection<List<?>> names;
         try {
             names = certificate.getSubjectAlternativeNames();

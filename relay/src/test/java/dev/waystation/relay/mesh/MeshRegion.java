@@ -55,12 +55,15 @@ final class MeshRegion implements AutoCloseable {
         /** Extra relay configuration, applied over the defaults at each start. */
         final Map<String, String> extraConfig = new LinkedHashMap<>();
 
-        Node(String name, boolean derper) throws Exception {
+        Node(String name, boolean derper, String... moreNames) throws Exception {
             this.name = name;
             this.derper = derper;
             this.port = freePort();
             this.home = Files.createDirectories(dir.resolve(name));
-            TestPemFiles.write(pki.issue(name, name), home.resolve(derper ? name + ".crt" : "tls.crt"),
+            String[] names = new String[moreNames.length + 1];
+            names[0] = name;
+            System.arraycopy(moreNames, 0, names, 1, moreNames.length);
+            TestPemFiles.write(pki.issue(name, names), home.resolve(derper ? name + ".crt" : "tls.crt"),
                     home.resolve(derper ? name + ".key" : "tls.key"));
         }
 
@@ -209,8 +212,9 @@ final class MeshRegion implements AutoCloseable {
         Files.writeString(meshKeyFile, HexFormat.of().formatHex(key) + "\n");
     }
 
-    Node waystation(String name) throws Exception {
-        Node node = new Node(name, false);
+    /** A Waystation node whose certificate carries {@code name} and {@code moreNames}. */
+    Node waystation(String name, String... moreNames) throws Exception {
+        Node node = new Node(name, false, moreNames);
         nodes.put(name, node);
         return node;
     }
@@ -219,6 +223,15 @@ final class MeshRegion implements AutoCloseable {
         Node node = new Node(name, true);
         nodes.put(name, node);
         return node;
+    }
+
+    /** A PEM file holding some other CA, which signed none of the nodes. */
+    Path otherCaFile() throws Exception {
+        Path other = dir.resolve("other-ca.pem");
+        try (JcaPEMWriter writer = new JcaPEMWriter(Files.newBufferedWriter(other))) {
+            writer.writeObject(new TestPki("Some other CA").caCertificate());
+        }
+        return other;
     }
 
     List<Node> nodes() {

@@ -13,8 +13,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Mesh links verify the peer's certificate for the entry's name. The peer here answers any TLS name
- * (its hostname is an IP literal) with a certificate for {@code node-v.mesh.test}: the entry naming
- * that comes up, the entry naming {@code wrong.mesh.test} at the same address never does, and says why.
+ * (its hostname is an IP literal) with a certificate for {@code node-v.mesh.test} and that IP: the entry naming
+ * that comes up, the entry naming {@code wrong.mesh.test} at the same address never does, and says why;
+ * a relay trusting another CA refuses the peer whatever the name.
  */
 class MeshTlsVerificationIT {
 
@@ -23,7 +24,8 @@ class MeshTlsVerificationIT {
     @Test
     void aPeerWhoseCertificateLacksTheEntrysNameIsRefused() throws Exception {
         try (MeshRegion region = new MeshRegion("verify")) {
-            MeshRegion.Node v = region.waystation("node-v.mesh.test");
+            // Its own name is the IP (so it answers any TLS name); the certificate carries both.
+            MeshRegion.Node v = region.waystation("node-v.mesh.test", MeshRegion.DIAL_HOST);
             v.extraConfig.put("waystation.relay.hostname", MeshRegion.DIAL_HOST);
             MeshRegion.Node a = region.waystation("node-a.mesh.test");
             v.start(List.of());
@@ -48,7 +50,18 @@ class MeshTlsVerificationIT {
             }
             assertThat(refused).as("/debug/mesh: %s", peers).isNotNull();
             assertThat(refused.path("lastError").asText()).as("/debug/mesh: %s", peers)
-                    .matches("(?is).*(wrong\\.mesh\\.test|certificate).*");
+                    .contains("not valid for wrong.mesh.test");
+
+            // A relay that trusts another CA refuses even the rightly named peer.
+            MeshRegion.Node x = region.waystation("node-x.mesh.test");
+            x.extraConfig.put("waystation.relay.mesh-ca-file", region.otherCaFile().toString());
+            x.start(List.of(v));
+            Awaitility.await("the untrusted link failed").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> x.metric("waystation_mesh_link_failures_total{peer=\"" + v.name + ":" + v.port
+                            + "\"}") >= 2);
+            assertThat(x.metric("waystation_mesh_link_connects_total{peer=\"" + v.name + ":" + v.port + "\"}"))
+                    .isZero();
         }
     }
 }
