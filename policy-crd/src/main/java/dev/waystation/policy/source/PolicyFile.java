@@ -95,10 +95,14 @@ public final class PolicyFile implements AutoCloseable {
 
     /** Loads the file now (waiting for it to settle, bounded) and starts watching it. */
     public void start() throws IOException {
-        reload();
+        // Watch before the first read: a write landing between the two would otherwise wait for
+        // the next recheck to be seen.
         synchronized (this) {
             watcher = FileSystems.getDefault().newWatchService();
             watchDirectories();
+        }
+        reload();
+        synchronized (this) {
             thread = new Thread(this::watchLoop, "waystation-policy-file");
             thread.setDaemon(true);
             thread.start();
@@ -281,7 +285,8 @@ public final class PolicyFile implements AutoCloseable {
     private void survive(Throwable error) {
         watcherErrors.incrementAndGet();
         synchronized (this) {
-            lastContent = null;
+            // lastContent stays what failed (check() sets it before applying): the same bytes are
+            // not read and parsed again on every recheck, a changed file is.
             pendingContent = null;
         }
         try {
