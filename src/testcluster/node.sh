@@ -372,6 +372,7 @@ up() {
   local pause_image
   pause_image="$(tar -xOf "$bin/pause.tar" manifest.json | sed -n 's/.*"RepoTags":\["\([^"]*\)".*/\1/p')"
   [[ -n "$pause_image" ]] || fail "$bin/pause.tar names no image tag"
+  echo "$pause_image" >"$node_dir/sandbox-image"
   local started=$SECONDS
   make_pki
   write_configs "$pause_image"
@@ -439,6 +440,7 @@ WAYSTATION_NODE_IP=$node_ip
 WAYSTATION_NODE_CONTAINERD_SOCKET=$containerd_socket
 WAYSTATION_NODE_KUBECONFIG=$host_kubeconfig
 WAYSTATION_NODE_INNER_KUBECONFIG=$inner_kubeconfig
+WAYSTATION_NODE_SANDBOX_IMAGE=$(cat "$node_dir/sandbox-image" 2>/dev/null)
 EOF
 }
 
