@@ -93,7 +93,7 @@ kill_host_processes() {
 unmount_leftovers() {
   local mount_point
   awk '{print $2}' /proc/self/mounts \
-    | grep -E "^${node_dir}/|^/run/netns/cni-|^/var/run/netns/cni-" \
+    | { grep -E "^${node_dir}/|^/run/netns/cni-|^/var/run/netns/cni-" || true; } \
     | sort -r \
     | while read -r mount_point; do
         umount "$mount_point" 2>/dev/null || umount -l "$mount_point" 2>/dev/null \
@@ -323,7 +323,8 @@ EOF
 # start <name> <command...>: runs in the namespace, detached from this shell, logging to logs/<name>.log
 start() {
   local name="$1"; shift
-  setsid nsenter --net="/run/netns/$netns" "$@" >"$logs/$name.log" 2>&1 </dev/null &
+  # 8>&-: the node's processes must not inherit (and so hold) this script's lock.
+  setsid nsenter --net="/run/netns/$netns" "$@" >"$logs/$name.log" 2>&1 </dev/null 8>&- &
   echo $! >"$pids/$name.pid"
 }
 
@@ -415,7 +416,7 @@ up() {
   # The host's way in: 127.0.0.1:<free port> -> unix socket -> node IP:6443 inside the namespace.
   start apiserver-socket socat "UNIX-LISTEN:$apiserver_socket,fork,unlink-early" "TCP:$node_ip:$apiserver_port"
   wait_for "the API server's unix socket" test -S "$apiserver_socket"
-  setsid socat TCP-LISTEN:0,bind=127.0.0.1,fork,reuseaddr "UNIX-CONNECT:$apiserver_socket" >"$logs/host-socat.log" 2>&1 </dev/null &
+  setsid socat TCP-LISTEN:0,bind=127.0.0.1,fork,reuseaddr "UNIX-CONNECT:$apiserver_socket" >"$logs/host-socat.log" 2>&1 </dev/null 8>&- &
   echo $! >"$pids/host-socat.pid"
   local host_port="" socat_pid
   socat_pid="$(cat "$pids/host-socat.pid")"
