@@ -9,8 +9,11 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "waystation.operator")
 public interface OperatorConfig {
 
-    /** Relay image used when a DerpRegion sets no {@code spec.image}. */
-    @WithDefault("waystation/relay:0.1.0")
+    /**
+     * Relay image used when a DerpRegion sets no {@code spec.image}: by default the one this build
+     * writes (src/images/README.md); the install manifests set it next to the operator's own image.
+     */
+    @WithDefault("localhost/waystation/relay:${quarkus.application.version}")
     String relayImage();
 
     /** The aggregated DERP map. */

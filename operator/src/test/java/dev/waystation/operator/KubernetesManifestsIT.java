@@ -19,10 +19,10 @@ class KubernetesManifestsIT {
     void installManifestsAndExamplesApply() {
         Path kubernetes = GoHarness.repositoryRoot().resolve("kubernetes");
         try (TestCluster cluster = TestCluster.start()) {
-            String install = kubernetes.toString();
+            String install = kubernetes.resolve("install.yaml").toString();
             String examples = kubernetes.resolve("examples").toString();
 
-            // As the README says: the directory itself (install.yaml: CRDs, RBAC, operator), then the examples.
+            // As the README says: install.yaml (CRDs, RBAC, operator), then the examples.
             KubectlResult installed = cluster.kubectl("apply", "-f", install).assertSuccess();
             assertThat(installed.output()).contains(
                     "customresourcedefinition.apiextensions.k8s.io/derpregions.waystation.dev created",

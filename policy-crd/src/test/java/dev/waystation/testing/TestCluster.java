@@ -90,38 +90,14 @@ public final class TestCluster implements AutoCloseable {
         if (builtVersionDir != null) {
             return builtVersionDir;
         }
-        Path script = GoHarness.repositoryRoot().resolve("src/testcluster/build.sh");
-        try {
-            Path log = Files.createTempFile("testcluster-build", ".log");
-            Process process = new ProcessBuilder("bash", script.toString())
-                    .redirectOutput(log.toFile())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start();
-            if (!process.waitFor(BUILD_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
-                throw new IllegalStateException(script + " did not finish within " + BUILD_TIMEOUT_MINUTES
-                        + " minutes");
+        Path dir = ToolScript.run("src/testcluster/build.sh", BUILD_TIMEOUT_MINUTES);
+        for (String binary : List.of("kube-apiserver", "etcd", "kubectl")) {
+            if (!Files.isExecutable(dir.resolve(binary))) {
+                throw new IllegalStateException("src/testcluster/build.sh reported " + dir + " but it has no " + binary);
             }
-            List<String> lines = Files.readAllLines(log);
-            Files.deleteIfExists(log);
-            if (process.exitValue() != 0 || lines.isEmpty()) {
-                throw new IllegalStateException(script + " failed (exit " + process.exitValue()
-                        + "); its [testcluster] messages above say which binary and why");
-            }
-            Path dir = Path.of(lines.get(lines.size() - 1).trim());
-            for (String binary : List.of("kube-apiserver", "etcd", "kubectl")) {
-                if (!Files.isExecutable(dir.resolve(binary))) {
-                    throw new IllegalStateException(script + " reported " + dir + " but it has no " + binary);
-                }
-            }
-            builtVersionDir = dir;
-            return dir;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + script + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while building the test cluster binaries", e);
         }
+        builtVersionDir = dir;
+        return dir;
     }
 
     /** The Kubernetes version of the binaries, e.g. {@code 1.34.4}. */

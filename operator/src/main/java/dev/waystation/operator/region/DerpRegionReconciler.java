@@ -17,6 +17,7 @@ import org.jboss.logging.Logger;
 
 import dev.waystation.crd.v1alpha1.DerpRegion;
 import dev.waystation.crd.v1alpha1.DerpRegionStatus;
+import dev.waystation.crd.v1alpha1.RelayServiceType;
 import dev.waystation.operator.ManagedLabels;
 import dev.waystation.operator.status.NodeObservation;
 import dev.waystation.operator.status.RegionStatusCalculator;
@@ -167,11 +168,12 @@ public class DerpRegionReconciler implements Reconciler<DerpRegion> {
                 .toList();
     }
 
-    /** After a scale-down, the Services of nodes that no longer exist. */
+    /** After a scale-down, the Services of nodes that no longer exist; after a switch to HostNetwork, all. */
     private static void removeSurplusNodeServices(KubernetesClient client, DerpRegion region, List<Service> services) {
+        boolean hostNetwork = RegionDefaults.serviceType(region.getSpec()) == RelayServiceType.HostNetwork;
         for (Service service : services) {
             String index = service.getMetadata().getLabels().get(RegionObjects.NODE_INDEX);
-            if (index != null && Integer.parseInt(index) >= region.getSpec().getNodes()) {
+            if (index != null && (hostNetwork || Integer.parseInt(index) >= region.getSpec().getNodes())) {
                 client.resource(service).delete();
             }
         }

@@ -27,7 +27,7 @@ class MeshService implements RegionDependent {
                 .withSelector(RegionObjects.selector(region))
                 .withPorts(
                         new ServicePortBuilder().withName("derp").withProtocol("TCP")
-                                .withPort(RelayEnvironment.DERP_CONTAINER_PORT).build(),
+                                .withPort(RelayPorts.of(region.getSpec()).derp()).build(),
                         new ServicePortBuilder().withName("management").withProtocol("TCP")
                                 .withPort(RelayEnvironment.MANAGEMENT_PORT).build())
                 .endSpec()

@@ -14,8 +14,9 @@ import dev.waystation.operator.status.RegionStatusCalculator;
 /**
  * The one place that maps a DerpRegion onto the relay's configuration keys ({@code waystation.relay.*},
  * {@code waystation.stun.*}, {@code waystation.policy.*}), written in SmallRye's environment form and
- * handed to the pods through the relay ConfigMap ({@code envFrom}). Inside the pod the relay always
- * listens on the fixed container ports below; the Services map the region's public ports onto them.
+ * handed to the pods through the relay ConfigMap ({@code envFrom}). The relay listens on
+ * {@link RelayPorts}: the fixed container ports below behind the Services, the public ones on the
+ * host network.
  */
 final class RelayEnvironment {
 
@@ -46,10 +47,11 @@ final class RelayEnvironment {
         DerpRegionSpec spec = region.getSpec();
         Map<String, String> env = new TreeMap<>();
         env.put("WAYSTATION_RELAY_MODE", "production");
-        env.put("WAYSTATION_RELAY_PORT", String.valueOf(DERP_CONTAINER_PORT));
-        env.put("WAYSTATION_RELAY_HTTP_PORT", String.valueOf(HTTP_CONTAINER_PORT));
+        RelayPorts ports = RelayPorts.of(spec);
+        env.put("WAYSTATION_RELAY_PORT", String.valueOf(ports.derp()));
+        env.put("WAYSTATION_RELAY_HTTP_PORT", String.valueOf(ports.http()));
         env.put("WAYSTATION_RELAY_KEY_FILE", STATE_DIR + "/derper.key");
-        env.put("WAYSTATION_STUN_PORT", String.valueOf(STUN_CONTAINER_PORT));
+        env.put("WAYSTATION_STUN_PORT", String.valueOf(ports.stun()));
         TlsMode mode = RegionDefaults.tlsMode(spec);
         env.put("WAYSTATION_RELAY_TLS_CERT_MODE", mode == TlsMode.LetsEncrypt ? "acme" : "manual");
         if (mode == TlsMode.Manual) {
@@ -84,8 +86,9 @@ final class RelayEnvironment {
     static String meshPeers(DerpRegion region) {
         StringJoiner peers = new StringJoiner(",");
         String domain = RegionObjects.meshService(region) + "." + region.getMetadata().getNamespace() + ".svc";
+        int derpPort = RelayPorts.of(region.getSpec()).derp();
         for (int i = 0; i < region.getSpec().getNodes(); i++) {
-            peers.add(RegionObjects.pod(region, i) + "." + domain + ":" + DERP_CONTAINER_PORT);
+            peers.add(RegionObjects.pod(region, i) + "." + domain + ":" + derpPort);
         }
         return peers.toString();
     }

@@ -13,9 +13,11 @@ import jakarta.inject.Inject;
 import dev.waystation.crd.v1alpha1.DerpRegion;
 import dev.waystation.crd.v1alpha1.DerpRegionSpec;
 import dev.waystation.crd.v1alpha1.RelayScheduling;
+import dev.waystation.crd.v1alpha1.RelayServiceType;
 import dev.waystation.crd.v1alpha1.TlsMode;
 import dev.waystation.operator.OperatorConfig;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -76,6 +78,9 @@ class RelayStatefulSet implements RegionDependent {
         List<VolumeMount> mounts = new ArrayList<>();
         volumes.add(new VolumeBuilder().withName("state").withNewEmptyDir().endEmptyDir().build());
         mounts.add(new VolumeMountBuilder().withName("state").withMountPath(RelayEnvironment.STATE_DIR).build());
+        // The root file system is read-only: /tmp (Netty unpacks its native libraries there) is a volume.
+        volumes.add(RelayPodSecurity.tmpVolume());
+        mounts.add(RelayPodSecurity.tmpMount());
         if (RegionDefaults.tlsMode(spec) == TlsMode.Manual) {
             volumes.add(new VolumeBuilder().withName("tls")
                     .withNewSecret().withSecretName(spec.getTls().getSecretName()).endSecret().build());
@@ -86,15 +91,7 @@ class RelayStatefulSet implements RegionDependent {
                 .withName(CONTAINER)
                 .withImage(spec.getImage() != null ? spec.getImage() : config.relayImage())
                 .withImagePullPolicy(spec.getImagePullPolicy() == null ? null : spec.getImagePullPolicy().name())
-                .withPorts(
-                        new ContainerPortBuilder().withName("derp").withProtocol("TCP")
-                                .withContainerPort(RelayEnvironment.DERP_CONTAINER_PORT).build(),
-                        new ContainerPortBuilder().withName("http").withProtocol("TCP")
-                                .withContainerPort(RelayEnvironment.HTTP_CONTAINER_PORT).build(),
-                        new ContainerPortBuilder().withName("stun").withProtocol("UDP")
-                                .withContainerPort(RelayEnvironment.STUN_CONTAINER_PORT).build(),
-                        new ContainerPortBuilder().withName("management").withProtocol("TCP")
-                                .withContainerPort(RelayEnvironment.MANAGEMENT_PORT).build())
+                .withPorts(containerPorts(RelayPorts.of(spec)))
                 .addNewEnvFrom().withNewConfigMapRef().withName(RegionObjects.relayConfigMap(region)).endConfigMapRef()
                 .endEnvFrom()
                 .withEnv(new EnvVarBuilder().withName(RelayEnvironment.MESH_KEY_ENV)
@@ -109,14 +106,16 @@ class RelayStatefulSet implements RegionDependent {
                 .withLivenessProbe(probe("/q/health/live"))
                 .withResources(spec.getResources())
                 .withVolumeMounts(mounts)
-                .withNewSecurityContext()
-                .withAllowPrivilegeEscalation(false)
-                .withNewCapabilities().withDrop("ALL").endCapabilities()
-                .endSecurityContext();
+                .withSecurityContext(RelayPodSecurity.container());
         PodSpecBuilder pod = new PodSpecBuilder()
                 .withServiceAccountName(RegionObjects.relayAccount(region))
+                .withSecurityContext(RelayPodSecurity.pod())
                 .withContainers(relay.build())
                 .withVolumes(volumes);
+        if (RegionDefaults.serviceType(spec) == RelayServiceType.HostNetwork) {
+            // The node's own addresses and ports; cluster DNS (the mesh peers' names) still resolves.
+            pod.withHostNetwork(true).withDnsPolicy("ClusterFirstWithHostNet");
+        }
         RelayScheduling scheduling = spec.getScheduling();
         if (scheduling != null) {
             pod.withNodeSelector(scheduling.getNodeSelector())
@@ -126,6 +125,22 @@ class RelayStatefulSet implements RegionDependent {
                     .withPriorityClassName(scheduling.getPriorityClassName());
         }
         return pod.build();
+    }
+
+    /**
+     * Named container ports. On the host network these are host ports too, so the scheduler keeps two
+     * relays (of any region) that would clash off the same node.
+     */
+    private static List<ContainerPort> containerPorts(RelayPorts ports) {
+        List<ContainerPort> list = new ArrayList<>();
+        list.add(new ContainerPortBuilder().withName("derp").withProtocol("TCP").withContainerPort(ports.derp()).build());
+        if (ports.hasHttp()) {
+            list.add(new ContainerPortBuilder().withName("http").withProtocol("TCP").withContainerPort(ports.http()).build());
+        }
+        list.add(new ContainerPortBuilder().withName("stun").withProtocol("UDP").withContainerPort(ports.stun()).build());
+        list.add(new ContainerPortBuilder().withName("management").withProtocol("TCP")
+                .withContainerPort(RelayEnvironment.MANAGEMENT_PORT).build());
+        return list;
     }
 
     private static Probe probe(String path) {

@@ -52,13 +52,14 @@ public final class RegionStatusCalculator {
         List<String> unaddressed = new ArrayList<>();
         for (NodeObservation node : nodes) {
             String name = nodeName(spec.getRegionId(), node.index());
-            String hostName = NodeAddresses.hostName(spec, node.index(), name, node.service());
-            String ipv4 = NodeAddresses.ipv4(node.service()).orElse(null);
-            String ipv6 = NodeAddresses.ipv6(node.service()).orElse(null);
+            String hostName = NodeAddresses.hostName(spec, node.index(), name, node.service(), node.pod());
+            String ipv4 = NodeAddresses.ipv4(spec, node.index(), node.service(), node.pod()).orElse(null);
+            String ipv6 = NodeAddresses.ipv6(spec, node.index(), node.service(), node.pod()).orElse(null);
+            Optional<PublishedPorts> ports = PublishedPorts.of(spec, node.service());
             boolean podReady = isReady(node.pod());
             ready += podReady ? 1 : 0;
             status.getNodes().add(new DerpNodeStatus(name, node.index(), hostName, ipv4, ipv6, podReady));
-            if (hostName == null) {
+            if (hostName == null || ports.isEmpty()) {
                 unaddressed.add(name);
                 continue;
             }
@@ -68,9 +69,9 @@ public final class RegionStatusCalculator {
             mapNode.setHostName(hostName);
             mapNode.setIpv4(ipv4);
             mapNode.setIpv6(ipv6);
-            mapNode.setStunPort(spec.getStunPort());
-            mapNode.setDerpPort(spec.getDerpPort());
-            mapNode.setCanPort80(true);
+            mapNode.setStunPort(ports.get().stunPort());
+            mapNode.setDerpPort(ports.get().derpPort());
+            mapNode.setCanPort80(ports.get().canPort80());
             fragment.getNodes().add(mapNode);
         }
         int desired = nodes.size();

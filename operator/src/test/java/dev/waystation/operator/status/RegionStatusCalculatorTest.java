@@ -23,7 +23,7 @@ class RegionStatusCalculatorTest {
     private static final Instant T0 = Instant.parse("2026-11-28T00:00:00.750Z");
     private static final Instant T1 = Instant.parse("2026-11-28T00:05:00Z");
 
-    private static DerpRegion region(int nodes) {
+    static DerpRegion region(int nodes) {
         DerpRegion region = new DerpRegion();
         region.setMetadata(new ObjectMetaBuilder().withName("r").withNamespace("ns").withGeneration(3L).build());
         DerpRegionSpec spec = new DerpRegionSpec();

@@ -82,7 +82,15 @@ public class DerpRegionSpec {
     @JsonPropertyDescription("STUN (UDP) port clients probe for latency and their public address (STUNPort).")
     private Integer stunPort = 3478;
 
-    @JsonPropertyDescription("The per-node Services that expose the relays.")
+    @Default("80")
+    @Min(0)
+    @Max(65535)
+    @JsonPropertyDescription("Plain-HTTP port (captive-portal probe, redirects to HTTPS), 0 for none. Clients are "
+            + "told port 80 reaches the node (CanPort80) only when it is 80 and the type is not NodePort.")
+    private Integer httpPort = 80;
+
+    @JsonPropertyDescription("How the relays are exposed: per-node Services (type, annotations, addresses) or the "
+            + "nodes' own network.")
     private RegionService service;
 
     @Size(min = 1, max = 512)
@@ -168,6 +176,14 @@ public class DerpRegionSpec {
 
     public void setStunPort(Integer stunPort) {
         this.stunPort = stunPort;
+    }
+
+    public Integer getHttpPort() {
+        return httpPort;
+    }
+
+    public void setHttpPort(Integer httpPort) {
+        this.httpPort = httpPort;
     }
 
     public RegionService getService() {
