@@ -27,10 +27,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * ({@code derphttp}) relaying packets through every node at the address the operator's DERP map
  * publishes for it; a Policy disconnecting a client; a deleted region leaving nothing behind.
  *
- * <p>Exposure and TLS: the regions use {@code service.type: ClusterIP} (the node has no load
- * balancer; its ClusterIPs are reachable from the node's network namespace, where the clients run)
- * and {@code tls.mode: Manual} with DNS hostnames and a test CA the clients trust, because the
- * default SelfSigned mode publishes no certificate pin for DNS hostnames yet.
+ * <p>Exposure and TLS: the regions use {@code service.type: NodePort} (the node has no load
+ * balancer, and HostNetwork is not allowed under the restricted Pod Security level; the DERP map
+ * publishes the node's IP and each Service's node port, which the clients reach from inside the
+ * node's network namespace) and {@code tls.mode: Manual} with DNS hostnames and a test CA the
+ * clients trust, because the default SelfSigned mode publishes no certificate pin for DNS hostnames
+ * yet.
  */
 class DerpRegionOnNodeIT {
 
@@ -191,7 +193,7 @@ class DerpRegionOnNodeIT {
                   hostnames: [%s]
                   imagePullPolicy: Never
                   service:
-                    type: ClusterIP
+                    type: NodePort
                   tls:
                     mode: Manual
                     secretName: %s
@@ -210,15 +212,19 @@ class DerpRegionOnNodeIT {
             await("%d Ready relay pod(s) of region %s".formatted(nodes, region)).atMost(PODS_READY)
                     .pollInterval(Duration.ofSeconds(1))
                     .untilAsserted(() -> {
-                        List<Pod> pods = client.pods().inNamespace(NAMESPACE)
-                                .withLabel("app.kubernetes.io/instance", region).list().getItems();
-                        assertThat(pods).as(describePods(region)).hasSize(nodes).allMatch(DerpRegionOnNodeIT::ready);
+                        List<String> ready = client.pods().inNamespace(NAMESPACE)
+                                .withLabel("app.kubernetes.io/instance", region).list().getItems().stream()
+                                .map(pod -> pod.getMetadata().getName() + (ready(pod) ? " Ready" : " not ready")).toList();
+                        assertThat(ready).as(() -> describePods(region)).hasSize(nodes).allMatch(pod -> pod.endsWith(" Ready"));
                     });
         }
     }
 
+    /** What a user would look at when relays do not become Ready: pods, events and the relays' logs. */
     private String describePods(String region) {
-        return node.kubectl("get", "pods,events", "-n", NAMESPACE, "-o", "wide").output();
+        return node.kubectl("get", "pods,events", "-n", NAMESPACE, "-o", "wide").output()
+                + node.kubectl("logs", "-n", NAMESPACE, "-l", "app.kubernetes.io/instance=" + region, "--tail=30",
+                        "--prefix").output();
     }
 
     private static boolean ready(Pod pod) {

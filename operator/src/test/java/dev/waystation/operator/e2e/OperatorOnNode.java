@@ -11,8 +11,8 @@ import dev.waystation.testing.GoHarness;
 import dev.waystation.testing.KubeNode;
 
 /**
- * The operator installed on the test node the way a user installs it ({@code kubectl apply} of
- * {@code kubernetes/install.yaml}), with the images this build made, once per JVM. Its namespace
+ * The operator installed on the test node the way a user installs it ({@code kubectl apply -k} of an
+ * overlay of {@code kubernetes/}, i.e. install.yaml with the images this build made), once per JVM. Its namespace
  * enforces the {@code restricted} Pod Security level before the operator's pod is created, so a
  * Ready operator is also an admitted one.
  */
@@ -26,6 +26,9 @@ final class OperatorOnNode {
     static final int HTTP_PORT = 8080;
     static final String ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
     static final String RESTRICTED = "restricted";
+    /** The image names install.yaml (kubernetes/kustomization.yaml) uses, which an overlay renames. */
+    private static final String OPERATOR_IMAGE = "localhost/waystation/operator";
+    private static final String RELAY_IMAGE = "localhost/waystation/relay";
 
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
     private static OperatorOnNode installed;
@@ -53,8 +56,7 @@ final class OperatorOnNode {
 
         node.kubectl("create", "namespace", NAMESPACE).assertSuccess();
         restrict(node, NAMESPACE);
-        node.kubectl("apply", "-f", withImages(root.resolve("kubernetes/install.yaml"), operatorImage, relayImage).toString())
-                .assertSuccess();
+        node.kubectl("apply", "-k", overlay(root, operatorImage, relayImage).toString()).assertSuccess();
         node.kubectl("rollout", "status", "deployment/" + DEPLOYMENT, "-n", NAMESPACE,
                 "--timeout=" + READY_TIMEOUT.toSeconds() + "s").assertSuccess();
         OperatorOnNode operator = new OperatorOnNode(node, relayImage);
@@ -69,18 +71,40 @@ final class OperatorOnNode {
                 "pod-security.kubernetes.io/warn=" + RESTRICTED, "--overwrite").assertSuccess();
     }
 
-    /** install.yaml with the operator and default relay image replaced by what this build imported. */
-    private static Path withImages(Path installYaml, String operatorImage, String relayImage) {
+    /**
+     * A Kustomize overlay of {@code kubernetes/} whose {@code images:} names the images this build
+     * imported: the one override README documents (it moves the relay image the operator hands out too).
+     */
+    private static Path overlay(Path root, String operatorImage, String relayImage) {
         try {
-            String yaml = Files.readString(installYaml)
-                    .replaceAll("(?m)^(\\s*image:\\s*)\\S*waystation/operator:\\S+$", "$1" + operatorImage)
-                    .replaceAll("(?m)^(\\s*value:\\s*)\\S*waystation/relay:\\S+$", "$1" + relayImage);
-            Path file = Files.createTempFile("install", ".yaml");
-            Files.writeString(file, yaml);
-            return file;
+            Path dir = root.resolve("operator/target/e2e-install");
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("kustomization.yaml"), """
+                    apiVersion: kustomize.config.k8s.io/v1beta1
+                    kind: Kustomization
+                    resources:
+                      - %s
+                    images:
+                      - name: %s
+                        newName: %s
+                        newTag: %s
+                      - name: %s
+                        newName: %s
+                        newTag: %s
+                    """.formatted(dir.relativize(root.resolve("kubernetes")), OPERATOR_IMAGE, name(operatorImage),
+                    tag(operatorImage), RELAY_IMAGE, name(relayImage), tag(relayImage)));
+            return dir;
         } catch (IOException e) {
-            throw new IllegalStateException("cannot prepare " + installYaml + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot write the install overlay: " + e.getMessage(), e);
         }
+    }
+
+    private static String name(String image) {
+        return image.substring(0, image.lastIndexOf(':'));
+    }
+
+    private static String tag(String image) {
+        return image.substring(image.lastIndexOf(':') + 1);
     }
 
     KubeNode node() {
