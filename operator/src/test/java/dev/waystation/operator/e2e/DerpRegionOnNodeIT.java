@@ -63,7 +63,7 @@ class DerpRegionOnNodeIT {
     }
 
     @Test
-    void regionsRelayThroughTheDerpMapPolicyDisconnectsAndDeletionCleansUp() throws IOException {
+    void regionsRelayThroughTheDerpMapDeletionCleansUpAndPolicyDisconnects() throws IOException {
         apply(region("solo", 910, List.of(hostname(0))));
         apply(region("pair", 911, List.of(hostname(1), hostname(2))));
         awaitReadyRelays("solo", 1);
@@ -92,14 +92,14 @@ class DerpRegionOnNodeIT {
             }
         }
 
-        policyDenyDisconnects(derpMapUrl);
-
         node.kubectl("delete", "derpregion", "pair", "-n", NAMESPACE, "--timeout=120s").assertSuccess();
         await("every object of region pair to be gone").atMost(PODS_READY).pollInterval(Duration.ofSeconds(1))
                 .untilAsserted(() -> assertThat(leftovers("pair")).isEmpty());
         await("region 911 to leave the DERP map").atMost(PODS_READY).pollInterval(Duration.ofSeconds(1))
                 .until(() -> derpMapNodes(derpMapUrl).stream().noneMatch(line -> line.startsWith("node 911")));
         assertThat(leftovers("solo")).as("the other region keeps its objects").isNotEmpty();
+
+        policyDenyDisconnects(derpMapUrl);
     }
 
     /**
