@@ -31,6 +31,10 @@ lock_file="${node_dir}.lock"
 packages=(containerd runc containernetworking-plugins iptables conntrack socat)
 cni_bin_dir="/usr/lib/cni"
 start_timeout_seconds=120
+# How long `up` waits for a node another live test run still uses (its owner process) to be released.
+owner_wait_seconds=1800
+# The process the node belongs to: a node whose owner is alive is in use, one whose owner died is stale.
+owner="${WAYSTATION_NODE_OWNER:-$PPID}"
 
 pki="$node_dir/pki"
 logs="$node_dir/logs"
@@ -120,7 +124,7 @@ down() {
   if [[ -e "/run/netns/$netns" ]]; then
     ip netns delete "$netns" || fail "cannot delete the network namespace $netns"
   fi
-  rm -rf "$node_dir"
+  rm -rf "$node_dir" "$node_dir.owner"
   if awk '{print $2}' /proc/self/mounts | grep -q "^${node_dir}/"; then
     fail "mounts under $node_dir remain: $(awk '{print $2}' /proc/self/mounts | grep "^${node_dir}/" | head -3 | tr '\n' ' ')"
   fi
@@ -367,6 +371,7 @@ up() {
   done
   say "tearing down any node left from an earlier run"
   down
+  echo "$owner" >"$node_dir.owner"
   mkdir -p "$node_dir" "$logs" "$pids" "$run_dir"
   ensure_packages
   bin="$(bash "$here/build.sh" --node | tail -1)" || fail "building the node binaries failed (messages above)"
@@ -454,4 +459,16 @@ esac
 mkdir -p "$(dirname "$node_dir")"
 exec 8>"$lock_file"
 flock 8
+if [[ "$command" == up ]]; then
+  # Another suite (another checkout) may be using the node: wait for it rather than tear it down.
+  deadline=$((SECONDS + owner_wait_seconds))
+  while [[ -f "$node_dir.owner" ]] && current="$(cat "$node_dir.owner")" && [[ "$current" != "$owner" ]] \
+      && kill -0 "$current" 2>/dev/null; do
+    ((SECONDS < deadline)) || fail "the node is still in use by process $current after ${owner_wait_seconds} s"
+    say "the node is in use by process $current (another test run); waiting for it"
+    flock -u 8
+    sleep 5
+    flock 8
+  done
+fi
 "$command"

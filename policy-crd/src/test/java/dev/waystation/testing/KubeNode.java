@@ -82,9 +82,12 @@ public final class KubeNode {
         try {
             Path out = Files.createTempFile("node-" + command, ".out");
             Path log = Files.createTempFile("node-" + command, ".log");
-            Process process = new ProcessBuilder("bash", script.toString(), command)
+            ProcessBuilder builder = new ProcessBuilder("bash", script.toString(), command)
                     .redirectOutput(out.toFile()).redirectError(log.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            // The node belongs to this JVM: another suite's start waits for it instead of tearing it down.
+            builder.environment().put("WAYSTATION_NODE_OWNER", String.valueOf(ProcessHandle.current().pid()));
+            Process process = builder.start();
             boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!finished) {
                 process.destroyForcibly();
