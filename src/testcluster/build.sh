@@ -9,6 +9,11 @@
 # staging directory first and is moved into place whole, so kube-api-test never sees half a set,
 # and a lock serialises concurrent callers (several checkouts may run their suites at once).
 # Prints the version directory on its last line of stdout; progress goes to stderr.
+#
+# `build.sh --node` also builds what the single-node cluster of node.sh runs, into the same directory:
+# kubelet, kube-controller-manager, kube-scheduler, kube-proxy (same Kubernetes module version),
+# a slim CoreDNS (coredns/) and the pod sandbox image pause.tar (pause/). Each is moved into place
+# as its own file once built, so an API server running from the directory is never disturbed.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -26,16 +31,28 @@ kube_version="$(go -C "$here/kube" list -m -f '{{.Version}}' k8s.io/kubernetes)"
 etcd_version="$(go -C "$here/etcd" list -m -f '{{.Version}}' go.etcd.io/etcd/server/v3)" \
   || fail "cannot read the etcd version from $here/etcd/go.mod"
 version="${kube_version#v}"
+# The sandbox image every pod of node.sh starts with; node.sh reads the same name from here.
+pause_image="waystation.test/pause:1"
 target="$base_dir/k8s/${version}-linux-amd64"
 binaries=(kube-apiserver etcd kubectl)
+node_files=(kubelet kube-controller-manager kube-scheduler kube-proxy coredns pause.tar)
+with_node=false
+case "${1:-}" in
+  "") ;;
+  --node) with_node=true ;;
+  *) fail "unknown argument '$1' (usage: build.sh [--node])" ;;
+esac
 
 complete() {
   local b
   for b in "${binaries[@]}"; do [[ -x "$target/$b" ]] || return 1; done
+  if $with_node; then
+    for b in "${node_files[@]}"; do [[ -f "$target/$b" ]] || return 1; done
+  fi
 }
 
 if complete; then
-  say "kube-apiserver/kubectl $kube_version and etcd $etcd_version present in $target"
+  say "kube-apiserver/kubectl $kube_version and etcd $etcd_version present in $target$($with_node && echo ', with the node parts')"
   echo "$target"
   exit 0
 fi
@@ -89,8 +106,30 @@ build etcd "$here/etcd" . "-s -w"
 "$staging/kubectl" version --client >&2 || fail "the built kubectl does not run"
 "$staging/etcd" --version >&2 || fail "the built etcd does not run"
 
-rm -rf "$target"
-mv "$staging" "$target"
+if [[ ! -x "$target/kube-apiserver" || ! -x "$target/etcd" || ! -x "$target/kubectl" ]]; then
+  rm -rf "$target"
+  mkdir -p "$staging.set"
+  for b in "${binaries[@]}"; do mv "$staging/$b" "$staging.set/$b"; done
+  mv "$staging.set" "$target"
+fi
+
+if $with_node; then
+  for b in kubelet kube-controller-manager kube-scheduler kube-proxy; do
+    build "$b" "$here/kube" "k8s.io/kubernetes/cmd/$b" "$kube_ldflags"
+  done
+  build coredns "$here/coredns" . "-s -w"
+  build pause "$here/pause" . "-s -w"
+  if [[ ! -f "$staging/pause.tar" ]]; then
+    go -C "$here/pause" run ./pack -binary "$staging/pause" -tag "$pause_image" -out "$staging/pause.tar" \
+      || fail "packing the pause image failed (output above)"
+  fi
+  "$staging/kubelet" --version >&2 || fail "the built kubelet does not run"
+  for b in "${node_files[@]}"; do
+    [[ -f "$target/$b" ]] || mv "$staging/$b" "$target/$b"
+  done
+fi
+
+rm -rf "$staging"
 trap - EXIT
 say "ready: $target"
 echo "$target"

@@ -19,6 +19,9 @@
 //	restart   URL            connects, prints READY, and expects a Restarting frame (graceful shutdown)
 //	pair      URL SECONDS    like steady, printing "ROUND <n>" after every round, and ending (OK) early
 //	                         when stdin closes: a test keeps a pair exchanging while it attacks the relay
+//	region    MAPURL ID      for every node of region ID in the DERP map at MAPURL: two clients reach the
+//	                         node through the address the map publishes (as tailscaled dials it) and
+//	                         exchange packets; prints "NODE <name> <host> <ipv4> <derpPort> OK" per node
 package main
 
 import (
@@ -74,6 +77,9 @@ func main() {
 	case "flood":
 		secs, _ := strconv.Atoi(arg(4, "10"))
 		err = flood(ctx, serverURL, arg(3, ""), time.Duration(secs)*time.Second)
+	case "region":
+		id, _ := strconv.Atoi(arg(3, "0"))
+		err = region(ctx, serverURL, id)
 	case "steady":
 		secs, _ := strconv.Atoi(arg(3, "10"))
 		err = steady(ctx, serverURL, time.Duration(secs)*time.Second)
@@ -112,6 +118,11 @@ func dial(ctx context.Context, serverURL string, priv key.NodePrivate) (*client,
 	if err != nil {
 		return nil, err
 	}
+	return connect(ctx, c, priv)
+}
+
+// connect completes the handshake of a new derphttp client and starts its receive loop.
+func connect(ctx context.Context, c *derphttp.Client, priv key.NodePrivate) (*client, error) {
 	if err := c.Connect(ctx); err != nil {
 		return nil, err
 	}

@@ -18,6 +18,9 @@
 //	                                       takes them, print "SENT <count> <millis>", then stay connected
 //	                                       until SECONDS are up (so nothing sent is cut off by a close)
 //
+// URL is a DERP server URL (https://host/derp), or a DERP map URL whose fragment names one node
+// (http://operator:8080/derpmap.json#900a): then the client dials that node the way tailscaled does,
+// through the address, port and TLS name the map publishes.
 // <serverinfo> is "rate=<TokenBucketBytesPerSecond> burst=<TokenBucketBytesBurst>".
 // Keys are in Tailscale's text form ("privkey:<hex>", from the keygen command).
 package main
@@ -28,6 +31,7 @@ import (
 	"log"
 	"os"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -35,6 +39,7 @@ import (
 	"tailscale.com/derp/derphttp"
 	"tailscale.com/net/netmon"
 	"tailscale.com/types/key"
+	"waystation.dev/interop/derpmaps"
 )
 
 func main() {
@@ -135,7 +140,7 @@ func say(format string, args ...any) {
 // connect dials, completes the handshake and waits for ServerInfo, which the
 // server sends only after admitting the client.
 func connect(ctx context.Context, serverURL string, priv key.NodePrivate) (*derphttp.Client, string, error) {
-	c, err := derphttp.NewClient(priv, serverURL, log.Printf, netmon.NewStatic())
+	c, err := newClient(serverURL, priv)
 	if err != nil {
 		return nil, "", err
 	}
@@ -154,6 +159,22 @@ func connect(ctx context.Context, serverURL string, priv key.NodePrivate) (*derp
 		return nil, "", fmt.Errorf("first message was %T, want ServerInfoMessage", m)
 	}
 	return c, fmt.Sprintf("rate=%d burst=%d", si.TokenBucketBytesPerSecond, si.TokenBucketBytesBurst), nil
+}
+
+func newClient(serverURL string, priv key.NodePrivate) (*derphttp.Client, error) {
+	mapURL, nodeName, viaMap := strings.Cut(serverURL, "#")
+	if !viaMap {
+		return derphttp.NewClient(priv, serverURL, log.Printf, netmon.NewStatic())
+	}
+	derpMap, err := derpmaps.Fetch(mapURL)
+	if err != nil {
+		return nil, err
+	}
+	region, node, err := derpmaps.FindNode(derpMap, nodeName)
+	if err != nil {
+		return nil, err
+	}
+	return derpmaps.NodeClient(priv, region, node), nil
 }
 
 // hold reads until the server drops the connection or the time is up. derphttp

@@ -9,15 +9,10 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
-	"time"
 
-	"tailscale.com/tailcfg"
+	"waystation.dev/interop/derpmaps"
 )
 
 func main() {
@@ -32,24 +27,9 @@ func main() {
 }
 
 func run(url string) error {
-	client := &http.Client{Timeout: 30 * time.Second} // headscale's HTTPTimeout
-	resp, err := client.Get(url)
+	derpMap, err := derpmaps.Fetch(url)
 	if err != nil {
 		return err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET %s: %s", url, resp.Status)
-	}
-	var derpMap tailcfg.DERPMap
-	decoder := json.NewDecoder(bytes.NewReader(body))
-	decoder.DisallowUnknownFields()
-	if err := decoder.Decode(&derpMap); err != nil {
-		return fmt.Errorf("decoding into tailcfg.DERPMap: %w\n%s", err, body)
 	}
 	for _, id := range derpMap.RegionIDs() {
 		region := derpMap.Regions[id]

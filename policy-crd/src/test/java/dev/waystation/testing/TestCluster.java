@@ -1,10 +1,9 @@
 package dev.waystation.testing;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -173,24 +172,7 @@ public final class TestCluster implements AutoCloseable {
         command.add(binaries().resolve("kubectl").toString());
         command.add("--kubeconfig=" + kubeconfig);
         command.addAll(List.of(args));
-        try {
-            Path output = Files.createTempFile(workDir, "kubectl", ".out");
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .start();
-            if (!process.waitFor(KUBECTL_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError(String.join(" ", command) + " did not finish in " + KUBECTL_TIMEOUT_SECONDS + " s");
-            }
-            String text = Files.readString(output, StandardCharsets.UTF_8);
-            Files.delete(output);
-            return new KubectlResult(String.join(" ", args), process.exitValue(), text);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run kubectl: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running kubectl", e);
-        }
+        return ProcessRun.run(command, "kubectl " + String.join(" ", args), Duration.ofSeconds(KUBECTL_TIMEOUT_SECONDS));
     }
 
     @Override

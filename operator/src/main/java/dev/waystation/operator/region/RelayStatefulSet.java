@@ -106,6 +106,7 @@ class RelayStatefulSet implements RegionDependent {
                                 .withNewValueFrom().withNewFieldRef()
                                 .withFieldPath("metadata.labels['" + RelayEnvironment.POD_INDEX_LABEL + "']")
                                 .endFieldRef().endValueFrom().build())
+                .withStartupProbe(startupProbe())
                 .withReadinessProbe(probe("/q/health/ready"))
                 .withLivenessProbe(probe("/q/health/live"))
                 .withResources(spec.getResources())
@@ -147,10 +148,24 @@ class RelayStatefulSet implements RegionDependent {
         return list;
     }
 
+    /** Up to 5 minutes to start, checked every 2 s so a relay that starts fast is live at once. */
+    private static final int STARTUP_PROBE_PERIOD_SECONDS = 2;
+    private static final int STARTUP_PROBE_FAILURES = 150;
+
     private static Probe probe(String path) {
         return new ProbeBuilder().withNewHttpGet().withPath(path)
                 .withPort(new IntOrString(RelayEnvironment.MANAGEMENT_PORT)).endHttpGet()
                 .withPeriodSeconds(10).build();
+    }
+
+    /**
+     * Holds the liveness probe off until the JVM has started: on a busy node a relay may need more
+     * than the liveness probe's 30 s to start, and would be killed over and over before serving.
+     */
+    private static Probe startupProbe() {
+        return new ProbeBuilder().withNewHttpGet().withPath("/q/health/started")
+                .withPort(new IntOrString(RelayEnvironment.MANAGEMENT_PORT)).endHttpGet()
+                .withPeriodSeconds(STARTUP_PROBE_PERIOD_SECONDS).withFailureThreshold(STARTUP_PROBE_FAILURES).build();
     }
 
     /**

@@ -1,0 +1,260 @@
+package dev.waystation.operator.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.waystation.testing.GoHarness;
+import dev.waystation.testing.KubeNode;
+import dev.waystation.testing.KubectlResult;
+import dev.waystation.testing.ProcessRun;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * The operator's output running as real pods on a real node: {@code kubectl apply} of the install
+ * manifest and of DerpRegions as a user writes them, relays Ready, and Tailscale's own DERP client
+ * ({@code derphttp}) relaying packets through every node at the address the operator's DERP map
+ * publishes for it; a Policy disconnecting a client; a deleted region leaving nothing behind.
+ *
+ * <p>Exposure and TLS: the regions use {@code service.type: NodePort} (the node has no load
+ * balancer, and HostNetwork is not allowed under the restricted Pod Security level; the DERP map
+ * publishes the node's IP and each Service's node port, which the clients reach from inside the
+ * node's network namespace) and {@code tls.mode: Manual} with DNS hostnames and a test CA the
+ * clients trust, because the default SelfSigned mode publishes no certificate pin for DNS hostnames
+ * yet.
+ */
+class DerpRegionOnNodeIT {
+
+    private static final String NAMESPACE = "waystation-e2e";
+    private static final String TLS_SECRET = "relay-tls";
+    private static final String DOMAIN = "relay.waystation.test";
+    private static final Duration PODS_READY = Duration.ofMinutes(5);
+    private static final Duration CLIENT_TIMEOUT = Duration.ofMinutes(2);
+    /** How fast a denying Policy must reach a connected client (the operator's promise). */
+    private static final Duration POLICY_DISCONNECT = Duration.ofSeconds(2);
+    private static final Duration DISCONNECT_REPORTED = Duration.ofSeconds(60);
+
+    private static OperatorOnNode operator;
+    private static KubeNode node;
+    private static TestCertificates certificates;
+
+    @BeforeAll
+    static void installOperator() {
+        operator = OperatorOnNode.get();
+        node = operator.node();
+        if (node.kubectl("get", "namespace", NAMESPACE).exitCode() != 0) {
+            node.kubectl("create", "namespace", NAMESPACE).assertSuccess();
+            OperatorOnNode.restrict(node, NAMESPACE);
+        }
+        certificates = TestCertificates.issue(IntStream.range(0, 3).mapToObj(DerpRegionOnNodeIT::hostname).toList());
+        node.kubectl("create", "secret", "tls", TLS_SECRET, "-n", NAMESPACE, "--cert=" + certificates.certificate(),
+                "--key=" + certificates.key()).assertSuccess();
+    }
+
+    @Test
+    void regionsRelayThroughTheDerpMapDeletionCleansUpAndPolicyDisconnects() throws IOException {
+        apply(region("solo", 910, List.of(hostname(0))));
+        apply(region("pair", 911, List.of(hostname(1), hostname(2))));
+        awaitReadyRelays("solo", 1);
+        awaitReadyRelays("pair", 2);
+
+        String derpMapUrl = operator.derpMapUrl();
+        await("both regions with every node addressed in the DERP map").atMost(PODS_READY).pollInterval(Duration.ofSeconds(1))
+                .until(() -> derpMapNodes(derpMapUrl).size() == 3);
+        List<String> mapNodes = derpMapNodes(derpMapUrl);
+        assertThat(mapNodes).anySatisfy(line -> assertThat(line).startsWith("node 910a 910 " + hostname(0) + " "))
+                .anySatisfy(line -> assertThat(line).startsWith("node 911a 911 " + hostname(1) + " "))
+                .anySatisfy(line -> assertThat(line).startsWith("node 911b 911 " + hostname(2) + " "));
+
+        for (int regionId : List.of(910, 911)) {
+            KubectlResult relayed = client(CLIENT_TIMEOUT, GoHarness.command("derpcheck").toString(), "region",
+                    derpMapUrl, String.valueOf(regionId));
+            assertThat(relayed.exitCode()).as("derpcheck region %d through %s:\n%s", regionId, derpMapUrl, relayed.output())
+                    .isZero();
+            // The client reached each node at exactly the host, address and port the map publishes.
+            for (String line : mapNodes) {
+                String[] fields = line.split(" ");
+                if (fields[2].equals(String.valueOf(regionId))) {
+                    assertThat(relayed.output()).contains("NODE " + fields[1] + " " + fields[3] + " " + fields[4] + " "
+                            + fields[7] + " OK");
+                }
+            }
+        }
+
+        node.kubectl("delete", "derpregion", "pair", "-n", NAMESPACE, "--timeout=120s").assertSuccess();
+        await("every object of region pair to be gone").atMost(PODS_READY).pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> assertThat(leftovers("pair")).isEmpty());
+        await("region 911 to leave the DERP map").atMost(PODS_READY).pollInterval(Duration.ofSeconds(1))
+                .until(() -> derpMapNodes(derpMapUrl).stream().noneMatch(line -> line.startsWith("node 911")));
+        assertThat(leftovers("solo")).as("the other region keeps its objects").isNotEmpty();
+
+        policyDenyDisconnects(derpMapUrl);
+    }
+
+    /**
+     * Pod Security: the operator's and the relays' pods run in namespaces that enforce the
+     * {@code restricted} level from before their first pod, while a pod without the restricted
+     * settings is refused there (so the enforcement is really on).
+     */
+    @Test
+    void operatorAndRelayPodsAreAdmittedUnderRestrictedPodSecurity() throws IOException {
+        for (String namespace : List.of(OperatorOnNode.NAMESPACE, NAMESPACE)) {
+            assertThat(node.kubectl("get", "namespace", namespace, "-o",
+                    "jsonpath={.metadata.labels.pod-security\\.kubernetes\\.io/enforce}").assertSuccess().output())
+                    .as("Pod Security level enforced in %s", namespace).isEqualTo(OperatorOnNode.RESTRICTED);
+        }
+        assertThat(node.kubectl("get", "pods", "-n", OperatorOnNode.NAMESPACE, "-o",
+                "jsonpath={.items[*].status.conditions[?(@.type==\"Ready\")].status}").assertSuccess().output())
+                .as("the operator pod is admitted and Ready").contains("True");
+
+        apply(region("admitted", 912, List.of(hostname(0))));
+        awaitReadyRelays("admitted", 1);
+
+        KubectlResult refused = node.kubectl("run", "unrestricted", "-n", NAMESPACE, "--restart=Never",
+                "--image=" + node.sandboxImage()); // present on the node: a refusal is about security
+        assertThat(refused.exitCode()).as(refused.output()).isNotZero();
+        assertThat(refused.output()).contains("violates PodSecurity \"restricted:latest\"");
+        node.kubectl("delete", "derpregion", "admitted", "-n", NAMESPACE, "--timeout=120s").assertSuccess();
+    }
+
+    /** A client connected to node 910a is dropped within two seconds of a Policy denying its key. */
+    private void policyDenyDisconnects(String derpMapUrl) throws IOException {
+        List<String> keys = ProcessRun.run(List.of(GoHarness.command("keygen").toString()), "keygen", CLIENT_TIMEOUT)
+                .assertSuccess().output().lines().toList();
+        String privateKey = keys.get(0);
+        String nodeKey = keys.get(1);
+        Path output = Files.createTempFile("derpclient-hold", ".out");
+        Process client = node.startInNamespace(output, Map.of("SSL_CERT_FILE", certificates.caCertificate().toString()),
+                GoHarness.command("derpclient").toString(), "hold", derpMapUrl + "#910a", privateKey, "120");
+        try {
+            await("the client to connect to 910a").atMost(CLIENT_TIMEOUT).pollInterval(Duration.ofMillis(100))
+                    .until(() -> Files.readString(output).contains("CONNECTED"));
+            assertThat(Files.readString(output)).doesNotContain("DISCONNECTED");
+            apply("""
+                    apiVersion: waystation.dev/v1alpha1
+                    kind: Policy
+                    metadata:
+                      name: deny-one-client
+                      namespace: %s
+                    spec:
+                      scope: Device
+                      enforcement: Mandatory
+                      settings:
+                        Admission.DeniedClients:
+                          - %s
+                    """.formatted(NAMESPACE, nodeKey));
+            long applied = System.nanoTime();
+            // Waits past the promise, so a miss reports how late the disconnect came (or that it never did).
+            await("the denied client to be disconnected").atMost(DISCONNECT_REPORTED).pollInterval(Duration.ofMillis(50))
+                    .until(() -> Files.readString(output).contains("DISCONNECTED"));
+            Duration took = Duration.ofNanos(System.nanoTime() - applied);
+            String appliedAt = java.time.Instant.now().minus(took).toString();
+            assertThat(took).as(() -> "the denied client was disconnected %d ms after kubectl apply returned at %s; "
+                    .formatted(took.toMillis(), appliedAt) + "policy, operator and relay logs:\n"
+                    + node.kubectl("get", "policy", "deny-one-client", "-n", NAMESPACE, "-o", "yaml").output()
+                    + node.kubectl("logs", "-n", OperatorOnNode.NAMESPACE, "deployment/" + OperatorOnNode.DEPLOYMENT,
+                            "--tail=15", "--timestamps").output()
+                    + node.kubectl("logs", "-n", NAMESPACE, "solo-0", "--tail=15", "--timestamps").output())
+                    .isLessThanOrEqualTo(POLICY_DISCONNECT);
+        } finally {
+            client.destroyForcibly();
+            node.kubectl("delete", "policy", "deny-one-client", "-n", NAMESPACE, "--ignore-not-found").assertSuccess();
+        }
+    }
+
+    /** Every object the operator made for a region that still exists: labelled with it, or a pod of it. */
+    private List<String> leftovers(String region) {
+        String labelled = node.kubectl("get",
+                "statefulsets,services,configmaps,secrets,serviceaccounts,roles,rolebindings,poddisruptionbudgets,pods",
+                "-n", NAMESPACE, "-l", "waystation.dev/derp-region=" + region, "-o", "name").assertSuccess().output();
+        String pods = node.kubectl("get", "pods", "-n", NAMESPACE, "-l", "app.kubernetes.io/instance=" + region,
+                "-o", "name").assertSuccess().output();
+        return (labelled + pods).lines().filter(line -> !line.isBlank()).distinct().toList();
+    }
+
+    private static String hostname(int index) {
+        return "derp" + index + "." + DOMAIN;
+    }
+
+    private static String region(String name, int regionId, List<String> hostnames) {
+        return """
+                apiVersion: waystation.dev/v1alpha1
+                kind: DerpRegion
+                metadata:
+                  name: %s
+                  namespace: %s
+                spec:
+                  regionId: %d
+                  regionCode: %s
+                  regionName: End to end %s
+                  nodes: %d
+                  hostnames: [%s]
+                  imagePullPolicy: Never
+                  service:
+                    type: NodePort
+                  tls:
+                    mode: Manual
+                    secretName: %s
+                """.formatted(name, NAMESPACE, regionId, name, name, hostnames.size(), String.join(", ", hostnames),
+                TLS_SECRET);
+    }
+
+    private void apply(String yaml) throws IOException {
+        Path file = Files.createTempFile("e2e", ".yaml");
+        Files.writeString(file, yaml);
+        node.kubectl("apply", "-f", file.toString()).assertSuccess();
+    }
+
+    private void awaitReadyRelays(String region, int nodes) {
+        try (KubernetesClient client = node.client()) {
+            await("%d Ready relay pod(s) of region %s".formatted(nodes, region)).atMost(PODS_READY)
+                    .pollInterval(Duration.ofSeconds(1))
+                    .untilAsserted(() -> {
+                        List<String> ready = client.pods().inNamespace(NAMESPACE)
+                                .withLabel("app.kubernetes.io/instance", region).list().getItems().stream()
+                                .map(pod -> pod.getMetadata().getName() + (ready(pod) ? " Ready" : " not ready")).toList();
+                        assertThat(ready).as(() -> describePods(region)).hasSize(nodes).allMatch(pod -> pod.endsWith(" Ready"));
+                    });
+        }
+    }
+
+    /** What a user would look at when relays do not become Ready: pods, events and the relays' logs. */
+    private String describePods(String region) {
+        return node.kubectl("get", "pods,events", "-n", NAMESPACE, "-o", "wide").output()
+                + node.kubectl("logs", "-n", NAMESPACE, "-l", "app.kubernetes.io/instance=" + region, "--tail=30",
+                        "--prefix").output();
+    }
+
+    private static boolean ready(Pod pod) {
+        return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions()
+                .stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    /** The node lines of derpmapcheck: the map decoded with tailcfg.DERPMap, one line per node. */
+    private List<String> derpMapNodes(String derpMapUrl) {
+        KubectlResult decoded = client(CLIENT_TIMEOUT, GoHarness.command("derpmapcheck").toString(), derpMapUrl)
+                .assertSuccess();
+        return decoded.output().lines().filter(line -> line.startsWith("node ") && !line.contains(" - - "))
+                .toList();
+    }
+
+    /** A harness command inside the node's namespace, trusting the test CA. */
+    private KubectlResult client(Duration timeout, String... command) {
+        String[] withCa = new String[command.length + 2];
+        withCa[0] = "env";
+        withCa[1] = "SSL_CERT_FILE=" + certificates.caCertificate();
+        System.arraycopy(command, 0, withCa, 2, command.length);
+        return node.inNamespace(timeout, withCa);
+    }
+}
