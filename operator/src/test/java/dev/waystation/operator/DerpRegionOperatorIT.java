@@ -140,8 +140,10 @@ class DerpRegionOperatorIT {
         assertThat(container.getEnvFrom().get(0).getConfigMapRef().getName()).isEqualTo("fra-relay");
         // The mesh key is a file from its Secret, never an environment variable; the peer list a file too.
         assertThat(container.getEnv()).noneSatisfy(env -> assertThat(env.getName()).contains("MESH_KEY"));
-        assertThat(pod.getVolumes()).anySatisfy(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("fra-mesh-key"));
-        assertThat(pod.getVolumes()).anySatisfy(v -> assertThat(v.getConfigMap().getName()).isEqualTo("fra-mesh-peers"));
+        assertThat(pod.getVolumes()).filteredOn(v -> v.getSecret() != null)
+                .anySatisfy(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("fra-mesh-key"));
+        assertThat(pod.getVolumes()).filteredOn(v -> v.getConfigMap() != null)
+                .anySatisfy(v -> assertThat(v.getConfigMap().getName()).isEqualTo("fra-mesh-peers"));
         assertThat(container.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/etc/waystation/mesh-key"));
         assertThat(container.getEnv()).anySatisfy(env -> {
             assertThat(env.getName()).isEqualTo("WAYSTATION_RELAY_NODE_INDEX");
@@ -424,7 +426,7 @@ class DerpRegionOperatorIT {
         leftovers.addAll(client.rbac().roleBindings().inNamespace("del-ns").list().getItems());
         assertThat(leftovers).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactlyInAnyOrder(
                 "StatefulSet/del", "Service/del-mesh", "Service/del-0", "Service/del-1", "ConfigMap/del-relay",
-                "ConfigMap/del-policy",
+                "ConfigMap/del-policy", "ConfigMap/del-mesh-peers",
                 "Secret/del-mesh-key", "PodDisruptionBudget/del", "ServiceAccount/del-relay", "Role/del-relay",
                 "RoleBinding/del-relay");
         leftovers.forEach(object -> assertOwnedBy(object, region));
