@@ -31,6 +31,17 @@ class AdmissionBindRaceTest {
             AcceptRateLimiter limiter = new AcceptRateLimiter();
             limiter.policy = policy;
             limiter.metrics = new AdmissionMetrics(new SimpleMeterRegistry());
+            limiter.config = new AdmissionConfig() {
+                @Override
+                public Webhook webhook() {
+                    throw new UnsupportedOperationException("the accept-rate limiter asks no webhook");
+                }
+
+                @Override
+                public int acceptSourcesMax() {
+                    return 16;
+                }
+            };
             policy.changeDuringNextBind(Map.of("Admission.AcceptRatePerSecond", 1L, "Admission.AcceptBurst", 1L));
 
             limiter.start();
