@@ -175,10 +175,11 @@ final class HttpHeadParser {
                 continue;
             }
             int colon = line.indexOf(':');
-            if (colon <= 0) {
+            String name = colon < 0 ? "" : line.substring(0, colon).trim();
+            if (name.isEmpty()) {
                 throw new MalformedRequestException("malformed header line");
             }
-            headers.add(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+            headers.add(name, line.substring(colon + 1).trim());
         }
         return new HttpRequestHead(listener, tls, requestLine[0], requestLine[1], requestLine[2], headers, remote);
     }
