@@ -281,7 +281,8 @@ public final class PolicyFile implements AutoCloseable {
     private void survive(Throwable error) {
         watcherErrors.incrementAndGet();
         synchronized (this) {
-            lastContent = null;
+            // The content that failed stays the last one seen: it is not parsed again (and cannot
+            // exhaust the heap again) until the file changes.
             pendingContent = null;
         }
         try {
