@@ -285,8 +285,8 @@ public final class PolicyFile implements AutoCloseable {
     private void survive(Throwable error) {
         watcherErrors.incrementAndGet();
         synchronized (this) {
-            // lastContent stays what failed (check() sets it before applying): the same bytes are
-            // not read and parsed again on every recheck, a changed file is.
+            // The content that failed stays the last one seen: it is not parsed again (and cannot
+            // exhaust the heap again) until the file changes.
             pendingContent = null;
         }
         try {
