@@ -135,6 +135,14 @@ public class KubernetesPolicyStore implements PolicyStoreProvider {
         return watch != null && watch.isWatching();
     }
 
+    /**
+     * True while the informer runs, reconnecting included; false once it stopped for good (only
+     * {@code close()} or an error its handler gave up on stops it).
+     */
+    public synchronized boolean watchRunning() {
+        return watch != null && watch.isRunning();
+    }
+
     /** Where the document comes from, {@code configmap <namespace>/<name>}, once registered. */
     public Optional<String> location() {
         return Optional.ofNullable(location);

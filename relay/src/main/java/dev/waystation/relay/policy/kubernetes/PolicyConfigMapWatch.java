@@ -70,6 +70,11 @@ final class PolicyConfigMapWatch implements AutoCloseable {
         return informer.isWatching();
     }
 
+    /** True until the informer stops for good. */
+    boolean isRunning() {
+        return informer.isRunning();
+    }
+
     private static Optional<String> document(ConfigMap configMap, String dataKey) {
         Map<String, String> data = configMap.getData();
         return Optional.ofNullable(data == null ? null : data.get(dataKey));
