@@ -165,7 +165,7 @@ class DerpRegionOnNodeIT {
                     + node.kubectl("get", "policy", "deny-one-client", "-n", NAMESPACE, "-o", "yaml").output()
                     + node.kubectl("logs", "-n", OperatorOnNode.NAMESPACE, "deployment/" + OperatorOnNode.DEPLOYMENT,
                             "--tail=15", "--timestamps").output()
-                    + node.kubectl("logs", "-n", NAMESPACE, "solo-0", "--tail=15", "--timestamps").output())
+                    + node.kubectl("logs", "-n", NAMESPACE, "solo-0", "--tail=80", "--timestamps").output())
                     .isLessThanOrEqualTo(POLICY_DISCONNECT);
         } finally {
             client.destroyForcibly();
