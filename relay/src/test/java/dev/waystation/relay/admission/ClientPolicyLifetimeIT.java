@@ -63,7 +63,8 @@ class ClientPolicyLifetimeIT {
         }
         String named = keys.get(0).get(1);
         try (PolicyFileRelay relay = PolicyFileRelay.start(document(
-                source("fleet", "Device", "Admission.VerifyURL: '" + verify + "'"),
+                source("fleet", "Device", "Admission.VerifyURL: '" + verify + "'",
+                        "Admission.VerifyURLAllowHTTP: true"),
                 source("one-client", "User(" + named + ")", "Client.RateBurstBytes: 100000")), Map.of())) {
             relay.awaitSetting(REGION, "Admission.VerifyURL", "\"" + verify + "\"");
             assertThat(relay.relay.metric("waystation_policy_resultant_policies")).isEqualTo(1);
