@@ -94,7 +94,7 @@ class RelayStatefulSetSecurityTest {
         Map<String, String> env = RelayEnvironment.configMapData(region);
         assertThat(env).containsEntry("WAYSTATION_RELAY_PORT", "8443").containsEntry("WAYSTATION_RELAY_HTTP_PORT", "8080")
                 .containsEntry("WAYSTATION_STUN_PORT", "3479");
-        assertThat(env.get("WAYSTATION_RELAY_MESH_PEERS")).contains("fra-0.").endsWith(":8443");
+        assertThat(RelayEnvironment.meshWith(region)).contains("fra-0.").endsWith(":8443\n");
     }
 
     @Test
