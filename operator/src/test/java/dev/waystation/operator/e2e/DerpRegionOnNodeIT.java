@@ -60,6 +60,8 @@ class DerpRegionOnNodeIT {
         certificates = TestCertificates.issue(IntStream.range(0, 3).mapToObj(DerpRegionOnNodeIT::hostname).toList());
         node.kubectl("create", "secret", "tls", TLS_SECRET, "-n", NAMESPACE, "--cert=" + certificates.certificate(),
                 "--key=" + certificates.key()).assertSuccess();
+        // The operator mounts only Secrets labelled for Waystation (README, "Least privilege").
+        node.kubectl("label", "secret", TLS_SECRET, "-n", NAMESPACE, "waystation.dev/tls-secret=true").assertSuccess();
     }
 
     @Test
