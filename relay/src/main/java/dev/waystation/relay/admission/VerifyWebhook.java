@@ -1,5 +1,6 @@
 package dev.waystation.relay.admission;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -192,7 +193,9 @@ public final class VerifyWebhook {
     static Outcome parse(Buffer answer) {
         JsonNode node;
         try {
-            node = JSON.readTree(answer.getBytes());
+            // Decoded first, as Go does: invalid UTF-8 becomes U+FFFD. Jackson's byte parser read the
+            // field name "allo\xffw" as "allow" (found by fuzzing), admitting where derper denies.
+            node = JSON.readTree(answer.toString(StandardCharsets.UTF_8));
         } catch (Exception e) {
             return Outcome.BAD_RESPONSE;
         }

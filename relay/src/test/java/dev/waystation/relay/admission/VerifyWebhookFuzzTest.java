@@ -3,6 +3,7 @@ package dev.waystation.relay.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -38,9 +39,13 @@ class VerifyWebhookFuzzTest {
         }
     }
 
-    /** Go's decoding of the first JSON value into {@code DERPAdmitClientResponse}, with a streaming parser. */
+    /**
+     * Go's decoding of the first JSON value into {@code DERPAdmitClientResponse}, with a streaming parser.
+     * Go reads invalid UTF-8 inside strings as U+FFFD rather than failing, and so does
+     * {@code new String(bytes, UTF_8)}: the model parses that text, not the raw bytes.
+     */
     private static boolean derperAllows(byte[] input) {
-        try (JsonParser parser = JSON.createParser(input)) {
+        try (JsonParser parser = JSON.createParser(new String(input, StandardCharsets.UTF_8))) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return false;
             }
