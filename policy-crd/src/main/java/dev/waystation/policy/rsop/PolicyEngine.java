@@ -111,6 +111,28 @@ public final class PolicyEngine implements SourceRegistrar, AutoCloseable {
     }
 
     /**
+     * The live resultant policy of {@code scope} when one exists, else a one-off one that the engine
+     * does not keep: for questions that must leave no state behind (the debug endpoint). A one-off is
+     * never shared, so no subscriber can come to depend on it; do not subscribe to it.
+     */
+    public ResultantPolicy liveOrOneOff(PolicyScope scope) {
+        ResultantPolicy live = policies.get(scope);
+        if (live != null) {
+            live.ensureLoaded();
+            return live;
+        }
+        ResultantPolicy oneOff;
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("the policy engine is closed");
+            }
+            oneOff = new ResultantPolicy(scope, this, clock, delays, listenerExecutor, observer);
+        }
+        oneOff.ensureLoaded();
+        return oneOff;
+    }
+
+    /**
      * Drops the resultant policy of {@code scope} (for example a disconnected client's) with its
      * subscriptions; a later {@link #policyFor} builds a fresh one.
      */

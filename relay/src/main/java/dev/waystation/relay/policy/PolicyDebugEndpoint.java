@@ -49,17 +49,12 @@ public class PolicyDebugEndpoint implements DebugEndpoint {
         if (reload) {
             policy.reload();
         }
-        PolicyScope asked = scope;
-        boolean live = policy.engine().policies().stream().anyMatch(p -> p.scope().equals(asked));
-        ResultantPolicy resultant = policy.engine().policyFor(scope);
-        try {
-            respond(context, 200, PolicyJson.of(resultant.explain(), resultant.healthy(), policy.documents()));
-        } finally {
-            if (!live) {
-                // Built only to answer: dropped again, so asking about many scopes leaves nothing behind.
-                policy.engine().forget(scope);
-            }
-        }
+        // A scope nobody uses is answered from a one-off policy the engine does not keep, so asking
+        // about many scopes leaves nothing behind. (Creating and then forgetting a registered one
+        // raced with a client binding the same scope: the client kept a policy the engine had dropped
+        // and saw no later change.)
+        ResultantPolicy resultant = policy.engine().liveOrOneOff(scope);
+        respond(context, 200, PolicyJson.of(resultant.explain(), resultant.healthy(), policy.documents()));
     }
 
     private void respond(RoutingContext context, int status, Object body) {
