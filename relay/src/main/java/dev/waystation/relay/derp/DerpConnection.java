@@ -322,7 +322,20 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
             admitted(true);
         } else {
             server.admission().admit(new ClientAdmission.Request(key, remoteAddress(), parsed, request))
-                    .onComplete(result -> loop.execute(() -> admitted(result.succeeded() && result.result())));
+                    .onComplete(result -> loop.execute(() -> onAdmission(result.succeeded() && result.result())));
+        }
+    }
+
+    /**
+     * Admission's answer, run as a task of its own on the event loop (outside {@link #onBytes}): a
+     * failed allocation while completing the handshake must close this connection, not leave it
+     * registered and waiting for a ServerInfo that never comes.
+     */
+    private void onAdmission(boolean admitted) {
+        try {
+            admitted(admitted);
+        } catch (OutOfMemoryError e) {
+            outOfMemory(e);
         }
     }
 
@@ -342,11 +355,12 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
         if (presentFlags != PeerPresentFlags.IS_REGULAR && (presentFlags & PeerPresentFlags.NOT_IDEAL) != 0) {
             metrics.currentNotIdealConnections.incrementAndGet();
         }
+        // Active from the moment it is registered, so a failure below still unregisters it on close.
+        state = State.ACTIVE;
         ServerInfo serverInfo = server.serverInfoProvider().serverInfo(key, info);
         byte[] sealed = NaclBox.seal(server.privateKey(), key, serverInfo.toJson(), server.random());
         transport.write(Frames.serverInfo(transport.alloc(), sealed));
         transport.flush();
-        state = State.ACTIVE;
         if (!meshPeer) {
             throttle = server.readThrottle().forClient(key);
         }
