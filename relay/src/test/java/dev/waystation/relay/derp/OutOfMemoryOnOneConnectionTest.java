@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
+import dev.waystation.relay.testing.ExchangingPair;
 import dev.waystation.testing.GoCheck;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
@@ -47,10 +48,7 @@ class OutOfMemoryOnOneConnectionTest {
     @Test
     void onlyTheConnectionThatRanOutOfMemoryIsClosed() throws Exception {
         String url = "http://127.0.0.1:" + listeners.port(ListenerSpec.DERP) + "/derp";
-        try (GoCheck.Running pair = GoCheck.start("derpcheck", "pair", url, "120")) {
-            Awaitility.await("the pair exchanging").atMost(Duration.ofSeconds(60))
-                    .until(() -> rounds(pair) >= 3 || !pair.process().isAlive());
-            assertThat(rounds(pair)).as("the pair:\n%s", pair.output()).isGreaterThanOrEqualTo(3);
+        try (ExchangingPair pair = ExchangingPair.start(url)) {
             double closesBefore = counter("waystation.connection.out.of.memory.closes");
 
             List<String> doomed = GoCheck.newNodeKeyPair();
@@ -61,29 +59,15 @@ class OutOfMemoryOnOneConnectionTest {
             Awaitility.await("counted and forgotten").atMost(Duration.ofSeconds(10)).until(
                     () -> counter("waystation.connection.out.of.memory.closes") == closesBefore + 1
                             && registry.get("derp.clients.local").gauge().value() == 2);
-            int now = rounds(pair);
-            Awaitility.await("the pair keeps exchanging").atMost(Duration.ofSeconds(30))
-                    .until(() -> rounds(pair) >= now + 5 || !pair.process().isAlive());
-            assertThat(pair.process().isAlive()).as("the pair:\n%s", pair.output()).isTrue();
+            pair.awaitMoreRounds(5, Duration.ofSeconds(30));
 
             GoCheck.Result fresh = GoCheck.run("derpcheck", 120, "exchange", url);
             assertThat(fresh.ok()).as("a fresh pair:\n%s", fresh.output()).isTrue();
-            pair.process().getOutputStream().close();
-            assertThat(pair.await(60).ok()).as("the pair:\n%s", pair.output()).isTrue();
+            pair.finish();
         }
     }
 
     private double counter(String name) {
         return registry.get(name).functionCounter().count();
-    }
-
-    private static int rounds(GoCheck.Running pair) {
-        int last = 0;
-        for (String line : pair.output().split("\n")) {
-            if (line.startsWith("ROUND ")) {
-                last = Integer.parseInt(line.substring(6).trim());
-            }
-        }
-        return last;
     }
 }
