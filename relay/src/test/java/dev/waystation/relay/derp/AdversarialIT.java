@@ -153,12 +153,10 @@ class AdversarialIT extends AdversarialSuite {
                 .putInt(Protocol.MAX_CLIENT_INFO_LENGTH).array();
         List<RawDerpClient> clients = new ArrayList<>();
         try {
-            for (int i = 0; i < connections; i++) {
-                RawDerpClient client = new RawDerpClient(relay.derpPort());
-                clients.add(client);
+            openRaw(connections, clients, client -> {
                 client.upgrade();
                 client.send(claim);
-            }
+            });
             double held = relay.metric("waystation_receive_buffered_bytes{phase=\"handshake\"}");
             // What was claimed would be 250 x 256 KiB; what is held grows with what arrived (6 KiB each).
             assertThat(held).as("bytes held for handshakes").isLessThanOrEqualTo(HANDSHAKE_BUDGET_BYTES + 64 * 1024);
@@ -193,11 +191,7 @@ class AdversarialIT extends AdversarialSuite {
                 .putInt(payload).put(NodePrivateKey.generate(RANDOM).publicKey().toBytes()).array();
         List<RawDerpClient> clients = new ArrayList<>();
         try {
-            for (int i = 0; i < connections; i++) {
-                RawDerpClient client = new RawDerpClient(relay.derpPort());
-                clients.add(client);
-                client.handshake();
-            }
+            openRaw(connections, clients, RawDerpClient::handshake);
             for (RawDerpClient client : clients) {
                 client.send(Arrays.copyOfRange(frame, 0, sentFirst));
             }
@@ -216,6 +210,20 @@ class AdversarialIT extends AdversarialSuite {
             for (RawDerpClient client : clients) {
                 client.close();
             }
+        }
+    }
+
+    /** What a test does with each raw client it opens. */
+    private interface RawStep {
+        void apply(RawDerpClient client) throws IOException;
+    }
+
+    /** Opens {@code count} raw clients into {@code clients} (the caller closes them all), applying {@code step} to each. */
+    private void openRaw(int count, List<RawDerpClient> clients, RawStep step) throws IOException {
+        for (int i = 0; i < count; i++) {
+            RawDerpClient client = new RawDerpClient(relay.derpPort());
+            clients.add(client);
+            step.apply(client);
         }
     }
 
