@@ -74,6 +74,8 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
     private NodeKey key;
     private ClientInfo info;
     private boolean meshPeer;
+    /** A mesh peer subscribed to connection changes (WatchConns). */
+    private boolean watching;
     private byte presentFlags;
     private ReadThrottle.Throttle throttle;
     private boolean preferred;
@@ -276,6 +278,7 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
             case FrameType.NOTE_PREFERRED -> onNotePreferred(payload.getByte(payload.readerIndex()) != 0);
             case FrameType.WATCH_CONNS -> {
                 if (!key.equals(server.publicKey())) {
+                    watching = true;
                     registry.addWatcher(this);
                 }
             }
@@ -539,6 +542,7 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
 
     private void writeQueued() {
         int frames = 0;
+        int peerStates = 0;
         ControlFrame frame;
         while ((frame = control.poll()) != null) {
             transport.write(frame.encode(transport.alloc()));
@@ -546,7 +550,13 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
                 (frame.reasonOrFlags() == PeerGoneReason.NOT_HERE ? metrics.peerGoneNotHereFrames
                         : metrics.peerGoneDisconnectedFrames).increment();
             }
+            if (frame.type() == FrameType.PEER_PRESENT || frame.type() == FrameType.PEER_GONE) {
+                peerStates++;
+            }
             frames++;
+        }
+        if (watching && peerStates > 0) {
+            metrics.meshUpdatesWritten(peerStates);
         }
         // A pong waits for a writable socket; pings meanwhile are dropped (one pending pong, as derper).
         if (pongPending && transport.isWritable()) {
