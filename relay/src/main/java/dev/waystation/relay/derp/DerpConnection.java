@@ -74,6 +74,8 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
     private NodeKey key;
     private ClientInfo info;
     private boolean meshPeer;
+    /** A mesh peer subscribed to connection changes (WatchConns). */
+    private boolean watching;
     private byte presentFlags;
     private ReadThrottle.Throttle throttle;
     private boolean preferred;
@@ -276,6 +278,7 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
             case FrameType.NOTE_PREFERRED -> onNotePreferred(payload.getByte(payload.readerIndex()) != 0);
             case FrameType.WATCH_CONNS -> {
                 if (!key.equals(server.publicKey())) {
+                    watching = true;
                     registry.addWatcher(this);
                 }
             }
@@ -322,7 +325,20 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
             admitted(true);
         } else {
             server.admission().admit(new ClientAdmission.Request(key, remoteAddress(), parsed, request))
-                    .onComplete(result -> loop.execute(() -> admitted(result.succeeded() && result.result())));
+                    .onComplete(result -> loop.execute(() -> onAdmission(result.succeeded() && result.result())));
+        }
+    }
+
+    /**
+     * Admission's answer, run as a task of its own on the event loop (outside {@link #onBytes}): a
+     * failed allocation while completing the handshake must close this connection, not leave it
+     * registered and waiting for a ServerInfo that never comes.
+     */
+    private void onAdmission(boolean admitted) {
+        try {
+            admitted(admitted);
+        } catch (OutOfMemoryError e) {
+            outOfMemory(e);
         }
     }
 
@@ -342,11 +358,12 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
         if (presentFlags != PeerPresentFlags.IS_REGULAR && (presentFlags & PeerPresentFlags.NOT_IDEAL) != 0) {
             metrics.currentNotIdealConnections.incrementAndGet();
         }
+        // Active from the moment it is registered, so a failure below still unregisters it on close.
+        state = State.ACTIVE;
         ServerInfo serverInfo = server.serverInfoProvider().serverInfo(key, info);
         byte[] sealed = NaclBox.seal(server.privateKey(), key, serverInfo.toJson(), server.random());
         transport.write(Frames.serverInfo(transport.alloc(), sealed));
         transport.flush();
-        state = State.ACTIVE;
         if (!meshPeer) {
             throttle = server.readThrottle().forClient(key);
         }
@@ -525,6 +542,7 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
 
     private void writeQueued() {
         int frames = 0;
+        int peerStates = 0;
         ControlFrame frame;
         while ((frame = control.poll()) != null) {
             transport.write(frame.encode(transport.alloc()));
@@ -532,7 +550,13 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
                 (frame.reasonOrFlags() == PeerGoneReason.NOT_HERE ? metrics.peerGoneNotHereFrames
                         : metrics.peerGoneDisconnectedFrames).increment();
             }
+            if (frame.type() == FrameType.PEER_PRESENT || frame.type() == FrameType.PEER_GONE) {
+                peerStates++;
+            }
             frames++;
+        }
+        if (watching && peerStates > 0) {
+            metrics.meshUpdatesWritten(peerStates);
         }
         // A pong waits for a writable socket; pings meanwhile are dropped (one pending pong, as derper).
         if (pongPending && transport.isWritable()) {

@@ -5,20 +5,11 @@ import static dev.waystation.relay.testing.PolicyDocs.list;
 import static dev.waystation.relay.testing.PolicyDocs.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -27,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import com.sun.net.httpserver.HttpServer;
-
 import dev.waystation.relay.testing.PolicyFileRelay;
+import dev.waystation.relay.testing.TestWebhook;
+import dev.waystation.relay.testing.TestWebhook.Behaviour;
 import dev.waystation.testing.GoCheck;
 
 /**
@@ -43,99 +34,22 @@ import dev.waystation.testing.GoCheck;
 class AdmissionWebhookIT {
 
     private static final String REGION = "Profile(default)";
-    private static final long HUGE = 300L << 20;
     private static final int FLOOD = 24;
     private static final int POOL = 2;
     private static final int QUEUE = 2;
     private static final String HTTP_ALLOWED = "Admission.VerifyURLAllowHTTP: true";
 
-    private static HttpServer webhook;
+    private static TestWebhook webhook;
     private static PolicyFileRelay relay;
-    private static int refusedPort;
-    private static final AtomicInteger allowCalls = new AtomicInteger();
-    private static final AtomicLong hugeBytesWritten = new AtomicLong();
-    private static final AtomicInteger heldCalls = new AtomicInteger();
-    private static volatile CountDownLatch release = new CountDownLatch(0);
 
     @BeforeAll
     static void start() throws Exception {
-        webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        webhook.setExecutor(Executors.newCachedThreadPool());
-        webhook.createContext("/allow", exchange -> {
-            allowCalls.incrementAndGet();
-            answer(exchange, 200, "{\"Allow\":true}");
-        });
-        webhook.createContext("/deny", exchange -> answer(exchange, 200, "{\"Allow\":false}"));
-        webhook.createContext("/error", exchange -> answer(exchange, 500, "{\"Allow\":true}"));
-        webhook.createContext("/timeout", exchange -> {
-            try {
-                Thread.sleep(8000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            answer(exchange, 200, "{\"Allow\":true}");
-        });
-        webhook.createContext("/huge", AdmissionWebhookIT::streamHuge);
-        webhook.createContext("/trickle", AdmissionWebhookIT::trickle);
-        webhook.createContext("/held-deny", exchange -> {
-            heldCalls.incrementAndGet();
-            try {
-                release.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            answer(exchange, 200, "{\"Allow\":false}");
-        });
-        webhook.start();
-        try (ServerSocket socket = new ServerSocket(0)) {
-            refusedPort = socket.getLocalPort();
-        }
+        webhook = TestWebhook.start();
         relay = PolicyFileRelay.start(document(source("webhook", "Device", "STUN.Enabled: true")), Map.of(
                 "waystation.admission.webhook.max-connections", Integer.toString(POOL),
                 "waystation.admission.webhook.max-queued", Integer.toString(QUEUE),
                 "waystation.admission.webhook.queue-timeout", "60s",
                 "waystation.admission.webhook.timeout", "2s"));
-    }
-
-    /** 300 MB announced and streamed after a valid answer, until the relay hangs up. */
-    private static void streamHuge(com.sun.net.httpserver.HttpExchange exchange) throws IOException {
-        exchange.getRequestBody().readAllBytes();
-        exchange.sendResponseHeaders(200, HUGE);
-        byte[] chunk = " ".repeat(64 << 10).getBytes(StandardCharsets.US_ASCII);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write("{\"Allow\":true}".getBytes(StandardCharsets.US_ASCII));
-            for (long sent = 0; sent + chunk.length <= HUGE; sent += chunk.length) {
-                out.write(chunk);
-                hugeBytesWritten.addAndGet(chunk.length);
-            }
-        } catch (IOException hungUp) {
-            // the relay stopped reading: what this endpoint is here to show
-        }
-    }
-
-    /** A valid answer, one byte every 200 ms, never finished in time. */
-    private static void trickle(com.sun.net.httpserver.HttpExchange exchange) throws IOException {
-        exchange.getRequestBody().readAllBytes();
-        exchange.sendResponseHeaders(200, 0);
-        try (OutputStream out = exchange.getResponseBody()) {
-            for (byte b : "{\"Allow\":true}                                        ".getBytes(StandardCharsets.US_ASCII)) {
-                out.write(b);
-                out.flush();
-                Thread.sleep(200);
-            }
-        } catch (IOException | InterruptedException hungUp) {
-            // the relay's deadline passed and it hung up
-        }
-    }
-
-    private static void answer(com.sun.net.httpserver.HttpExchange exchange, int status, String body)
-            throws IOException {
-        exchange.getRequestBody().readAllBytes();
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
     }
 
     @AfterAll
@@ -144,13 +58,13 @@ class AdmissionWebhookIT {
             relay.close();
         }
         if (webhook != null) {
-            webhook.stop(0);
+            webhook.close();
         }
     }
 
     private static String url(String behaviour) {
-        return "refused".equals(behaviour) ? "http://127.0.0.1:" + refusedPort + "/allow"
-                : "http://127.0.0.1:" + webhook.getAddress().getPort() + "/" + behaviour;
+        return "refused".equals(behaviour) ? webhook.refusedUrl()
+                : webhook.url(Behaviour.valueOf(behaviour.toUpperCase(Locale.ROOT).replace('-', '_')));
     }
 
     @ParameterizedTest(name = "webhook {0}, fail-open {1}: admitted {2} ({3})")
@@ -184,8 +98,8 @@ class AdmissionWebhookIT {
                 .isEqualTo(admitted);
         assertThat(relay.relay.metric(decisions)).as(decisions).isEqualTo(before + 1);
         if (behaviour.equals("huge")) {
-            assertThat(hugeBytesWritten.get()).as("bytes of the 300 MB answer sent before the relay hung up")
-                    .isLessThan(HUGE);
+            assertThat(webhook.hugeBytesWritten()).as("bytes of the 300 MB answer sent before the relay hung up")
+                    .isLessThan(TestWebhook.HUGE_BYTES);
         }
     }
 
@@ -197,11 +111,11 @@ class AdmissionWebhookIT {
         relay.awaitSetting(REGION, "Admission.VerifyURLAllowHTTP", "false");
         String refused = "waystation_admission_decisions_total{reason=\"webhook_url_not_allowed\",result=\"rejected\"}";
         double before = relay.relay.metric(refused);
-        int callsBefore = allowCalls.get();
+        int callsBefore = webhook.calls(Behaviour.ALLOW);
 
         assertThat(relay.tryConnect(PolicyFileRelay.newKeyPair().get(0))).isFalse();
         assertThat(relay.relay.metric(refused)).isEqualTo(before + 1);
-        assertThat(allowCalls.get()).as("the webhook was never called").isEqualTo(callsBefore);
+        assertThat(webhook.calls(Behaviour.ALLOW)).as("the webhook was never called").isEqualTo(callsBefore);
     }
 
     @Test
@@ -214,8 +128,8 @@ class AdmissionWebhookIT {
         String denied = "waystation_admission_decisions_total{reason=\"webhook_denied\",result=\"rejected\"}";
         double overloadedBefore = relay.relay.metric(overloaded);
         double deniedBefore = relay.relay.metric(denied);
-        release = new CountDownLatch(1);
-        heldCalls.set(0);
+        webhook.holdCalls();
+        int heldBefore = webhook.calls(Behaviour.HELD_DENY);
 
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < FLOOD; i++) {
@@ -229,12 +143,12 @@ class AdmissionWebhookIT {
                     .atMost(Duration.ofSeconds(60))
                     .until(() -> relay.relay.metric(overloaded) - overloadedBefore >= FLOOD - POOL - QUEUE);
             Awaitility.await("the pool's calls reached the webhook").atMost(Duration.ofSeconds(60))
-                    .until(() -> heldCalls.get() == POOL);
-            release.countDown();
+                    .until(() -> webhook.calls(Behaviour.HELD_DENY) - heldBefore == POOL);
+            webhook.releaseHeld();
             GoCheck.Result result = flood.await(90);
             assertThat(result.output()).contains("DONE").doesNotContain("ADMITTED");
         } finally {
-            release.countDown();
+            webhook.releaseHeld();
         }
         assertThat(relay.relay.metric(overloaded) - overloadedBefore).isEqualTo(FLOOD - POOL - QUEUE);
         assertThat(relay.relay.metric(denied) - deniedBefore).isEqualTo(POOL + QUEUE);
@@ -257,15 +171,15 @@ class AdmissionWebhookIT {
         relay.awaitSetting(REGION, "Admission.DeniedClients", "[\"" + denied.get(1) + "\"]");
         String denyList = "waystation_admission_decisions_total{reason=\"deny_list\",result=\"rejected\"}";
         double deniedBefore = relay.relay.metric(denyList);
-        int callsBefore = allowCalls.get();
+        int callsBefore = webhook.calls(Behaviour.ALLOW);
 
         assertThat(relay.tryConnect(denied.get(0))).as("a key on both lists").isFalse();
         assertThat(relay.relay.metric(denyList)).as("the deny list decided").isEqualTo(deniedBefore + 1);
         assertThat(relay.tryConnect(PolicyFileRelay.newKeyPair().get(0))).as("a key on neither list").isFalse();
-        assertThat(allowCalls.get()).as("webhook calls for clients the lists refused").isEqualTo(callsBefore);
+        assertThat(webhook.calls(Behaviour.ALLOW)).as("webhook calls for clients the lists refused").isEqualTo(callsBefore);
 
         assertThat(relay.tryConnect(listed.get(0))).as("an allowed key the webhook admits").isTrue();
-        assertThat(allowCalls.get()).as("webhook asked once for the allowed key").isEqualTo(callsBefore + 1);
+        assertThat(webhook.calls(Behaviour.ALLOW)).as("webhook asked once for the allowed key").isEqualTo(callsBefore + 1);
     }
 
     @Test

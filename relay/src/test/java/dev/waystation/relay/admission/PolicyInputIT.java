@@ -15,8 +15,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.waystation.relay.testing.PolicyFileRelay;
 
 /**
@@ -54,8 +52,7 @@ class PolicyInputIT {
     }
 
     private static String documentError() throws Exception {
-        JsonNode documents = relay.relay.policy(REGION).path("documents");
-        return documents.isEmpty() ? "" : documents.get(0).path("error").asText("");
+        return relay.documentError(REGION);
     }
 
     @Test

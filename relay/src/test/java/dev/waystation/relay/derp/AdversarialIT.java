@@ -3,6 +3,7 @@ package dev.waystation.relay.derp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.DataInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
@@ -15,47 +16,35 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
+import dev.waystation.relay.testing.AdversarialSuite;
+import dev.waystation.relay.testing.PolicyDocs;
 import dev.waystation.testing.GoCheck;
-import dev.waystation.testing.RelayProcess;
 
 /**
  * Attacks on the relay's transport, each bounded in count and time, against a relay process with a
- * small heap and a small direct-memory limit, while a pair of Tailscale {@code derphttp} clients
- * keeps exchanging packets ({@code derpcheck pair}). After each attack the pair still exchanges, heap
- * and direct memory come back near where they were before the attacks, the relay is still live, and
- * the metric that counts the attack moved.
+ * small heap and a small direct-memory limit while a pair of Tailscale {@code derphttp} clients keeps
+ * exchanging packets (see {@link AdversarialSuite} for what must hold after each attack), and the
+ * metric that counts the attack moved.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AdversarialIT {
+class AdversarialIT extends AdversarialSuite {
 
-    private static final long MIB = 1024 * 1024;
-    /** Heap in use may sit this far above the baseline once the attack is over (garbage not yet collected). */
-    private static final long HEAP_SLACK = 24 * MIB;
-    /** Direct memory may sit this far above the baseline: pooled arenas keep a few chunks for reuse. */
-    private static final long DIRECT_SLACK = 16 * MIB;
     private static final int HANDSHAKE_BUDGET_BYTES = 2 * 1024 * 1024;
+    /** Below the direct-memory limit of the suite, so the pause (not an OutOfMemoryError) answers pressure. */
+    private static final int ESTABLISHED_BUDGET_BYTES = 4 * 1024 * 1024;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private RelayProcess relay;
-    private GoCheck.Running pair;
     private int stunPort;
-    private long baselineHeap;
-    private long baselineDirect;
 
-    @BeforeAll
-    void start() throws Exception {
+    @Override
+    protected Map<String, String> relayConfig() throws IOException {
         try (DatagramSocket free = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             stunPort = free.getLocalPort();
         }
@@ -63,57 +52,15 @@ class AdversarialIT {
         config.put("waystation.relay.head-timeout", "2s");
         config.put("waystation.relay.handshake-timeout", "5s");
         config.put("waystation.relay.handshake-buffer-budget", Integer.toString(HANDSHAKE_BUDGET_BYTES));
+        config.put("waystation.relay.established-buffer-budget", Integer.toString(ESTABLISHED_BUDGET_BYTES));
         config.put("waystation.stun.port", Integer.toString(stunPort));
         config.put("waystation.stun.answer-all-clients", "true");
-        relay = RelayProcess.start(config, List.of("-Xmx64m", "-XX:MaxDirectMemorySize=48m"));
-        pair = GoCheck.start("derpcheck", "pair", relay.derpUrl(), "280");
-        Awaitility.await("the pair connects").atMost(Duration.ofSeconds(60))
-                .until(() -> rounds() >= 5 || !pair.process().isAlive());
-        assertThat(rounds()).as("the pair of Tailscale clients:\n%s", pair.output()).isGreaterThanOrEqualTo(5);
-        baselineHeap = heapUsed();
-        baselineDirect = directUsed();
+        return config;
     }
 
-    @AfterAll
-    void stop() throws Exception {
-        try {
-            if (pair != null) {
-                pair.process().getOutputStream().close();
-                GoCheck.Result result = pair.await(60);
-                assertThat(result.ok()).as("the pair was disturbed:\n%s", result.output()).isTrue();
-            }
-        } finally {
-            if (relay != null) {
-                relay.close();
-            }
-        }
-    }
-
-    private int roundsBefore;
-
-    @BeforeEach
-    void noteRounds() {
-        roundsBefore = rounds();
-    }
-
-    /** What must hold after every attack. */
-    @AfterEach
-    void relayRecovered() {
-        int after = rounds();
-        Awaitility.await("the pair keeps exchanging").atMost(Duration.ofSeconds(30))
-                .until(() -> rounds() >= after + 5 || !pair.process().isAlive());
-        assertThat(pair.process().isAlive()).as("the pair:\n%s", pair.output()).isTrue();
-        assertThat(rounds()).as("rounds during the attack").isGreaterThan(roundsBefore);
-        Awaitility.await("heap back near " + baselineHeap).atMost(Duration.ofSeconds(60))
-                .until(() -> heapUsed() <= baselineHeap + HEAP_SLACK);
-        Awaitility.await("direct memory back near " + baselineDirect).atMost(Duration.ofSeconds(60))
-                .until(() -> directUsed() <= baselineDirect + DIRECT_SLACK);
-        System.out.printf("after attack: heap %d (baseline %d), direct %d (baseline %d) bytes%n", heapUsed(),
-                baselineHeap, directUsed(), baselineDirect);
-        assertThat(relay.get("/q/health/live").statusCode()).isEqualTo(200);
-        GoCheck.Result fresh = GoCheck.run("derpcheck", 120, "exchange", relay.derpUrl());
-        assertThat(fresh.ok()).as("a fresh pair after the attack:\n%s\nrelay log:\n%s", fresh.output(),
-                relay.logText()).isTrue();
+    @Override
+    protected String initialPolicy() {
+        return PolicyDocs.document(PolicyDocs.source("transport", "Device", "STUN.Enabled: true"));
     }
 
     // ------------------------------------------------------------------ row 1: WebSocket pings, never read
@@ -206,12 +153,10 @@ class AdversarialIT {
                 .putInt(Protocol.MAX_CLIENT_INFO_LENGTH).array();
         List<RawDerpClient> clients = new ArrayList<>();
         try {
-            for (int i = 0; i < connections; i++) {
-                RawDerpClient client = new RawDerpClient(relay.derpPort());
-                clients.add(client);
+            openRaw(connections, clients, client -> {
                 client.upgrade();
                 client.send(claim);
-            }
+            });
             double held = relay.metric("waystation_receive_buffered_bytes{phase=\"handshake\"}");
             // What was claimed would be 250 x 256 KiB; what is held grows with what arrived (6 KiB each).
             assertThat(held).as("bytes held for handshakes").isLessThanOrEqualTo(HANDSHAKE_BUDGET_BYTES + 64 * 1024);
@@ -224,6 +169,72 @@ class AdversarialIT {
         }
         Awaitility.await("handshake bytes released").atMost(Duration.ofSeconds(10))
                 .until(() -> relay.metric("waystation_receive_buffered_bytes{phase=\"handshake\"}") == 0);
+    }
+
+    // ------------------------------------------------------------------ established receive budget
+
+    /**
+     * Admitted clients that each leave a large frame unfinished make the relay hold their bytes: past
+     * the established budget, reading pauses (counted) instead of memory growing, and once the frames
+     * are finished every paused connection reads again and delivers its frame.
+     */
+    @Test
+    void partialFramesPastTheEstablishedBudgetPauseReadingUntilThereIsRoom() throws Exception {
+        String exceeded = "waystation_receive_budget_exceeded_total{phase=\"established\"}";
+        String held = "waystation_receive_buffered_bytes{phase=\"established\"}";
+        double exceededBefore = relay.metric(exceeded);
+        double unknownBefore = unknownDestinationDrops();
+        int connections = 120;
+        int payload = Protocol.KEY_LENGTH + 64_000;
+        int sentFirst = 50_000;
+        byte[] frame = ByteBuffer.allocate(Protocol.FRAME_HEADER_LENGTH + payload).put(FrameType.SEND_PACKET)
+                .putInt(payload).put(NodePrivateKey.generate(RANDOM).publicKey().toBytes()).array();
+        List<RawDerpClient> clients = new ArrayList<>();
+        try {
+            openRaw(connections, clients, RawDerpClient::handshake);
+            for (RawDerpClient client : clients) {
+                client.send(Arrays.copyOfRange(frame, 0, sentFirst));
+            }
+            // 120 x 50 kB held would be about 6 MiB: over the 4 MiB budget, so some connections pause.
+            Awaitility.await("reading paused by the budget").atMost(Duration.ofSeconds(20))
+                    .until(() -> relay.metric(exceeded) > exceededBefore);
+            assertThat(relay.metric(held)).as("bytes held for admitted connections")
+                    .isLessThan((double) connections * sentFirst);
+            for (RawDerpClient client : clients) {
+                client.send(Arrays.copyOfRange(frame, sentFirst, frame.length));
+            }
+            Awaitility.await("every frame delivered once the pressure ended").atMost(Duration.ofSeconds(20))
+                    .until(() -> unknownDestinationDrops() >= unknownBefore + connections);
+            Awaitility.await("nothing held").atMost(Duration.ofSeconds(10)).until(() -> relay.metric(held) == 0);
+        } finally {
+            for (RawDerpClient client : clients) {
+                client.close();
+            }
+        }
+    }
+
+    /** What a test does with each raw client it opens. */
+    private interface RawStep {
+        void apply(RawDerpClient client) throws IOException;
+    }
+
+    /** Opens {@code count} raw clients into {@code clients} (the caller closes them all), applying {@code step} to each. */
+    private void openRaw(int count, List<RawDerpClient> clients, RawStep step) throws IOException {
+        for (int i = 0; i < count; i++) {
+            RawDerpClient client = new RawDerpClient(relay.derpPort());
+            clients.add(client);
+            step.apply(client);
+        }
+    }
+
+    private double unknownDestinationDrops() {
+        double total = 0;
+        for (String line : relay.metrics().split("\n")) {
+            if (line.startsWith("derp_packets_dropped_total{") && line.contains("reason=\"unknown_dest\"")) {
+                total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return total;
     }
 
     // ------------------------------------------------------------------ row 13: transport items
@@ -360,36 +371,5 @@ class AdversarialIT {
             Awaitility.await().atMost(Duration.ofSeconds(30))
                     .until(() -> relay.metric("derp_sclient_write_timeouts_total") > timeouts);
         }
-    }
-
-    // ------------------------------------------------------------------ helpers
-
-    private int rounds() {
-        int last = 0;
-        for (String line : pair.output().split("\n")) {
-            if (line.startsWith("ROUND ")) {
-                last = Integer.parseInt(line.substring(6).trim());
-            }
-        }
-        return last;
-    }
-
-    private long heapUsed() {
-        return (long) sum("jvm_memory_used_bytes{area=\"heap\"");
-    }
-
-    private long directUsed() {
-        return (long) relay.metric("waystation_direct_memory_used_bytes");
-    }
-
-    /** Sum of every sample whose line starts with {@code prefix} (all ids of a memory area). */
-    private double sum(String prefix) {
-        double total = 0;
-        for (String line : relay.metrics().split("\n")) {
-            if (line.startsWith(prefix)) {
-                total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return total;
     }
 }

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,12 +29,18 @@ public final class PolicyFileRelay implements AutoCloseable {
     }
 
     public static PolicyFileRelay start(String initialPolicyYaml, Map<String, String> extraConfig) throws IOException {
+        return start(initialPolicyYaml, extraConfig, RelayProcess.DEFAULT_JVM_OPTIONS);
+    }
+
+    /** As {@link #start(String, Map)}, with these JVM options (heap and direct-memory limits). */
+    public static PolicyFileRelay start(String initialPolicyYaml, Map<String, String> extraConfig,
+            List<String> jvmOptions) throws IOException {
         Path dir = Files.createTempDirectory("waystation-policy");
         Path file = dir.resolve("policy.yaml");
         Files.writeString(file, initialPolicyYaml);
         Map<String, String> config = new HashMap<>(extraConfig);
         config.put("waystation.policy.file", file.toString());
-        return new PolicyFileRelay(RelayProcess.start(config), file);
+        return new PolicyFileRelay(RelayProcess.start(config, jvmOptions), file);
     }
 
     /** Replaces the policy file in one rename, so the relay never reads half a document. */
@@ -49,6 +54,11 @@ public final class PolicyFileRelay implements AutoCloseable {
         }
     }
 
+    /** The policy file itself, for tests that write it as a careless tool would (in place, in pieces). */
+    public Path file() {
+        return file;
+    }
+
     /** Waits until {@code key} has {@code expectedJson} in force at {@code scope}; see {@link RelayProcess#awaitSetting}. */
     public void awaitSetting(String scope, String key, String expectedJson) {
         relay.awaitSetting(scope, key, expectedJson);
@@ -56,6 +66,12 @@ public final class PolicyFileRelay implements AutoCloseable {
 
     public JsonNode setting(String scope, String key) throws IOException {
         return relay.setting(scope, key);
+    }
+
+    /** The error of the first policy document at {@code scope} ("" when it has none): a file refused or broken. */
+    public String documentError(String scope) throws IOException {
+        JsonNode documents = relay.policy(scope).path("documents");
+        return documents.isEmpty() ? "" : documents.get(0).path("error").asText("");
     }
 
     /** A fresh node key pair: [privkey:..., nodekey:...]. */
