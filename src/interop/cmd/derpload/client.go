@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/netip"
 	"time"
 
 	"tailscale.com/derp"
@@ -15,10 +17,17 @@ import (
 // dial connects one real Tailscale DERP client and waits for its ServerInfo:
 // the server registers a client before it sends ServerInfo, so afterwards a
 // packet sent to this client's key from another connection is deliverable.
-func dial(ctx context.Context, url string, netMon *netmon.Monitor) (*derphttp.Client, error) {
+// A valid source binds the client's end of the TCP connection to that
+// loopback address: one address has only ~28k ephemeral ports towards one
+// server port, so large idle sets spread over several.
+func dial(ctx context.Context, url string, netMon *netmon.Monitor, source netip.Addr) (*derphttp.Client, error) {
 	c, err := derphttp.NewClient(key.NewNode(), url, logger.Discard, netMon)
 	if err != nil {
 		return nil, err
+	}
+	if source.IsValid() {
+		d := &net.Dialer{LocalAddr: net.TCPAddrFromAddrPort(netip.AddrPortFrom(source, 0))}
+		c.SetURLDialer(d.DialContext)
 	}
 	if err := c.Connect(ctx); err != nil {
 		c.Close()
@@ -52,12 +61,12 @@ func dialPairs(senderURL, receiverURL string, n int) ([]pair, error) {
 	netMon := netmon.NewStatic()
 	pairs := make([]pair, 0, n)
 	for range n {
-		s, err := dial(ctx, senderURL, netMon)
+		s, err := dial(ctx, senderURL, netMon, netip.Addr{})
 		if err != nil {
 			closePairs(pairs)
 			return nil, err
 		}
-		r, err := dial(ctx, receiverURL, netMon)
+		r, err := dial(ctx, receiverURL, netMon, netip.Addr{})
 		if err != nil {
 			s.Close()
 			closePairs(pairs)
@@ -73,4 +82,33 @@ func closePairs(pairs []pair) {
 		p.sender.Close()
 		p.receiver.Close()
 	}
+}
+
+// sourceAddrs are the loopback addresses connections bind to, used round
+// robin: n addresses counting up from first (none when n is 0).
+func sourceAddrs(first string, n int) ([]netip.Addr, error) {
+	if n == 0 {
+		return nil, nil
+	}
+	a, err := netip.ParseAddr(first)
+	if err != nil || !a.Is4() || !a.IsLoopback() {
+		return nil, fmt.Errorf("-source-first %q: want an IPv4 loopback address", first)
+	}
+	addrs := make([]netip.Addr, 0, n)
+	for range n {
+		if !a.IsLoopback() {
+			return nil, fmt.Errorf("-sources %d from %s leaves 127.0.0.0/8", n, first)
+		}
+		addrs = append(addrs, a)
+		a = a.Next()
+	}
+	return addrs, nil
+}
+
+// sourceFor is the source address of connection i (invalid: the kernel's choice).
+func sourceFor(addrs []netip.Addr, i int) netip.Addr {
+	if len(addrs) == 0 {
+		return netip.Addr{}
+	}
+	return addrs[i%len(addrs)]
 }

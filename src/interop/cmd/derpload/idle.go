@@ -33,6 +33,10 @@ func runIdle(o options) (*idleResult, error) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
+	sources, err := sourceAddrs(o.sourceFirst, o.sources)
+	if err != nil {
+		return nil, err
+	}
 	netMon := netmon.NewStatic()
 	clients := make([]*derphttp.Client, o.conns)
 	var failed atomic.Int64
@@ -49,7 +53,7 @@ func runIdle(o options) (*idleResult, error) {
 				if i >= o.conns {
 					return
 				}
-				c, err := dial(ctx, o.url, netMon)
+				c, err := dial(ctx, o.url, netMon, sourceFor(sources, i))
 				if err != nil {
 					failed.Add(1)
 					firstErr.CompareAndSwap(nil, err.Error())
