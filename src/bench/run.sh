@@ -5,7 +5,7 @@
 #   src/bench/run.sh --quick    short smoke run of every phase (a few minutes); BENCHMARKS.md untouched
 #   src/bench/run.sh --no-build skip ./mvnw package and go build (use what is in target/)
 #   src/bench/run.sh --no-write leave BENCHMARKS.md alone (results only in the results folder)
-#   src/bench/run.sh --profile  also record a JFR profile of the relay (summary in the results folder)
+#   src/bench/run.sh --profile  also record a JFR profile of the relay in each load session (summaries in the results folder)
 #   src/bench/run.sh --self-check  derper in Waystation's slot too (a whole A/A run; writes nothing)
 #
 # All servers listen on loopback only, on free ports, and are driven by the SAME Go load generators
@@ -24,10 +24,10 @@
 #   ready         a fresh server READY_STARTS times: process start to readiness 200
 # Raw JSON results and server logs go to src/bench/target/<UTC timestamp>/.
 #
-# Knobs (environment): PAIRS=10 SIZE=1400 DURATION=8s WARMUP=2s WINDOW=16 ROUNDS=3 WARMUP_PASS=6s
+# Knobs (environment): PAIRS=10 SIZE=1400 DURATION=6s WARMUP=2s WINDOW=16 ROUNDS=3 WARMUP_PASS=5s
 # MODERATE_RATE=20000 CONNECT_CONNS=1500 CONNECT_DIALERS=4 IDLE_SIZES="10000 100000" SETTLE=5
 # LOADER_CONNS=15000 (idle connections per load-generator process) SOURCES=8 (source addresses each)
-# STUN_DURATION=8s STUN_WORKERS=4 STUN_WINDOW=64 STUN_LIGHT_WINDOW=8 STUN_ROUNDS=3 READY_STARTS=5
+# STUN_DURATION=6s STUN_WORKERS=4 STUN_WINDOW=64 STUN_LIGHT_WINDOW=8 STUN_ROUNDS=3 READY_STARTS=5
 # SERVER_CPU=0 LOAD_CPUS=1 POLICY_CLIENTS="10000 50000 100000" (policy fan-out phase; empty skips it)
 # RELAY_JVM_OPTS="-Xms128m -Xmx128m -XX:MaxDirectMemorySize=256m -XX:+UseG1GC" (stated in the report)
 # DERP_RS_BIN=/path/to/derp-rs adds a derp-rs column; its command line is DERP_RS_ARGS (plain) and
@@ -43,11 +43,11 @@ HOST=127.0.0.1 # loopback only: this benchmark never sends traffic anywhere else
 
 PAIRS=${PAIRS:-10}
 SIZE=${SIZE:-1400}
-DURATION=${DURATION:-8s}
+DURATION=${DURATION:-6s}
 WARMUP=${WARMUP:-2s}
 WINDOW=${WINDOW:-16}
 ROUNDS=${ROUNDS:-3}
-WARMUP_PASS=${WARMUP_PASS:-6s}
+WARMUP_PASS=${WARMUP_PASS:-5s}
 MODERATE_RATE=${MODERATE_RATE:-20000}
 CONNECT_CONNS=${CONNECT_CONNS:-1500}
 CONNECT_DIALERS=${CONNECT_DIALERS:-4}
@@ -56,7 +56,7 @@ IDLE_SIZES=${IDLE_SIZES-10000 100000}
 SETTLE=${SETTLE:-5}
 LOADER_CONNS=${LOADER_CONNS:-15000}
 SOURCES=${SOURCES:-8}
-STUN_DURATION=${STUN_DURATION:-8s}
+STUN_DURATION=${STUN_DURATION:-6s}
 STUN_WORKERS=${STUN_WORKERS:-4}
 STUN_WINDOW=${STUN_WINDOW:-64}
 STUN_LIGHT_WINDOW=${STUN_LIGHT_WINDOW:-8}
@@ -234,7 +234,8 @@ start_server() {
       mgmt=$(free_port tcp)
       # shellcheck disable=SC2206 # the JVM options are a word list on purpose
       cmd+=(java $RELAY_JVM_OPTS)
-      [ "$PROFILE" = 1 ] && cmd+=("-XX:StartFlightRecording=filename=$OUT/$tag-relay.jfr,settings=profile,dumponexit=true")
+      # profiled in the load sessions only: a recording costs start-up time and memory
+      [ "$PROFILE" = 1 ] && [ "$tag" = "$SESSION" ] && [ "${SESSION%%-*}" != memory ] && cmd+=("-XX:StartFlightRecording=filename=$OUT/$tag-relay.jfr,settings=profile,dumponexit=true")
       cmd+=(-Dwaystation.relay.host="$HOST" -Dwaystation.relay.port="$port"
         -Dwaystation.stun.bind-addresses="$HOST" -Dwaystation.stun.port="$stun"
         -Dquarkus.management.host="$HOST" -Dquarkus.management.port="$mgmt")
