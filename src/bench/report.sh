@@ -69,7 +69,7 @@ row() {
 pace_check() {
   local name worst
   for name in derper waystation; do
-    worst=$(rounds "$name" "$1" 'if .error then 0 else .received_packets_per_sec / .offered_packets_per_sec end' | sort -g | head -1)
+    worst=$(rounds "$name" "$1" 'if .error then empty else .received_packets_per_sec / .offered_packets_per_sec end' | sort -g | head -1)
     [ -n "$worst" ] || continue
     awk -v w="$worst" 'BEGIN { exit !(w < 0.95) }' \
       && printf '%s reached only %.0f %% of the offered rate in a round. ' "$name" "$(awk -v w="$worst" 'BEGIN { print w * 100 }')"
@@ -97,6 +97,9 @@ memory_row() {
 cpu_per_packet='if .error then null else .server_cpu_seconds * 1e6 / .total_received end'
 cpu_per_connect='if .error or .completed == 0 then null else .server_cpu_seconds * 1e6 / .completed end'
 stun_rate='if .error then null else .valid_answers_per_sec end'
+stun_raw='if .error then "failed: \(.error)" else .valid_answers_per_sec|floor end'
+# failed_or EXPR: a jq expression showing "failed" for a failed round, else EXPR
+failed_or() { printf 'if .error then "failed" else (%s) end' "$1"; }
 rate=$(cat "$OUT/latency-rate")
 mod_plain=$(pace_check plain-moderate); mod_pinned=$(pace_check pinned-moderate); lat=$(pace_check plain-latency)
 
@@ -229,20 +232,20 @@ $(raw() { # raw LABEL KEY EXPR
   raw "throughput pinned, server CPU s" pinned-throughput "$cpu"
   raw "TLS throughput shared, packets/s" tls-throughput "$tp"
   raw "TLS throughput pinned, packets/s" tls-pinned-throughput "$tp"
-  raw "moderate rate shared, achieved packets/s" plain-moderate '.received_packets_per_sec|floor'
-  raw "moderate rate shared, server CPU µs/packet" plain-moderate "$cpu_per_packet*100|floor/100"
-  raw "moderate rate shared, late sends (> 1 ms)" plain-moderate '.late_sends'
-  raw "moderate rate pinned, achieved packets/s" pinned-moderate '.received_packets_per_sec|floor'
-  raw "moderate rate pinned, server CPU µs/packet" pinned-moderate "$cpu_per_packet*100|floor/100"
-  raw "latency, achieved packets/s" plain-latency '.received_packets_per_sec|floor'
-  raw "latency p50, p99, p99.9, µs" plain-latency '"\(.p50_us|floor), \(.p99_us|floor), \(.p999_us|floor)"'
+  raw "moderate rate shared, achieved packets/s" plain-moderate "$(failed_or '.received_packets_per_sec|floor')"
+  raw "moderate rate shared, server CPU µs/packet" plain-moderate "$(failed_or "$cpu_per_packet*100|floor/100")"
+  raw "moderate rate shared, late sends (> 1 ms)" plain-moderate "$(failed_or .late_sends)"
+  raw "moderate rate pinned, achieved packets/s" pinned-moderate "$(failed_or '.received_packets_per_sec|floor')"
+  raw "moderate rate pinned, server CPU µs/packet" pinned-moderate "$(failed_or "$cpu_per_packet*100|floor/100")"
+  raw "latency, achieved packets/s" plain-latency "$(failed_or '.received_packets_per_sec|floor')"
+  raw "latency p50, p99, p99.9, µs" plain-latency "$(failed_or '"\(.p50_us|floor), \(.p99_us|floor), \(.p999_us|floor)"')"
   raw "overload, packets/s delivered" plain-overload "$tp"
-  raw "connection set-up plain shared, done in s" plain-connect '"\(.completed) in \(.seconds*10|floor/10)"'
-  raw "connection set-up plain shared, server CPU µs each" plain-connect "$cpu_per_connect|floor"
-  raw "connection set-up plain pinned, server CPU µs each" pinned-connect "$cpu_per_connect|floor"
-  raw "connection set-up TLS shared, server CPU µs each" tls-connect "$cpu_per_connect|floor"
-  raw "connection set-up TLS pinned, server CPU µs each" tls-pinned-connect "$cpu_per_connect|floor"
-  raw "ready after start, ms" ready .ready_ms)
+  raw "connection set-up plain shared, done in s" plain-connect "$(failed_or '"\(.completed) in \(.seconds*10|floor/10)"')"
+  raw "connection set-up plain shared, server CPU µs each" plain-connect "$(failed_or "$cpu_per_connect|floor")"
+  raw "connection set-up plain pinned, server CPU µs each" pinned-connect "$(failed_or "$cpu_per_connect|floor")"
+  raw "connection set-up TLS shared, server CPU µs each" tls-connect "$(failed_or "$cpu_per_connect|floor")"
+  raw "connection set-up TLS pinned, server CPU µs each" tls-pinned-connect "$(failed_or "$cpu_per_connect|floor")"
+  raw "ready after start, ms" ready "$(failed_or .ready_ms)")
 
 ## STUN
 
@@ -260,7 +263,7 @@ $(row "answers/s, $(m .stun_window) in flight per socket, pinned" 0 pinned-stun 
 $(row "server CPU per answer at capacity, shared, µs" 1 plain-stun 'if .error then null else .server_cpu_seconds * 1e6 / .valid_answers end' "(lower)" - -)
 $(row "answers/s, $(m .stun_light_window) in flight per socket, shared" 0 plain-stun-light "$stun_rate" "(higher)" - -)
 
-Raw answers/s, every round, at capacity shared: derper $(all derper plain-stun "$stun_rate|floor"); Waystation $(all waystation plain-stun "$stun_rate|floor").
-Pinned: derper $(all derper pinned-stun "$stun_rate|floor"); Waystation $(all waystation pinned-stun "$stun_rate|floor").
+Raw answers/s, every round, at capacity shared: derper $(all derper plain-stun "$stun_raw"); Waystation $(all waystation plain-stun "$stun_raw").
+Pinned: derper $(all derper pinned-stun "$stun_raw"); Waystation $(all waystation pinned-stun "$stun_raw").
 Invalid, late and timed-out answers over all STUN rounds: derper $(rounds derper plain-stun '(.invalid_answers // 0) + (.late_answers // 0) + (.timeouts // 0)' | awk '{ s += $1 } END { print s + 0 }'), Waystation $(rounds waystation plain-stun '(.invalid_answers // 0) + (.late_answers // 0) + (.timeouts // 0)' | awk '{ s += $1 } END { print s + 0 }').
 EOF

@@ -264,12 +264,24 @@ start_server() {
   STARTED+=("${PID[$name]}")
 }
 
+# broken NAME MESSAGE [JSON-FILE]: stops the run, except for the optional derp-rs: then its process
+# is stopped, the message logged (and written to JSON-FILE as its result), and the run goes on
+broken() {
+  [ "$1" = derprs ] || die "$1: $2"
+  log "derprs: $2 (its column stays empty)"
+  [ -n "${PID[derprs]:-}" ] && stop_pid "${PID[derprs]}"
+  unset "PID[derprs]"
+  [ -z "${3:-}" ] || jq -n --arg e "$2" '{error: $e}' >"$3"
+}
+
 # up NAME: start_server, then wait for readiness (a server that never gets ready stops the run)
 up() {
   local name=$1
   start_server "$name"
-  wait_ready "${READY[$name]}" "${PID[$name]}" 120 \
-    || die "$name ($SESSION) did not become ready: $(tail -20 "$OUT/$SESSION-$name.log")"
+  if ! wait_ready "${READY[$name]}" "${PID[$name]}" 120; then
+    broken "$name" "not ready ($SESSION): $(tail -5 "$OUT/$SESSION-$name.log")"
+    return 0
+  fi
   log "$name ($SESSION): ${URL[$name]}$([ "$SECURITY" = plain ] && echo ", STUN ${STUN[$name]}")$([ "$PINNED" = 1 ] && echo ", pinned to core $SERVER_CPU")"
 }
 
@@ -290,7 +302,7 @@ session() {
   for name in "${!PID[@]}"; do
     load timeout 120 "$BIN/derpload" -mode throughput -url "${URL[$name]}" -pairs "$PAIRS" -size "$SIZE" \
       -window "$WINDOW" -duration "$WARMUP_PASS" -warmup 0s >/dev/null 2>"$OUT/$SESSION-$name-warmup.err" \
-      || die "$name warm-up failed: $(tail -3 "$OUT/$SESSION-$name-warmup.err")"
+      || { broken "$name" "warm-up failed: $(tail -3 "$OUT/$SESSION-$name-warmup.err")"; continue; }
     if [ "$SECURITY" = plain ]; then
       load timeout 120 "$BIN/stunload" -server "${STUN[$name]}" -workers "$STUN_WORKERS" -window "$STUN_WINDOW" \
         -duration "$WARMUP_PASS" -warmup 0s >/dev/null 2>"$OUT/$SESSION-$name-stun-warmup.err" \
@@ -392,7 +404,10 @@ phase_memory() {
     return
   fi
   start_server "$name" "$tag"
-  wait_ready "${READY[$name]}" "${PID[$name]}" 120 || die "$name ($tag) did not become ready: $(tail -20 "$OUT/$tag-$name.log")"
+  if ! wait_ready "${READY[$name]}" "${PID[$name]}" 120; then
+    broken "$name" "not ready ($tag): $(tail -5 "$OUT/$tag-$name.log")" "$file.json"
+    return 0
+  fi
   sleep "$SETTLE"
   before=$(rss_kb "${PID[$name]}")
   loaders=$(((count + LOADER_CONNS - 1) / LOADER_CONNS))
@@ -438,7 +453,10 @@ phase_memory() {
 phase_ready() {
   local name=$1 tag="ready-$2" t1
   start_server "$name" "$tag"
-  wait_ready "${READY[$name]}" "${PID[$name]}" 120 || die "$name ($tag) did not become ready: $(tail -20 "$OUT/$tag-$name.log")"
+  if ! wait_ready "${READY[$name]}" "${PID[$name]}" 120; then
+    broken "$name" "not ready ($tag): $(tail -5 "$OUT/$tag-$name.log")" "$OUT/$name-ready-$2.json"
+    return 0
+  fi
   t1=$(date +%s%N)
   stop_pid "${PID[$name]}"
   unset "PID[$name]"
