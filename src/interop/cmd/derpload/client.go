@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"tailscale.com/derp"
@@ -111,4 +113,53 @@ func sourceFor(addrs []netip.Addr, i int) netip.Addr {
 		return netip.Addr{}
 	}
 	return addrs[i%len(addrs)]
+}
+
+// dialOutcome counts the connections dialMany could not set up.
+type dialOutcome struct {
+	failed   atomic.Int64
+	firstErr atomic.Value
+}
+
+func (d *dialOutcome) firstError() string {
+	s, _ := d.firstErr.Load().(string)
+	return s
+}
+
+// dialMany sets up o.conns connections to o.url, o.dialers at a time, each
+// bound to its source address, and hands each one to use (from several
+// goroutines). It stops starting new ones when ctx ends; a dial that fails
+// because ctx ended is not counted.
+func dialMany(ctx context.Context, o options, use func(i int, c *derphttp.Client)) (*dialOutcome, error) {
+	sources, err := sourceAddrs(o.sourceFirst, o.sources)
+	if err != nil {
+		return nil, err
+	}
+	netMon := netmon.NewStatic()
+	var out dialOutcome
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(o.dialers, o.conns) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				i := int(next.Add(1) - 1)
+				if i >= o.conns {
+					return
+				}
+				c, err := dial(ctx, o.url, netMon, sourceFor(sources, i))
+				if err != nil {
+					if ctx.Err() == nil {
+						out.failed.Add(1)
+						out.firstErr.CompareAndSwap(nil, err.Error())
+					}
+					continue
+				}
+				use(i, c)
+			}
+		}()
+	}
+	wg.Wait()
+	return &out, nil
 }
