@@ -101,7 +101,8 @@ stun_raw='if .error then "failed: \(.error)" else .valid_answers_per_sec|floor e
 # failed_or EXPR: a jq expression showing "failed" for a failed round, else EXPR
 failed_or() { printf 'if .error then "failed" else (%s) end' "$1"; }
 rate=$(cat "$OUT/latency-rate")
-mod_plain=$(pace_check plain-moderate); mod_pinned=$(pace_check pinned-moderate); lat=$(pace_check plain-latency)
+mod_plain=$(pace_check plain-moderate | sed 's/ $//'); mod_pinned=$(pace_check pinned-moderate | sed 's/ $//')
+lat=$(pace_check plain-latency | sed 's/ $//')
 
 # The relay names its Netty transport and TLS engine in its start-up log.
 relay_says() {
