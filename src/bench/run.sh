@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark of Waystation's relay and Tailscale's derper (v1.102.3), optionally derp-rs.
 #
-#   src/bench/run.sh            build, benchmark every goal of the relay, update BENCHMARKS.md (<= 25 min)
-#   src/bench/run.sh --quick    short smoke run of every phase (a few minutes); BENCHMARKS.md untouched
+#   src/bench/run.sh            build, benchmark every goal of the relay, update BENCHMARKS.md (27 min
+#                               measured on 2 cores at load average 30, build excluded; less when quiet)
+#   src/bench/run.sh --quick    short smoke run of every phase (about 5 minutes); BENCHMARKS.md untouched
 #   src/bench/run.sh --no-build skip ./mvnw package and go build (use what is in target/)
 #   src/bench/run.sh --no-write leave BENCHMARKS.md alone (results only in the results folder)
 #   src/bench/run.sh --profile  also record a JFR profile of the relay in each load session (summaries in the results folder)
@@ -85,7 +86,7 @@ for arg in "$@"; do
     --no-write) WRITE=0 ;;
     --profile) PROFILE=1 ;;
     --self-check) SELF_CHECK=1 WRITE=0 ;;
-    -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $arg (try --help)" >&2; exit 2 ;;
   esac
 done
