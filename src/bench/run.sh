@@ -143,6 +143,7 @@ done
 # cannot hold is reported as not measured, with the limit, rather than failing the run.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 FD_LIMIT=$(ulimit -n)
+[ "$FD_LIMIT" = unlimited ] && FD_LIMIT=$(cat /proc/sys/fs/nr_open)
 [ "$FD_LIMIT" -ge $((CONNECT_DIALERS * 4 + 1000)) ] || die "open-file limit $FD_LIMIT is too low"
 
 TAKEN_PORTS=" "
