@@ -1,167 +1,270 @@
 #!/usr/bin/env bash
 # Renders one run of src/bench/run.sh (its results folder) as the "DERP" and "STUN" sections of
-# BENCHMARKS.md, on stdout.
+# BENCHMARKS.md, on stdout. Result files: NAME-SESSION-PHASE-ROUND.json (NAME: derper, waystation,
+# derper2 = the A/A second derper, derprs), NAME-memory-SECURITY-COUNT.json, NAME-ready-ROUND.json.
 set -euo pipefail
 OUT=$1
 m() { jq -r "$1" "$OUT/meta.json"; }
-v() { jq -r "$2" "$OUT/$1.json"; }
-# rounds NAME-PHASE EXPR: EXPR of every round's result, one line each, in round order
+HAS_RS=$([ -n "$(m '.derp_rs // ""')" ] && echo 1 || echo 0)
+
+# rounds NAME KEY EXPR: EXPR of every round's result (KEY is SESSION-PHASE), one line each, in round
+# order; nothing for a server that did not run that phase
 rounds() {
-  local r count
-  count=$(m .rounds)
-  case "$1" in *-stun*) count=$(m '.stun_rounds // .rounds') ;; esac
-  for r in $(seq "$count"); do jq -r "$2" "$OUT/$1-$r.json"; done
+  local r count=$(m .rounds)
+  case "$2" in *stun*) count=$(m .stun_rounds) ;; ready) count=$(m .ready_starts) ;; esac
+  for r in $(seq "$count"); do
+    [ -f "$OUT/$1-$2-$r.json" ] && jq -r "$3" "$OUT/$1-$2-$r.json"
+  done
+  return 0
 }
-# med NAME-PHASE EXPR: median of EXPR over the rounds (empty when every round failed)
+# med NAME KEY EXPR: median of EXPR over the rounds (empty when every round failed or none ran)
 med() {
-  rounds "$@" | { grep -v '^null$' || true; } | sort -g \
+  rounds "$@" | { grep -vE '^(null|)$' || true; } | sort -g \
     | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
-# all NAME-PHASE EXPR: EXPR of every round, joined by " / "
-all() { rounds "$@" | paste -sd/ | sed 's|/| / |g'; }
+# all NAME KEY EXPR: EXPR of every round, joined by " / " ("-" when the server did not run it)
+all() { local s; s=$(rounds "$@" | paste -sd/ | sed 's|/| / |g'); echo "${s:--}"; }
+# one NAME FILE-SUFFIX EXPR: EXPR of a single result file (empty when missing or an error)
+one() { [ -f "$OUT/$1-$2.json" ] && jq -r "if .error then empty else $3 end" "$OUT/$1-$2.json" || true; }
+why_not() { [ -f "$OUT/$1-$2.json" ] && jq -r '.error // empty' "$OUT/$1-$2.json" || true; }
 
 # ratio A B: B/A with two decimals ("n/a" when either is missing or A is zero)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || a == "null" || b == "null" || a == 0) print "n/a"; else printf "%.2f", b / a }'; }
-fmt() { awk -v x="$1" -v d="${2:-0}" 'BEGIN { if (x == "" || x == "null") print "failed"; else printf "%.*f", d, x }'; }
+fmt() { awk -v x="$1" -v d="${2:-0}" 'BEGIN { if (x == "" || x == "null") print "-"; else printf "%.*f", d, x }'; }
+# verdict VALUE OP LIMIT: "yes"/"**no**" for VALUE OP LIMIT (OP: ge, le, lt), "n/a" without a value,
+# nothing for OP "-" (a row without a goal)
+verdict() {
+  [ "$2" = - ] && return 0
+  awk -v x="$1" -v op="$2" -v l="$3" 'BEGIN {
+    if (x == "" || x == "n/a") { print "n/a"; exit }
+    ok = (op == "ge") ? x >= l : (op == "le") ? x <= l : x < l
+    print ok ? "yes" : "**no**" }'
+}
 
-# row LABEL DERPER WAYSTATION DECIMALS BETTER
+# values LABEL DECIMALS KEY EXPR: the start of a table row, the median round of every server and
+# the ratios (derp-rs and the A/A column only where they ran); sets W and R (Waystation, its ratio)
+values() {
+  local d rs aa
+  d=$(med derper "$3" "$4"); W=$(med waystation "$3" "$4")
+  rs=$(med derprs "$3" "$4"); aa=$(med derper2 "$3" "$4")
+  R=$(ratio "$d" "$W")
+  printf '| %s | %s | %s | **%s** |' "$1" "$(fmt "$d" "$2")" "$(fmt "$W" "$2")" "$R"
+  [ "$HAS_RS" = 1 ] && printf ' %s | %s |' "$(fmt "$rs" "$2")" "$(ratio "$d" "$rs")"
+  printf ' %s |' "$([ -n "$aa" ] && ratio "$d" "$aa")"
+}
+info_row() { values "$@" >"$OUT/.row"; cat "$OUT/.row"; echo; }
+# row LABEL DECIMALS KEY EXPR GOAL-TEXT OP LIMIT [absolute]: a goal row; the verdict is on
+# Waystation/derper, or on Waystation's own value when "absolute". INVALID (set by the caller)
+# replaces the verdict with the reason the row does not count.
 row() {
-  printf '| %s | %s | %s | **%s** | %s |\n' "$1" "$(fmt "$2" "$4")" "$(fmt "$3" "$4")" "$(ratio "$2" "$3")" "$5"
+  local verdict_
+  values "$1" "$2" "$3" "$4" >"$OUT/.row"
+  if [ "${8:-ratio}" = absolute ]; then verdict_=$(verdict "$W" "$6" "$7"); else verdict_=$(verdict "$R" "$6" "$7"); fi
+  [ -n "${INVALID:-}" ] && verdict_="**invalid**: $INVALID"
+  printf '%s %s | %s |\n' "$(cat "$OUT/.row")" "$5" "$verdict_"
 }
 
-# stun_raw NAME-PHASE: answers/s of every round (or why a round failed), joined by " / "
-stun_raw() { all "$1" 'if .error then "failed: \(.error)" else "\(.valid_answers_per_sec|floor)" end'; }
-# stun_misses NAME: invalid + late + timed-out answers over every STUN round of both loads
-stun_misses() {
-  { rounds "$1-stun" '(.invalid_answers // 0) + (.late_answers // 0) + (.timeouts // 0)'
-    rounds "$1-stun-light" '(.invalid_answers // 0) + (.late_answers // 0) + (.timeouts // 0)'; } \
-    | awk '{ s += $1 } END { print s + 0 }'
-}
-
-# For a JVM relay: its live heap per idle connection (after a full GC), which RSS alone hides when
-# the fixed heap already had those pages resident.
-jvm_heap_row() {
-  local kib
-  kib=$(v waystation-memory '.heap_bytes_per_connection // empty | . / 1024')
-  [ -n "$kib" ] && printf '| JVM live heap per idle connection (after a full GC; part of the RSS above), KiB | n/a | %s | | lower |\n' "$(fmt "$kib" 1)"
+# pace_check KEY: why a fixed-rate phase is invalid (a round of derper or Waystation delivered less
+# than 95 % of the offered rate: the load generator or the server fell behind), or nothing
+pace_check() {
+  local name worst
+  for name in derper waystation; do
+    worst=$(rounds "$name" "$1" 'if .error then empty else .received_packets_per_sec / .offered_packets_per_sec end' | sort -g | head -1)
+    [ -n "$worst" ] || continue
+    awk -v w="$worst" 'BEGIN { exit !(w < 0.95) }' \
+      && printf '%s reached only %.0f %% of the offered rate in a round. ' "$name" "$(awk -v w="$worst" 'BEGIN { print w * 100 }')"
+  done
   return 0
 }
+achieved() { # achieved KEY: "derper X, Waystation Y packets/s" (median achieved rates)
+  printf 'derper %s, Waystation %s' "$(fmt "$(med derper "$1" .received_packets_per_sec)")" \
+    "$(fmt "$(med waystation "$1" .received_packets_per_sec)")"
+}
+
+# memory_row SECURITY COUNT LIMIT-KIB: KiB of RSS per idle connection on a fresh server
+memory_row() {
+  local sec=$1 n=$2 limit=$3 d w rs r why
+  d=$(one derper "memory-$sec-$n" '.bytes_per_connection / 1024')
+  w=$(one waystation "memory-$sec-$n" '.bytes_per_connection / 1024')
+  rs=$(one derprs "memory-$sec-$n" '.bytes_per_connection / 1024')
+  r=$(ratio "$d" "$w")
+  why=$(why_not waystation "memory-$sec-$n")
+  printf '| RSS per idle connection, %s %s, fresh server, KiB | %s | %s | **%s** |' "$n" "$sec" "$(fmt "$d" 1)" "$(fmt "$w" 1)" "$r"
+  [ "$HAS_RS" = 1 ] && printf ' %s | %s |' "$(fmt "$rs" 1)" "$(ratio "$d" "$rs")"
+  printf ' | Waystation <= %s KiB | %s |\n' "$limit" "$([ -n "$why" ] && echo "$why" || verdict "$w" le "$limit")"
+}
+
+cpu_per_packet='if .error then null else .server_cpu_seconds * 1e6 / .total_received end'
+cpu_per_connect='if .error or .completed == 0 then null else .server_cpu_seconds * 1e6 / .completed end'
+stun_rate='if .error then null else .valid_answers_per_sec end'
+stun_raw='if .error then "failed: \(.error)" else .valid_answers_per_sec|floor end'
+# failed_or EXPR: a jq expression showing "failed" for a failed round, else EXPR
+failed_or() { printf 'if .error then "failed" else (%s) end' "$1"; }
+rate=$(cat "$OUT/latency-rate")
+mod_plain=$(pace_check plain-moderate | sed 's/ $//'); mod_pinned=$(pace_check pinned-moderate | sed 's/ $//')
+lat=$(pace_check plain-latency | sed 's/ $//')
 
 # The relay names its Netty transport and TLS engine in its start-up log.
 relay_says() {
-  grep -iE "$1" "$OUT/relay.log" | head -1 | sed -E 's/^[0-9:. ]+[A-Z]+ +//; s/^\[[^]]*\] +//; s/\|/\\|/g' || true
+  cat "$OUT/plain-waystation.log" "$OUT/tls-waystation.log" 2>/dev/null | grep -iE "$1" | head -1 \
+    | sed -E 's/^[0-9:., -]+[A-Z]+ +//; s/^\[[^]]*\] +//; s/\|/\\|/g' || true
 }
-transport=$(relay_says 'epoll|kqueue|io_uring|nio transport|native transport|transport')
+transport=$(relay_says 'epoll|kqueue|io_uring|nio transport|native transport')
 tls=$(relay_says 'openssl|boringssl|tls engine|jdk ssl|ssl engine')
-
-d_tp=$(med derper-throughput .packets_per_sec); w_tp=$(med waystation-throughput .packets_per_sec)
-d_bps=$(med derper-throughput '.bytes_per_sec / 1e6'); w_bps=$(med waystation-throughput '.bytes_per_sec / 1e6')
-d_ol=$(med derper-overload .packets_per_sec); w_ol=$(med waystation-overload .packets_per_sec)
-rate=$(med derper-latency .offered_packets_per_sec)
-d_p50=$(med derper-latency .p50_us); w_p50=$(med waystation-latency .p50_us)
-d_p99=$(med derper-latency .p99_us); w_p99=$(med waystation-latency .p99_us)
-d_mem=$(v derper-memory '.bytes_per_connection / 1024'); w_mem=$(v waystation-memory '.bytes_per_connection / 1024')
-d_cpp=$(med derper-throughput '.server_cpu_seconds * 1e6 / .total_received')
-w_cpp=$(med waystation-throughput '.server_cpu_seconds * 1e6 / .total_received')
-d_cores=$(med derper-latency '.server_cpu_seconds / .wall_seconds')
-w_cores=$(med waystation-latency '.server_cpu_seconds / .wall_seconds')
-d_stun=$(med derper-stun .valid_answers_per_sec); w_stun=$(med waystation-stun .valid_answers_per_sec)
-d_stun_light=$(med derper-stun-light .valid_answers_per_sec); w_stun_light=$(med waystation-stun-light .valid_answers_per_sec)
-d_stun_cpr=$(med derper-stun 'if .error then null else .server_cpu_seconds * 1e6 / .valid_answers end')
-w_stun_cpr=$(med waystation-stun 'if .error then null else .server_cpu_seconds * 1e6 / .valid_answers end')
+rs_head=""; rs_sep=""
+[ "$HAS_RS" = 1 ] && rs_head=" derp-rs | derp-rs / derper |" rs_sep=" ---: | ---: |"
 
 if [ "$(m .self_check)" = 1 ]; then
-  echo "> **Self-check run: both columns are derper** (A/A; the ratios show this machine's run-to-run noise)."
+  echo "> **Self-check run: the Waystation column is derper too** (A/A; the ratios show this machine's noise)."
+  echo
+fi
+if [ "$(m .quick)" = 1 ]; then
+  echo "> **Quick smoke run** (\`--quick\`): every phase ran once, briefly; the numbers mean nothing."
   echo
 fi
 cat <<EOF
 ## DERP
 
-One run of \`src/bench/run.sh\` on $(m .date). derper and Waystation both listen on loopback
-(127.0.0.1, free ports) and are driven by the same load generator (\`src/interop/cmd/derpload\`,
-Tailscale's \`derphttp\` client, plain HTTP), one server at a time: each phase runs against derper and
-Waystation one after the other, $(m .rounds) rounds alternating which goes first; the table shows the
-median round. Ratio = Waystation / derper.
+One run of \`src/bench/run.sh\` on $(m .date). Every server listens on loopback (127.0.0.1, free
+ports) and is driven by the same load generator (\`src/interop/cmd/derpload\`, Tailscale's
+\`derphttp\` client), one server at a time: each phase runs against every server in turn,
+$(m .rounds) rounds rotating which goes first; tables show the median round. Ratio = server / derper.
+*derper #2* is a second, independent derper process measured exactly like the others: derper #2 /
+derper is the A/A self-check, the noise of this machine in that row.
 
 - Machine: $(m .nproc) cores (\`nproc\`), $(m .cpu), $(m .mem), Linux $(m .kernel); load average at
-  start $(m .load) (the machine is shared with other builds; the load generator runs on the same two
-  cores as the server, so a server that needs less CPU leaves more to the load generator). The raw
-  rounds below show the spread.
+  start $(m .load). *Shared* rows: server and load generator share both cores. *Pinned* rows: every
+  server started with \`taskset -c $(m .server_cpu)\` (so Go sizes GOMAXPROCS and the JVM its pools
+  to one core), every load generator with \`taskset -c $(m .load_cpus)\`: the same single core for each server.
 - Versions: derper v1.102.3 (built with \`go build tailscale.com/cmd/derper\` from the module, so
-  \`-version\` prints \`$(m .derper)\`: no VCS stamp), Waystation
-  relay at commit \`$(m .commit)\` (the last commit touching \`relay/\`), $(m .java), $(m .go).
-- Relay JVM: \`$(m .jvm)\` (fixed heap; no pre-touch, so heap pages count in RSS once used).
-  Netty transport, from the relay's log: \`${transport:-"(not reported in the log)"}\`.
-  TLS engine: ${tls:+"\`$tls\`"}${tls:-"none in use and none reported in the log"} (this benchmark runs plain HTTP, as \`derper -dev\` does).
-- derper runs what \`-dev\` configures, spelled out so that it binds loopback only: plain HTTP
-  (\`-a 127.0.0.1:<port>\`), fresh key, no port-80 helper (\`-dev\` itself forces \`:3340\` on all interfaces).
+  \`-version\` prints \`$(m .derper)\`: no VCS stamp), Waystation relay at commit \`$(m .commit)\`
+  (the last commit touching \`relay/\`), $(m .java), $(m .go)$([ "$HAS_RS" = 1 ] && printf ', derp-rs: `%s`' "$(m .derp_rs)").
+- Relay JVM: \`$(m .jvm)\`. Netty transport, from the relay's log: \`${transport:-"(not reported in the log)"}\`;
+  TLS engine: \`${tls:-"(not reported in the log)"}\`.
+- derper runs what \`-dev\` configures, spelled out so that it binds loopback only (fresh key, no
+  port-80 helper); with TLS \`-certmode manual\` and the run's test certificate. Waystation runs dev
+  mode, or production mode (TLS) with the same certificate. The load generator trusts the test CA.
 
-| metric | derper | Waystation | ratio | better |
-| --- | ---: | ---: | ---: | --- |
-$(row "throughput, $(m .pairs) pairs x $(m .size) B, packets/s delivered" "$d_tp" "$w_tp" 0 higher)
-$(row "throughput, MB/s delivered (payload)" "$d_bps" "$w_bps" 1 higher)
-$(row "overload: open-loop senders, packets/s delivered" "$d_ol" "$w_ol" 0 higher)
-$(row "relay latency p50 at $(fmt "$rate") packets/s (half derper's peak), µs" "$d_p50" "$w_p50" 0 lower)
-$(row "relay latency p99 at the same rate, µs" "$d_p99" "$w_p99" 0 lower)
-$(row "server CPU per delivered packet at peak, µs (user+system)" "$d_cpp" "$w_cpp" 2 lower)
-$(row "server CPU at the latency rate, cores busy" "$d_cores" "$w_cores" 2 lower)
-$(row "RSS per idle connection at $(v derper-memory .connections) connections, KiB" "$d_mem" "$w_mem" 1 lower)
-$(row "RSS with those connections open, MiB (whole process)" "$(v derper-memory '.rss_after_kb / 1024')" "$(v waystation-memory '.rss_after_kb / 1024')" 0 lower)
-$(jvm_heap_row)
+| metric | derper | Waystation | Waystation / derper |${rs_head} A/A: derper #2 / derper | goal | met |
+| --- | ---: | ---: | ---: |${rs_sep} ---: | --- | --- |
+$(row "throughput, shared cores, packets/s" 0 plain-throughput .packets_per_sec ">= 2.0x" ge 2.0)
+$(row "throughput, pinned, packets/s" 0 pinned-throughput .packets_per_sec ">= 2.0x" ge 2.0)
+$(row "TLS throughput, shared cores, packets/s" 0 tls-throughput .packets_per_sec ">= 1.5x" ge 1.5)
+$(row "TLS throughput, pinned, packets/s" 0 tls-pinned-throughput .packets_per_sec ">= 1.5x" ge 1.5)
+$(row "server CPU per packet at peak, shared, µs" 2 plain-throughput "$cpu_per_packet" "(lower)" - -)
+$(row "server CPU per packet at peak, pinned, µs" 2 pinned-throughput "$cpu_per_packet" "(lower)" - -)
+$(INVALID=$mod_plain row "server CPU per packet at $(m .moderate_rate) packets/s offered, shared, µs" 2 plain-moderate "$cpu_per_packet" "<= 1.0x" le 1.0)
+$(INVALID=$mod_pinned row "server CPU per packet at $(m .moderate_rate) packets/s offered, pinned, µs" 2 pinned-moderate "$cpu_per_packet" "<= 1.0x" le 1.0)
+$(row "server CPU per connection set up, plain, shared, µs" 0 plain-connect "$cpu_per_connect" "<= 1.0x" le 1.0)
+$(row "server CPU per connection set up, plain, pinned, µs" 0 pinned-connect "$cpu_per_connect" "<= 1.0x" le 1.0)
+$(row "server CPU per connection set up, TLS, shared, µs" 0 tls-connect "$cpu_per_connect" "<= 1.0x" le 1.0)
+$(row "server CPU per connection set up, TLS, pinned, µs" 0 tls-pinned-connect "$cpu_per_connect" "<= 1.0x" le 1.0)
+$(for sec in plain tls; do for n in $(m .idle_sizes); do memory_row "$sec" "$n" "$([ "$sec" = plain ] && echo 10 || echo 16)"; done; done)
+$(row "ready after process start, median of $(m .ready_starts) fresh starts, ms" 0 ready .ready_ms "Waystation < 1500 ms" lt 1500 absolute)
+$(row "STUN answers/s at capacity, shared" 0 plain-stun "$stun_rate" ">= 1.5x" ge 1.5)
+$(row "STUN answers/s at capacity, pinned" 0 pinned-stun "$stun_rate" ">= 1.5x" ge 1.5)
+$(INVALID=$lat row "relay latency p99 at $(fmt "$rate") packets/s (half derper's peak), µs" 0 plain-latency .p99_us "<= 1.0x" le 1.0)
+
+Achieved rates (median received packets/s): at $(m .moderate_rate) offered, shared: $(achieved plain-moderate);
+pinned: $(achieved pinned-moderate); at the latency rate $(fmt "$rate"): $(achieved plain-latency). A fixed-rate row is
+marked invalid when any round of derper or Waystation reached less than 95 % of the offered rate.
+
+Further figures (no goal):
+
+| metric | derper | Waystation | Waystation / derper |${rs_head} A/A: derper #2 / derper |
+| --- | ---: | ---: | ---: |${rs_sep} ---: |
+$(info_row "throughput, shared, MB/s delivered (payload)" 1 plain-throughput '.bytes_per_sec / 1e6')
+$(info_row "overload: open-loop senders, shared, packets/s delivered" 0 plain-overload .packets_per_sec)
+$(info_row "relay latency p50 at the latency rate, µs" 0 plain-latency .p50_us)
+$(info_row "server CPU at the latency rate, cores busy" 2 plain-latency '.server_cpu_seconds / .wall_seconds')
+$(info_row "connections set up per second, plain, shared" 0 plain-connect .connects_per_sec)
+$(info_row "connections set up per second, TLS, shared" 0 tls-connect .connects_per_sec)
+$(for sec in plain tls; do for n in $(m .idle_sizes); do
+  printf '| RSS fresh / with %s %s idle connections, MiB | %s | %s | |' "$n" "$sec" \
+    "$(one derper "memory-$sec-$n" '"\(.rss_before_kb / 1024 | floor) / \(.rss_after_kb / 1024 | floor)"')" \
+    "$(one waystation "memory-$sec-$n" '"\(.rss_before_kb / 1024 | floor) / \(.rss_after_kb / 1024 | floor)"')"
+  [ "$HAS_RS" = 1 ] && printf ' %s | |' "$(one derprs "memory-$sec-$n" '"\(.rss_before_kb / 1024 | floor) / \(.rss_after_kb / 1024 | floor)"')"
+  printf ' |\n'
+done; done)
 
 How it is measured:
-- *Warm-up*: before the first round each server gets $(m .warmup_pass) of unmeasured throughput load
-  and $(m .warmup_pass) of unmeasured STUN load (the JVM compiles its hot paths; both size their pools).
+- *Warm-up*: at the start of every session each server gets $(m .warmup_pass) of unmeasured throughput load
+  (and STUN load on plain sessions): the JVM compiles its hot paths; every server sizes its pools.
 - *Throughput*: $(m .pairs) sender/receiver pairs, $(m .size)-byte packets, each sender keeps at most
-  $(m .window) packets in flight (half the relay's per-destination queue of 32, so a relay that keeps up
+  $(m .window) packets in flight (half the relay's per-destination queue, so a relay that keeps up
   never has to drop); $(m .warmup) warm-up, then $(m .duration) counted at the receivers.
-- *Overload*: the same pairs with open-loop senders (no window): the relay drops what its queues cannot
-  hold (derper's drop policy); counts what still arrives.
-- *Latency*: the same pairs at a fixed total offered rate; the payload carries its send time, the
-  receiver takes the difference (client send call to client receive, through the relay).
+- *Fixed rate* (moderate rate, latency): the same pairs, paced senders with every send's due time fixed
+  in advance; the payload carries its send time, the receiver takes the difference (client send call
+  to client receive). The latency rate is half of derper's median shared-cores throughput.
 - *Server CPU*: user+system time of the server process (\`/proc/<pid>/stat\`) over the whole phase,
-  divided by every packet delivered in it (warm-up included) or by the phase's wall time.
-- *Memory*: after a warm-up round of $(m .warm_conns) idle connections (opened and closed), the server's VmRSS
-  (\`/proc/<pid>/status\`) before and $(m .settle) s after opening the idle connections (each completed
-  its handshake and got ServerInfo); difference / connections. The JVM's fixed heap is already partly
-  resident from the load phases, so its RSS difference shows what the connections add on top; its
-  live heap per connection (after a full GC, \`jcmd GC.run\` + \`GC.heap_info\`) is listed too.
+  divided by every packet delivered in it (load-generator warm-up included), by the connections set up,
+  or by the phase's wall time.
+- *Connection set-up*: $(m .connect_conns) connections per round, $(m .connect_dialers) at a time, each
+  through TCP connect, TLS handshake (TLS rows), HTTP upgrade, DERP handshake and ServerInfo, then
+  closed; spread over $(m .sources) loopback source addresses. The connections-per-second figure is
+  the load generator's too (it generates a key and seals a handshake per client), not a server limit.
+- *Memory*: for each size and security a freshly started server; $(m .settle) s after readiness its VmRSS
+  (\`/proc/<pid>/status\`), then the idle connections (each completed its handshake and got ServerInfo)
+  from load-generator processes of at most $(m .loader_conns) connections, each binding $(m .sources)
+  source addresses of its own in 127.0.0.0/8; $(m .settle) s after all are up VmRSS again;
+  (after - before) / connections. A size that the open-file hard limit ($(m .fd_limit) here) cannot
+  hold on the server is reported as not measured (raise it with \`ulimit -Hn\`, systemd
+  \`LimitNOFILE\` or \`docker run --ulimit nofile=...\`). Waystation's JVM heap is fixed
+  (\`$(m .jvm)\`, no pre-touch).
+- *Ready*: $(m .ready_starts) fresh starts per server (plain), alternating; time from just before the
+  process is started to the first 2xx answer (polled every 20 ms) of Waystation's \`/q/health/ready\`
+  on its management port or derper's \`/generate_204\`.
 
-Raw numbers, every round (round 1 / 2 / ...; odd rounds ran derper first, even rounds Waystation first):
+Raw numbers, every round (round 1 / 2 / ...; round r starts with the r-th server of derper,
+Waystation$([ "$HAS_RS" = 1 ] && echo ", derp-rs"), derper #2):
 
-| | derper | Waystation |
-| --- | ---: | ---: |
-| throughput, packets/s | $(all derper-throughput '.packets_per_sec|floor') | $(all waystation-throughput '.packets_per_sec|floor') |
-| throughput, packets sent-received in the window | $(all derper-throughput '"\(.sent_packets)-\(.received_packets)"') | $(all waystation-throughput '"\(.sent_packets)-\(.received_packets)"') |
-| throughput, server CPU s | $(all derper-throughput '.server_cpu_seconds*100|floor/100') | $(all waystation-throughput '.server_cpu_seconds*100|floor/100') |
-| overload, packets/s delivered | $(all derper-overload '.packets_per_sec|floor') | $(all waystation-overload '.packets_per_sec|floor') |
-| overload, packets sent-received | $(all derper-overload '"\(.sent_packets)-\(.received_packets)"') | $(all waystation-overload '"\(.sent_packets)-\(.received_packets)"') |
-| latency p50, µs | $(all derper-latency '.p50_us|floor') | $(all waystation-latency '.p50_us|floor') |
-| latency p99, µs | $(all derper-latency '.p99_us|floor') | $(all waystation-latency '.p99_us|floor') |
-| latency p99.9, µs | $(all derper-latency '.p999_us|floor') | $(all waystation-latency '.p999_us|floor') |
-| latency samples (sent in the window) | $(all derper-latency '.samples') | $(all waystation-latency '.samples') |
-| idle: RSS before / after, KiB | $(v derper-memory '"\(.rss_before_kb) / \(.rss_after_kb)"') | $(v waystation-memory '"\(.rss_before_kb) / \(.rss_after_kb)"') |
-| idle: connections up, seconds to open them | $(v derper-idle-measured '"\(.connected), \(.open_seconds*10|floor/10)"') | $(v waystation-idle-measured '"\(.connected), \(.open_seconds*10|floor/10)"') |
+| | derper | Waystation |$([ "$HAS_RS" = 1 ] && echo " derp-rs |") derper #2 |
+| --- | ---: | ---: |$([ "$HAS_RS" = 1 ] && echo " ---: |") ---: |
+$(raw() { # raw LABEL KEY EXPR
+    printf '| %s | %s | %s |' "$1" "$(all derper "$2" "$3")" "$(all waystation "$2" "$3")"
+    [ "$HAS_RS" = 1 ] && printf ' %s |' "$(all derprs "$2" "$3")"
+    printf ' %s |\n' "$(all derper2 "$2" "$3")"
+  }
+  tp='if .error then "failed" else .packets_per_sec|floor end'
+  cpu='if .error then "failed" else .server_cpu_seconds*100|floor/100 end'
+  raw "throughput shared, packets/s" plain-throughput "$tp"
+  raw "throughput shared, server CPU s" plain-throughput "$cpu"
+  raw "throughput pinned, packets/s" pinned-throughput "$tp"
+  raw "throughput pinned, server CPU s" pinned-throughput "$cpu"
+  raw "TLS throughput shared, packets/s" tls-throughput "$tp"
+  raw "TLS throughput pinned, packets/s" tls-pinned-throughput "$tp"
+  raw "moderate rate shared, achieved packets/s" plain-moderate "$(failed_or '.received_packets_per_sec|floor')"
+  raw "moderate rate shared, server CPU µs/packet" plain-moderate "$(failed_or "$cpu_per_packet*100|floor/100")"
+  raw "moderate rate shared, late sends (> 1 ms)" plain-moderate "$(failed_or .late_sends)"
+  raw "moderate rate pinned, achieved packets/s" pinned-moderate "$(failed_or '.received_packets_per_sec|floor')"
+  raw "moderate rate pinned, server CPU µs/packet" pinned-moderate "$(failed_or "$cpu_per_packet*100|floor/100")"
+  raw "latency, achieved packets/s" plain-latency "$(failed_or '.received_packets_per_sec|floor')"
+  raw "latency p50, p99, p99.9, µs" plain-latency "$(failed_or '"\(.p50_us|floor), \(.p99_us|floor), \(.p999_us|floor)"')"
+  raw "overload, packets/s delivered" plain-overload "$tp"
+  raw "connection set-up plain shared, done in s" plain-connect "$(failed_or '"\(.completed) in \(.seconds*10|floor/10)"')"
+  raw "connection set-up plain shared, server CPU µs each" plain-connect "$(failed_or "$cpu_per_connect|floor")"
+  raw "connection set-up plain pinned, server CPU µs each" pinned-connect "$(failed_or "$cpu_per_connect|floor")"
+  raw "connection set-up TLS shared, server CPU µs each" tls-connect "$(failed_or "$cpu_per_connect|floor")"
+  raw "connection set-up TLS pinned, server CPU µs each" tls-pinned-connect "$(failed_or "$cpu_per_connect|floor")"
+  raw "ready after start, ms" ready "$(failed_or .ready_ms)")
 
 ## STUN
 
 Same run, same machine. Load generator \`src/interop/cmd/stunload\` (\`tailscale.com/net/stun\`, the
 requests tailscaled's netcheck sends): $(m .stun_workers) UDP sockets for $(m .stun_duration) a round,
-$(m '.stun_rounds // .rounds') rounds alternating which server goes first, median round shown. Only answers that parse,
-match an outstanding transaction id and map back to the sender's own address count. Two loads: each
-socket keeping $(m .stun_window) requests in flight, which keeps either server busy (the capacity figure), and
-$(m '.stun_light_window // "-"') in flight, which leaves both servers idle part of the time (so that figure is mostly the
-round trip of load generator and server sharing the cores). CPU per answer is the server's CPU over
-the whole round, the load generator's 1 s warm-up included, over the measured answers (both read
-about 10 % high).
+$(m .stun_rounds) rounds rotating which server goes first, median round shown. Only answers that parse,
+match an outstanding transaction id and map back to the sender's own address count. Capacity: each
+socket keeps $(m .stun_window) requests in flight, which keeps either server busy; light: $(m .stun_light_window)
+in flight, which leaves the servers idle part of the time (mostly a round-trip figure).
 
-| metric | derper | Waystation | ratio | better |
-| --- | ---: | ---: | ---: | --- |
-$(row "binding requests/s answered, $(m .stun_window) in flight per socket" "$d_stun" "$w_stun" 0 higher)
-$(row "server CPU per answer, µs (same load)" "$d_stun_cpr" "$w_stun_cpr" 1 lower)
-$(row "binding requests/s answered, $(m '.stun_light_window // "-"') in flight per socket" "$d_stun_light" "$w_stun_light" 0 higher)
+| metric | derper | Waystation | Waystation / derper |${rs_head} A/A | goal | met |
+| --- | ---: | ---: | ---: |${rs_sep} ---: | --- | --- |
+$(row "answers/s, $(m .stun_window) in flight per socket, shared" 0 plain-stun "$stun_rate" ">= 1.5x" ge 1.5)
+$(row "answers/s, $(m .stun_window) in flight per socket, pinned" 0 pinned-stun "$stun_rate" ">= 1.5x" ge 1.5)
+$(row "server CPU per answer at capacity, shared, µs" 1 plain-stun 'if .error then null else .server_cpu_seconds * 1e6 / .valid_answers end' "(lower)" - -)
+$(row "answers/s, $(m .stun_light_window) in flight per socket, shared" 0 plain-stun-light "$stun_rate" "(higher)" - -)
 
-Raw answers/s, every round, $(m .stun_window) in flight: derper $(stun_raw derper-stun); Waystation $(stun_raw waystation-stun).
-$(m '.stun_light_window // "-"') in flight: derper $(stun_raw derper-stun-light); Waystation $(stun_raw waystation-stun-light).
-Invalid, late and timed-out answers over all rounds of both loads: derper $(stun_misses derper), Waystation $(stun_misses waystation).
+Raw answers/s, every round, at capacity shared: derper $(all derper plain-stun "$stun_raw"); Waystation $(all waystation plain-stun "$stun_raw").
+Pinned: derper $(all derper pinned-stun "$stun_raw"); Waystation $(all waystation pinned-stun "$stun_raw").
+Invalid, late and timed-out answers over all STUN rounds: derper $(rounds derper plain-stun '(.invalid_answers // 0) + (.late_answers // 0) + (.timeouts // 0)' | awk '{ s += $1 } END { print s + 0 }'), Waystation $(rounds waystation plain-stun '(.invalid_answers // 0) + (.late_answers // 0) + (.timeouts // 0)' | awk '{ s += $1 } END { print s + 0 }').
 EOF

@@ -3,6 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/netip"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"tailscale.com/derp"
@@ -15,10 +19,17 @@ import (
 // dial connects one real Tailscale DERP client and waits for its ServerInfo:
 // the server registers a client before it sends ServerInfo, so afterwards a
 // packet sent to this client's key from another connection is deliverable.
-func dial(ctx context.Context, url string, netMon *netmon.Monitor) (*derphttp.Client, error) {
+// A valid source binds the client's end of the TCP connection to that
+// loopback address: one address has only ~28k ephemeral ports towards one
+// server port, so large idle sets spread over several.
+func dial(ctx context.Context, url string, netMon *netmon.Monitor, source netip.Addr) (*derphttp.Client, error) {
 	c, err := derphttp.NewClient(key.NewNode(), url, logger.Discard, netMon)
 	if err != nil {
 		return nil, err
+	}
+	if source.IsValid() {
+		d := &net.Dialer{LocalAddr: net.TCPAddrFromAddrPort(netip.AddrPortFrom(source, 0))}
+		c.SetURLDialer(d.DialContext)
 	}
 	if err := c.Connect(ctx); err != nil {
 		c.Close()
@@ -52,12 +63,12 @@ func dialPairs(senderURL, receiverURL string, n int) ([]pair, error) {
 	netMon := netmon.NewStatic()
 	pairs := make([]pair, 0, n)
 	for range n {
-		s, err := dial(ctx, senderURL, netMon)
+		s, err := dial(ctx, senderURL, netMon, netip.Addr{})
 		if err != nil {
 			closePairs(pairs)
 			return nil, err
 		}
-		r, err := dial(ctx, receiverURL, netMon)
+		r, err := dial(ctx, receiverURL, netMon, netip.Addr{})
 		if err != nil {
 			s.Close()
 			closePairs(pairs)
@@ -73,4 +84,82 @@ func closePairs(pairs []pair) {
 		p.sender.Close()
 		p.receiver.Close()
 	}
+}
+
+// sourceAddrs are the loopback addresses connections bind to, used round
+// robin: n addresses counting up from first (none when n is 0).
+func sourceAddrs(first string, n int) ([]netip.Addr, error) {
+	if n == 0 {
+		return nil, nil
+	}
+	a, err := netip.ParseAddr(first)
+	if err != nil || !a.Is4() || !a.IsLoopback() {
+		return nil, fmt.Errorf("-source-first %q: want an IPv4 loopback address", first)
+	}
+	addrs := make([]netip.Addr, 0, n)
+	for range n {
+		if !a.IsLoopback() {
+			return nil, fmt.Errorf("-sources %d from %s leaves 127.0.0.0/8", n, first)
+		}
+		addrs = append(addrs, a)
+		a = a.Next()
+	}
+	return addrs, nil
+}
+
+// sourceFor is the source address of connection i (invalid: the kernel's choice).
+func sourceFor(addrs []netip.Addr, i int) netip.Addr {
+	if len(addrs) == 0 {
+		return netip.Addr{}
+	}
+	return addrs[i%len(addrs)]
+}
+
+// dialOutcome counts the connections dialMany could not set up.
+type dialOutcome struct {
+	failed   atomic.Int64
+	firstErr atomic.Value
+}
+
+func (d *dialOutcome) firstError() string {
+	s, _ := d.firstErr.Load().(string)
+	return s
+}
+
+// dialMany sets up o.conns connections to o.url, o.dialers at a time, each
+// bound to its source address, and hands each one to use (from several
+// goroutines). It stops starting new ones when ctx ends; a dial that fails
+// because ctx ended is not counted.
+func dialMany(ctx context.Context, o options, use func(i int, c *derphttp.Client)) (*dialOutcome, error) {
+	sources, err := sourceAddrs(o.sourceFirst, o.sources)
+	if err != nil {
+		return nil, err
+	}
+	netMon := netmon.NewStatic()
+	var out dialOutcome
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(o.dialers, o.conns) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				i := int(next.Add(1) - 1)
+				if i >= o.conns {
+					return
+				}
+				c, err := dial(ctx, o.url, netMon, sourceFor(sources, i))
+				if err != nil {
+					if ctx.Err() == nil {
+						out.failed.Add(1)
+						out.firstErr.CompareAndSwap(nil, err.Error())
+					}
+					continue
+				}
+				use(i, c)
+			}
+		}()
+	}
+	wg.Wait()
+	return &out, nil
 }

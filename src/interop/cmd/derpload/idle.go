@@ -5,13 +5,10 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 
 	"tailscale.com/derp/derphttp"
-	"tailscale.com/net/netmon"
 )
 
 // idleResult is what the idle mode prints.
@@ -33,33 +30,12 @@ func runIdle(o options) (*idleResult, error) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	netMon := netmon.NewStatic()
 	clients := make([]*derphttp.Client, o.conns)
-	var failed atomic.Int64
-	var firstErr atomic.Value
-	next := atomic.Int64{}
 	began := time.Now()
-	var wg sync.WaitGroup
-	for range min(o.dialers, o.conns) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= o.conns {
-					return
-				}
-				c, err := dial(ctx, o.url, netMon)
-				if err != nil {
-					failed.Add(1)
-					firstErr.CompareAndSwap(nil, err.Error())
-					continue
-				}
-				clients[i] = c
-			}
-		}()
+	out, err := dialMany(ctx, o, func(i int, c *derphttp.Client) { clients[i] = c })
+	if err != nil {
+		return nil, err
 	}
-	wg.Wait()
 	opened := time.Since(began)
 	connected := 0
 	for _, c := range clients {
@@ -95,11 +71,8 @@ func runIdle(o options) (*idleResult, error) {
 		}
 	}
 	r := &idleResult{
-		Mode: "idle", Requested: o.conns, Connected: connected, Failed: failed.Load(),
-		OpenSeconds: opened.Seconds(), HeldSeconds: heldFor.Seconds(),
-	}
-	if e, ok := firstErr.Load().(string); ok {
-		r.FirstError = e
+		Mode: "idle", Requested: o.conns, Connected: connected, Failed: out.failed.Load(),
+		OpenSeconds: opened.Seconds(), HeldSeconds: heldFor.Seconds(), FirstError: out.firstError(),
 	}
 	return r, nil
 }

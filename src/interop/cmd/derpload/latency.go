@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"tailscale.com/derp/derphttp"
@@ -34,6 +35,10 @@ type latencyResult struct {
 	P999Micros   float64 `json:"p999_us"`
 	MaxMicros    float64 `json:"max_us"`
 	SendErrors   int64   `json:"send_errors"`
+	// LateSends counts packets sent more than lateSend after their due time:
+	// a load generator that falls behind offers a burstier load than asked.
+	LateSends    int64   `json:"late_sends"`
+	MaxLagMicros float64 `json:"max_send_lag_us"`
 	FirstError   string  `json:"first_send_error,omitempty"`
 	// TotalReceived counts the whole run, warm-up included: per-packet server cost.
 	TotalReceived int64   `json:"total_received"`
@@ -67,6 +72,7 @@ func runLatency(o options) (*latencyResult, error) {
 	capacity := int(perPair*o.duration.Seconds()*1.1) + 16
 	windows := make([]*latencyWindow, len(pairs))
 	var c counters
+	var lag sendLag
 	var wg sync.WaitGroup
 	var senders sync.WaitGroup
 	for i, p := range pairs {
@@ -77,7 +83,7 @@ func runLatency(o options) (*latencyResult, error) {
 		go func() { defer wg.Done(); receiveLoop(p.receiver, p.sender.SelfPublicKey(), &c, w.record) }()
 		go func() {
 			defer senders.Done()
-			sendPaced(p.sender, p.receiver.SelfPublicKey(), o.size, perPair, start, to, &c)
+			sendPaced(p.sender, p.receiver.SelfPublicKey(), o.size, perPair, start, to, &c, &lag)
 		}()
 	}
 	senders.Wait()
@@ -104,6 +110,8 @@ func runLatency(o options) (*latencyResult, error) {
 		P50Micros:    q(0.50), P90Micros: q(0.90), P99Micros: q(0.99), P999Micros: q(0.999),
 		MaxMicros:     float64(all[len(all)-1]) / 1e3,
 		SendErrors:    c.sendErrors.Load(),
+		LateSends:     lag.late.Load(),
+		MaxLagMicros:  float64(lag.max.Load()) / 1e3,
 		FirstError:    c.firstError(),
 		TotalReceived: c.received.Load(),
 		WallSeconds:   time.Since(began).Seconds(),
@@ -113,7 +121,7 @@ func runLatency(o options) (*latencyResult, error) {
 // sendPaced sends at perSecond packets/s from start until end (both since
 // base). Each packet's due time is fixed in advance: a sender that falls
 // behind catches up instead of silently lowering the offered rate.
-func sendPaced(c *derphttp.Client, dst key.NodePublic, size int, perSecond float64, start, end time.Duration, n *counters) {
+func sendPaced(c *derphttp.Client, dst key.NodePublic, size int, perSecond float64, start, end time.Duration, n *counters, lag *sendLag) {
 	pkt := make([]byte, size)
 	interval := time.Duration(float64(time.Second) / perSecond)
 	due := start
@@ -121,12 +129,35 @@ func sendPaced(c *derphttp.Client, dst key.NodePublic, size int, perSecond float
 		if wait := due - time.Since(base); wait > 0 {
 			time.Sleep(wait)
 		}
-		binary.BigEndian.PutUint64(pkt, uint64(time.Since(base)))
+		now := time.Since(base)
+		lag.record(now - due)
+		binary.BigEndian.PutUint64(pkt, uint64(now))
 		if err := c.Send(dst, pkt); err != nil {
 			n.sendFailed(err)
 		} else {
 			n.sent.Add(1)
 		}
 		due += interval
+	}
+}
+
+// lateSend is how far behind its due time a paced send may be before it counts as late.
+const lateSend = time.Millisecond
+
+// sendLag tracks how far the paced senders fall behind their schedule.
+type sendLag struct {
+	late atomic.Int64
+	max  atomic.Int64 // nanoseconds
+}
+
+func (l *sendLag) record(behind time.Duration) {
+	if behind > lateSend {
+		l.late.Add(1)
+	}
+	for {
+		m := l.max.Load()
+		if int64(behind) <= m || l.max.CompareAndSwap(m, int64(behind)) {
+			return
+		}
 	}
 }

@@ -14,6 +14,10 @@
 //	latency     N pairs at a fixed total offered rate (-rate packets/s); each
 //	            payload carries its send time, receivers report the relay
 //	            latency p50/p99 (client send call to client receive).
+//	connect     opens -conns connections, -dialers at a time, each one
+//	            through its handshake (TLS where the URL is https) and
+//	            ServerInfo, then closes it: the server's cost of setting up a
+//	            connection, measured from outside.
 //	idle        opens -conns connections, waits until every one got its
 //	            ServerInfo, writes "ready" to stderr, holds them for -hold (or
 //	            until stdin closes), then closes them all.
@@ -37,8 +41,10 @@ import (
 // the tool into an unbounded load source.
 const maxDuration = 5 * time.Minute
 
-// maxConns bounds the idle mode's connection count.
-const maxConns = 50000
+// maxConns bounds the idle and connect modes' connection count (one process
+// also needs an open file per connection: the benchmark splits larger idle
+// sets over several processes).
+const maxConns = 200000
 
 type options struct {
 	url          string
@@ -54,13 +60,15 @@ type options struct {
 	hold         time.Duration
 	readyFile    string
 	window       int
+	sources      int
+	sourceFirst  string
 }
 
 func main() {
 	var o options
 	flag.StringVar(&o.url, "url", "http://127.0.0.1:3340/derp", "DERP URL (plain HTTP, loopback)")
 	flag.StringVar(&o.receiversURL, "receiver-url", "", "DERP URL the receivers connect to (default -url); another node of the region measures its mesh")
-	flag.StringVar(&o.mode, "mode", "throughput", "throughput | latency | idle")
+	flag.StringVar(&o.mode, "mode", "throughput", "throughput | latency | connect | idle")
 	flag.IntVar(&o.pairs, "pairs", 10, "sender/receiver pairs (throughput, latency)")
 	flag.IntVar(&o.size, "size", 1400, "packet payload size in bytes")
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "measured time (throughput, latency)")
@@ -68,7 +76,9 @@ func main() {
 	flag.Float64Var(&o.rate, "rate", 10000, "total offered packets/s over all pairs (latency)")
 	flag.IntVar(&o.window, "window", 0, "packets in flight per pair (throughput); 0 sends open-loop, letting the relay drop")
 	flag.IntVar(&o.conns, "conns", 10000, "connections to open (idle)")
-	flag.IntVar(&o.dialers, "dialers", 32, "connections being opened at once (idle)")
+	flag.IntVar(&o.dialers, "dialers", 32, "connections being opened at once (connect, idle)")
+	flag.IntVar(&o.sources, "sources", 0, "loopback source addresses to spread connections over (connect, idle); 0 leaves it to the kernel")
+	flag.StringVar(&o.sourceFirst, "source-first", "127.0.1.1", "first of the -sources addresses (connect, idle)")
 	flag.DurationVar(&o.hold, "hold", 60*time.Second, "longest time to hold the idle connections (SIGTERM ends it sooner)")
 	flag.StringVar(&o.readyFile, "ready-file", "", "file to write the connected count to once all idle connections are up")
 	flag.Parse()
@@ -87,6 +97,8 @@ func main() {
 		result, err = runThroughput(o)
 	case "latency":
 		result, err = runLatency(o)
+	case "connect":
+		result, err = runConnect(o)
 	case "idle":
 		result, err = runIdle(o)
 	}
@@ -112,9 +124,9 @@ func (o options) validate() error {
 		return fmt.Errorf("-url %q is not an http(s) DERP URL", o.url)
 	}
 	switch o.mode {
-	case "throughput", "latency", "idle":
+	case "throughput", "latency", "connect", "idle":
 	default:
-		return fmt.Errorf("-mode %q: want throughput, latency or idle", o.mode)
+		return fmt.Errorf("-mode %q: want throughput, latency, connect or idle", o.mode)
 	}
 	if o.pairs < 1 || o.pairs > 1000 {
 		return fmt.Errorf("-pairs %d: want 1..1000", o.pairs)
@@ -133,6 +145,9 @@ func (o options) validate() error {
 	}
 	if o.conns < 1 || o.conns > maxConns || o.dialers < 1 {
 		return fmt.Errorf("-conns %d: want 1..%d (and -dialers >= 1)", o.conns, maxConns)
+	}
+	if o.sources < 0 || o.sources > 250 {
+		return fmt.Errorf("-sources %d: want 0..250", o.sources)
 	}
 	return nil
 }
