@@ -16,7 +16,8 @@ import io.micrometer.core.instrument.Tags;
 /**
  * The prober's Prometheus series: per node and kind the last result, duration and failures in a row;
  * per node the certificate's end of validity and whether it is withheld; for the worker pool its
- * queue, active workers and skipped probes. Labels are the region's namespace and name, the DERP node
+ * queue, active workers and skipped probes. Labels are the region's namespace ({@code region_namespace}:
+ * a scrape adds {@code namespace}, the operator's own) and name, the DERP node
  * name and the probe kind, never anything per client. A node leaving the map takes its series along.
  */
 final class ProbeMetrics {
@@ -87,7 +88,7 @@ final class ProbeMetrics {
 
     private NodeMeters register(ProbeTarget target) {
         NodeMeters node = new NodeMeters();
-        Tags nodeTags = Tags.of("namespace", target.regionNamespace(), "region", target.regionName(),
+        Tags nodeTags = Tags.of("region_namespace", target.regionNamespace(), "region", target.regionName(),
                 "region_id", Integer.toString(target.regionId()), "node", target.nodeName());
         for (ProbeKind kind : ProbeKind.values()) {
             Tags tags = nodeTags.and("kind", kind.label());
