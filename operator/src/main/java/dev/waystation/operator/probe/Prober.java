@@ -28,6 +28,7 @@ import dev.waystation.crd.v1alpha1.DerpMapRegion;
 import dev.waystation.crd.v1alpha1.DerpRegion;
 import dev.waystation.crd.v1alpha1.NodeProbeStatus;
 import dev.waystation.operator.ApiWrites;
+import dev.waystation.operator.Leadership;
 import dev.waystation.operator.derpmap.DerpMapPublisher;
 import dev.waystation.operator.events.EventRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -41,7 +42,8 @@ import io.quarkus.runtime.StartupEvent;
  * of workers. It runs in the operator because the operator already knows every published node and
  * writes what follows from the results: {@code status.probes} and the {@code NodesWithheld} condition
  * of each DerpRegion, Events on each probe turning to failing (Warning) and back (Normal), the
- * Prometheus series, and the nodes the DERP map withholds ({@link WithheldNodes}).
+ * Prometheus series, and the nodes the DERP map withholds ({@link WithheldNodes}). Every replica
+ * probes (each serves its own DERP map); only the leader writes status and Events.
  */
 @ApplicationScoped
 public class Prober {
@@ -55,6 +57,7 @@ public class Prober {
     private final EventRecorder events;
     private final ApiWrites writes;
     private final MeterRegistry registry;
+    private final Leadership leadership;
     private final Clock clock = Clock.systemUTC();
     private final ScheduledExecutorService rounds = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "probe-rounds"));
     private ThreadPoolExecutor workers;
@@ -66,7 +69,8 @@ public class Prober {
 
     @Inject
     public Prober(KubernetesClient client, ProbeConfig config, DerpMapPublisher publisher, WithheldNodes withheldNodes,
-            EventRecorder events, ApiWrites writes, MeterRegistry registry) {
+            EventRecorder events, ApiWrites writes, MeterRegistry registry, Leadership leadership) {
+        this.leadership = leadership;
         this.client = client;
         this.config = config;
         this.publisher = publisher;
@@ -149,6 +153,12 @@ public class Prober {
             return;
         }
         metrics.record(target, outcome, node.kinds.get(outcome.kind()).consecutiveFailures(), node.withheld);
+        if (change.withheld() || change.restored()) {
+            withheldNodes.replace(book.withheldKeys());
+        }
+        if (!leadership.isLeader()) {
+            return;
+        }
         String name = target.nodeName();
         if (change.kindStartedFailing()) {
             events.record(region, EventRecorder.Type.Warning, "ProbeFailing", "node " + name + ": " + outcome.kind().label()
@@ -166,9 +176,6 @@ public class Prober {
             events.record(region, EventRecorder.Type.Normal, "NodeRestored", "node " + name
                     + " is back in the DERP map: its DERP probe passed " + config.restoreAfter() + " times in a row");
         }
-        if (change.withheld() || change.restored()) {
-            withheldNodes.replace(book.withheldKeys());
-        }
         if (change.any()) {
             rounds.execute(() -> targets().forEach(this::writeStatus));
         }
@@ -176,6 +183,9 @@ public class Prober {
 
     /** Writes the region's probe status when an outcome changed, or when numbers changed and the last write is old enough. */
     private void writeStatus(DerpRegion region, List<ProbeTarget> targets) {
+        if (!leadership.isLeader()) {
+            return;
+        }
         List<NodeProbeStatus> wanted = targets.stream().map(t -> book.snapshot(t.key()))
                 .flatMap(java.util.Optional::stream).map(ProbeStatus::node).toList();
         String key = region.getMetadata().getNamespace() + "/" + region.getMetadata().getName();
