@@ -106,6 +106,7 @@ class ProberIT {
         client = cluster.client();
         OperatorProcess.installCrds(cluster);
         Map<String, String> environment = new HashMap<>(OperatorProcess.TEST_CONFIG);
+        environment.put("WAYSTATION_OPERATOR_PROBE_ENABLED", "true");
         environment.put("WAYSTATION_OPERATOR_PROBE_INTERVAL", "1s");
         environment.put("WAYSTATION_OPERATOR_PROBE_TIMEOUT", "3s");
         environment.put("WAYSTATION_OPERATOR_PROBE_WITHHOLD_AFTER", Integer.toString(WITHHOLD_AFTER));
