@@ -6,6 +6,7 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.quarkus.arc.Unremovable;
@@ -22,11 +23,12 @@ import io.quarkus.arc.Unremovable;
 public class OperatorLeaderElection extends LeaderElectionConfiguration {
 
     @Inject
-    public OperatorLeaderElection(OperatorConfig config, KubernetesClient client) {
+    public OperatorLeaderElection(OperatorConfig config, KubernetesClient client, Leadership leadership) {
         super(config.leaderElection().leaseName(),
                 config.leaderElection().leaseNamespace().orElseGet(client::getNamespace),
                 LEASE_DURATION_DEFAULT_VALUE, RENEW_DEADLINE_DEFAULT_VALUE, RETRY_PERIOD_DEFAULT_VALUE,
-                identity(), null, true);
+                identity(), new LeaderCallbacks(leadership::started, leadership::stopped, leader -> {
+                }), true);
     }
 
     private static String identity() {

@@ -28,12 +28,16 @@ final class OperatorProcess implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     /**
      * Settings of the operators the ITs start: the DERP map and the Lease in namespace {@code default}
-     * (the test kubeconfig names no namespace), the test images allowed, extra ServiceMonitor labels.
+     * (the test kubeconfig names no namespace), the test images allowed, extra ServiceMonitor labels,
+     * the prober off.
      */
     static final Map<String, String> TEST_CONFIG = Map.of(
             "WAYSTATION_OPERATOR_DERP_MAP_NAMESPACE", "default",
             "WAYSTATION_OPERATOR_LEADER_ELECTION_LEASE_NAMESPACE", "default",
             "WAYSTATION_OPERATOR_ALLOWED_IMAGES", "waystation/relay:0.1.0,example.org/waystation/*",
+            // The regions of most ITs publish addresses nobody runs (example.com names, cluster IPs):
+            // never probe them. ProberIT turns the prober on for its loopback relays.
+            "WAYSTATION_OPERATOR_PROBE_ENABLED", "false",
             "JAVA_TOOL_OPTIONS", "-Dwaystation.operator.service-monitor.labels.release=kube-prometheus-stack");
 
     private final Process process;

@@ -2,8 +2,10 @@ package dev.waystation.operator.derpmap;
 
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 import dev.waystation.crd.v1alpha1.DerpMap;
 import dev.waystation.crd.v1alpha1.DerpMapRegion;
@@ -21,17 +23,27 @@ final class DerpMapAssembler {
     private DerpMapAssembler() {
     }
 
-    /** @param namespaces the namespaces allowed to contribute regions; empty: every namespace */
-    static DerpMap assemble(Collection<DerpRegion> regions, Optional<Set<String>> namespaces) {
+    /**
+     * @param namespaces the namespaces allowed to contribute regions; empty: every namespace
+     * @param published a region's fragment as published (the prober's withheld nodes removed)
+     */
+    static DerpMap assemble(Collection<DerpRegion> regions, Optional<Set<String>> namespaces,
+            UnaryOperator<DerpMapRegion> published) {
         DerpMap map = new DerpMap();
-        regions.stream()
+        contributing(regions, namespaces).stream()
+                .map(r -> published.apply(r.getStatus().getDerpMapRegion()))
+                .forEach((DerpMapRegion fragment) -> map.getRegions().putIfAbsent(fragment.getRegionId(), fragment));
+        return map;
+    }
+
+    /** The regions with a fragment from allowed namespaces, oldest first (the order that decides an ID clash). */
+    static List<DerpRegion> contributing(Collection<DerpRegion> regions, Optional<Set<String>> namespaces) {
+        return regions.stream()
                 .filter(r -> namespaces.map(allowed -> allowed.contains(r.getMetadata().getNamespace())).orElse(true))
                 .filter(r -> r.getStatus() != null && r.getStatus().getDerpMapRegion() != null)
                 .sorted(Comparator.comparing((DerpRegion r) -> r.getMetadata().getCreationTimestamp())
                         .thenComparing(r -> r.getMetadata().getNamespace())
                         .thenComparing(r -> r.getMetadata().getName()))
-                .map(r -> r.getStatus().getDerpMapRegion())
-                .forEach((DerpMapRegion fragment) -> map.getRegions().putIfAbsent(fragment.getRegionId(), fragment));
-        return map;
+                .toList();
     }
 }

@@ -1,5 +1,6 @@
 package dev.waystation.operator.derpmap;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,6 +21,7 @@ import dev.waystation.crd.v1alpha1.DerpRegion;
 import dev.waystation.operator.ApiWrites;
 import dev.waystation.operator.ManagedLabels;
 import dev.waystation.operator.OperatorConfig;
+import dev.waystation.operator.probe.WithheldNodes;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -55,16 +57,20 @@ public class DerpMapPublisher {
     private volatile boolean publishedBefore;
     private final CoalescingTrigger trigger;
     private final ApiWrites writes;
+    private final WithheldNodes withheld;
     private SharedIndexInformer<DerpRegion> informer;
 
     @Inject
-    public DerpMapPublisher(KubernetesClient client, OperatorConfig config, ApiWrites writes, MeterRegistry registry) {
+    public DerpMapPublisher(KubernetesClient client, OperatorConfig config, ApiWrites writes, MeterRegistry registry,
+            WithheldNodes withheld) {
         this.client = client;
+        this.withheld = withheld;
         this.config = config;
         this.writes = writes;
         this.trigger = new CoalescingTrigger(executor, COALESCE_MILLIS, this::publish);
         this.currentJson = toJson(new DerpMap());
         registry.gauge("waystation.operator.derp.map.regions", regionCount);
+        withheld.onChange(this::schedule);
     }
 
     void start(@Observes StartupEvent event,
@@ -96,6 +102,12 @@ public class DerpMapPublisher {
         return currentJson;
     }
 
+    /** The regions whose nodes the DERP map carries (before the prober's withholding), oldest first. */
+    public List<DerpRegion> contributingRegions() {
+        return informer == null ? List.of()
+                : DerpMapAssembler.contributing(informer.getStore().list(), config.derpMap().regionNamespaces());
+    }
+
     private void schedule() {
         trigger.request();
     }
@@ -107,7 +119,8 @@ public class DerpMapPublisher {
 
     private void publish() {
         try {
-            DerpMap map = DerpMapAssembler.assemble(informer.getStore().list(), config.derpMap().regionNamespaces());
+            DerpMap map = DerpMapAssembler.assemble(informer.getStore().list(), config.derpMap().regionNamespaces(),
+                    withheld::published);
             String mapJson = toJson(map);
             regionCount.set(map.getRegions().size());
             if (mapJson.equals(currentJson) && publishedBefore) {

@@ -23,6 +23,7 @@ import dev.waystation.operator.ManagedLabels;
 import dev.waystation.operator.OperatorConfig;
 import dev.waystation.operator.events.ConditionEvents;
 import dev.waystation.operator.events.EventRecorder;
+import dev.waystation.operator.probe.ProbeStatus;
 import dev.waystation.operator.status.NodeObservation;
 import dev.waystation.operator.status.RegionProblem;
 import dev.waystation.operator.status.RegionStatusCalculator;
@@ -231,6 +232,7 @@ public class DerpRegionReconciler implements Reconciler<DerpRegion> {
 
     /** Writes the status if it changed, records an Event per changed condition, and looks again while a problem lasts. */
     private UpdateControl<DerpRegion> finish(DerpRegion region, DerpRegionStatus status, boolean problem) {
+        ProbeStatus.carryOver(region.getStatus(), status);
         List<Condition> before = region.getStatus() == null ? List.of() : region.getStatus().getConditions();
         ConditionEvents.between(before, status.getConditions())
                 .forEach(change -> events.record(region, change.type(), change.reason(), change.message()));

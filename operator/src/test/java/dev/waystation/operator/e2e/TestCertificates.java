@@ -12,13 +12,19 @@ import dev.waystation.testing.ProcessRun;
 /**
  * A throw-away CA and one server certificate it signs for the relays' DNS names (made with the
  * real {@code openssl}), for DerpRegions in {@code tls.mode: Manual}. Clients trust the CA through
- * {@code SSL_CERT_FILE}, as a user would add a private CA to the system store.
+ * {@code SSL_CERT_FILE}, as a user would add a private CA to the system store. A name that is an IPv4
+ * literal becomes an IP address entry (loopback relays are reached by address).
  */
-record TestCertificates(Path caCertificate, Path certificate, Path key) {
+public record TestCertificates(Path caCertificate, Path certificate, Path key) {
 
     private static final Duration OPENSSL_TIMEOUT = Duration.ofSeconds(60);
 
-    static TestCertificates issue(List<String> dnsNames) {
+    public static TestCertificates issue(List<String> dnsNames) {
+        return issue(dnsNames, 2);
+    }
+
+    /** As {@link #issue(List)}, valid for {@code days} (Tailscale's prober fails certificates within a week of expiry). */
+    public static TestCertificates issue(List<String> dnsNames, int days) {
         try {
             Path dir = Files.createTempDirectory("e2e-pki");
             Path caKey = dir.resolve("ca.key");
@@ -28,13 +34,13 @@ record TestCertificates(Path caCertificate, Path certificate, Path key) {
             Path certificate = dir.resolve("tls.crt");
             Path extensions = dir.resolve("tls.ext");
             openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                    "-keyout", caKey.toString(), "-out", ca.toString(), "-subj", "/CN=waystation-e2e-ca", "-days", "2");
+                    "-keyout", caKey.toString(), "-out", ca.toString(), "-subj", "/CN=waystation-e2e-ca", "-days", Integer.toString(days));
             openssl("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                     "-keyout", key.toString(), "-out", csr.toString(), "-subj", "/CN=" + dnsNames.get(0));
             Files.writeString(extensions, "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName="
-                    + dnsNames.stream().map(name -> "DNS:" + name).collect(Collectors.joining(",")) + "\n");
+                    + dnsNames.stream().map(name -> (name.matches("[0-9.]+") ? "IP:" : "DNS:") + name).collect(Collectors.joining(",")) + "\n");
             openssl("x509", "-req", "-in", csr.toString(), "-CA", ca.toString(), "-CAkey", caKey.toString(),
-                    "-CAcreateserial", "-days", "2", "-extfile", extensions.toString(), "-out", certificate.toString());
+                    "-CAcreateserial", "-days", Integer.toString(days), "-extfile", extensions.toString(), "-out", certificate.toString());
             return new TestCertificates(ca, certificate, key);
         } catch (IOException e) {
             throw new IllegalStateException("cannot write test certificates: " + e.getMessage(), e);

@@ -28,6 +28,9 @@ public class DerpRegionStatus {
     @JsonPropertyDescription("This region as it appears in the DERP map the operator serves (Tailscale's tailcfg.DERPRegion JSON).")
     private DerpMapRegion derpMapRegion;
 
+    @JsonPropertyDescription("What the operator's prober last saw of each published node (written by the prober, kept by the reconciler).")
+    private List<NodeProbeStatus> probes;
+
     public Long getObservedGeneration() {
         return observedGeneration;
     }
@@ -68,6 +71,14 @@ public class DerpRegionStatus {
         this.derpMapRegion = derpMapRegion;
     }
 
+    public List<NodeProbeStatus> getProbes() {
+        return probes;
+    }
+
+    public void setProbes(List<NodeProbeStatus> probes) {
+        this.probes = probes;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof DerpRegionStatus other
@@ -75,11 +86,12 @@ public class DerpRegionStatus {
                 && Objects.equals(conditions, other.conditions)
                 && Objects.equals(readyNodes, other.readyNodes)
                 && Objects.equals(nodes, other.nodes)
-                && Objects.equals(derpMapRegion, other.derpMapRegion);
+                && Objects.equals(derpMapRegion, other.derpMapRegion)
+                && Objects.equals(probes, other.probes);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(observedGeneration, conditions, readyNodes, nodes, derpMapRegion);
+        return Objects.hash(observedGeneration, conditions, readyNodes, nodes, derpMapRegion, probes);
     }
 }

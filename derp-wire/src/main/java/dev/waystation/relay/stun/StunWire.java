@@ -9,59 +9,60 @@ package dev.waystation.relay.stun;
  * 4-7   magic cookie 0x2112A442
  * 8-19  transaction id, copied into the response
  * </pre>
- * Attributes are type(2) | length(2) | value padded to a multiple of 4 bytes.
+ * Attributes are type(2) | length(2) | value padded to a multiple of 4 bytes. Public: the relay's STUN
+ * server and the operator's STUN probe (another jar) both speak it.
  */
-final class StunWire {
+public final class StunWire {
 
     /** Header length: type, length, magic cookie, transaction id. */
-    static final int HEADER_LENGTH = 20;
-    static final int MAGIC_COOKIE = 0x2112A442;
-    static final int MAGIC_COOKIE_OFFSET = 4;
-    static final int TRANSACTION_ID_OFFSET = 8;
-    static final int TRANSACTION_ID_LENGTH = 12;
-    static final int LENGTH_OFFSET = 2;
+    public static final int HEADER_LENGTH = 20;
+    public static final int MAGIC_COOKIE = 0x2112A442;
+    public static final int MAGIC_COOKIE_OFFSET = 4;
+    public static final int TRANSACTION_ID_OFFSET = 8;
+    public static final int TRANSACTION_ID_LENGTH = 12;
+    public static final int LENGTH_OFFSET = 2;
     /** The two most significant bits of every STUN message are zero (RFC 8489 section 5). */
-    static final int TOP_BITS_MASK = 0xC0;
+    public static final int TOP_BITS_MASK = 0xC0;
 
     /** Binding Request: the only message this server answers. */
-    static final int BINDING_REQUEST = 0x0001;
+    public static final int BINDING_REQUEST = 0x0001;
     /** Binding Success Response: the only message this server sends. */
-    static final int BINDING_SUCCESS = 0x0101;
+    public static final int BINDING_SUCCESS = 0x0101;
 
-    static final int ATTRIBUTE_HEADER_LENGTH = 4;
+    public static final int ATTRIBUTE_HEADER_LENGTH = 4;
     /** XOR-MAPPED-ADDRESS: reserved byte, family, port XOR 0x2112, address XOR (cookie | txid). */
-    static final int ATTR_XOR_MAPPED_ADDRESS = 0x0020;
+    public static final int ATTR_XOR_MAPPED_ADDRESS = 0x0020;
     /** SOFTWARE: free text; Tailscale clients send exactly {@code tailnode}. */
-    static final int ATTR_SOFTWARE = 0x8022;
+    public static final int ATTR_SOFTWARE = 0x8022;
     /** FINGERPRINT: CRC-32 (IEEE) of the message before it, XOR {@link #FINGERPRINT_XOR}; always last. */
-    static final int ATTR_FINGERPRINT = 0x8028;
+    public static final int ATTR_FINGERPRINT = 0x8028;
     /** Attribute types below this must be understood by the receiver (comprehension-required range). */
-    static final int COMPREHENSION_OPTIONAL_MIN = 0x8000;
+    public static final int COMPREHENSION_OPTIONAL_MIN = 0x8000;
 
-    static final int FINGERPRINT_VALUE_LENGTH = 4;
+    public static final int FINGERPRINT_VALUE_LENGTH = 4;
     /** A whole FINGERPRINT attribute: header plus the 4-byte CRC. */
-    static final int FINGERPRINT_ATTRIBUTE_LENGTH = ATTRIBUTE_HEADER_LENGTH + FINGERPRINT_VALUE_LENGTH;
+    public static final int FINGERPRINT_ATTRIBUTE_LENGTH = ATTRIBUTE_HEADER_LENGTH + FINGERPRINT_VALUE_LENGTH;
     /** ASCII "STUN", XORed into the CRC so that FINGERPRINT differs from CRCs of other protocols. */
-    static final int FINGERPRINT_XOR = 0x5354554E;
+    public static final int FINGERPRINT_XOR = 0x5354554E;
 
     /** {@code "tailnode"} as a big-endian long: the SOFTWARE value every Tailscale client sends (8 bytes, no padding). */
-    static final long TAILSCALE_SOFTWARE = 0x7461696c6e6f6465L;
-    static final int TAILSCALE_SOFTWARE_LENGTH = 8;
+    public static final long TAILSCALE_SOFTWARE = 0x7461696c6e6f6465L;
+    public static final int TAILSCALE_SOFTWARE_LENGTH = 8;
 
-    static final int FAMILY_IPV4 = 0x01;
-    static final int FAMILY_IPV6 = 0x02;
-    static final int IPV4_LENGTH = 4;
-    static final int IPV6_LENGTH = 16;
+    public static final int FAMILY_IPV4 = 0x01;
+    public static final int FAMILY_IPV6 = 0x02;
+    public static final int IPV4_LENGTH = 4;
+    public static final int IPV6_LENGTH = 16;
     /** XOR-MAPPED-ADDRESS value before the address: reserved byte, family byte, port. */
-    static final int MAPPED_ADDRESS_PREFIX_LENGTH = 4;
+    public static final int MAPPED_ADDRESS_PREFIX_LENGTH = 4;
     /** Port is XORed with the high 16 bits of the magic cookie. */
-    static final int PORT_XOR = MAGIC_COOKIE >>> 16;
+    public static final int PORT_XOR = MAGIC_COOKIE >>> 16;
 
     /** Reply to an IPv4 client: header plus an IPv4 XOR-MAPPED-ADDRESS (32 bytes). */
-    static final int IPV4_RESPONSE_LENGTH =
+    public static final int IPV4_RESPONSE_LENGTH =
             HEADER_LENGTH + ATTRIBUTE_HEADER_LENGTH + MAPPED_ADDRESS_PREFIX_LENGTH + IPV4_LENGTH;
     /** Largest reply: header plus an IPv6 XOR-MAPPED-ADDRESS (44 bytes). */
-    static final int MAX_RESPONSE_LENGTH =
+    public static final int MAX_RESPONSE_LENGTH =
             HEADER_LENGTH + ATTRIBUTE_HEADER_LENGTH + MAPPED_ADDRESS_PREFIX_LENGTH + IPV6_LENGTH;
 
     private StunWire() {

@@ -31,12 +31,12 @@ public final class FrameType {
     /** C→S, exactly one byte: non-zero when this is the client's home region (statistics only). */
     public static final byte NOTE_PREFERRED = 0x07;
 
-    /** S→C: 32-byte peer key ‖ 1-byte reason ({@link PeerGoneReason}). */
+    /** S→C: 32-byte peer key ‖ 1-byte reason (the relay's {@code PeerGoneReason}). */
     public static final byte PEER_GONE = 0x08;
 
     /**
      * S→C, to watchers only: 32-byte key ‖ 16-byte IP (IPv4-mapped for IPv4) ‖ 2-byte port ‖ 1-byte
-     * flags ({@link PeerPresentFlags}) = 51 bytes.
+     * flags (the relay's {@code PeerPresentFlags}) = 51 bytes.
      */
     public static final byte PEER_PRESENT = 0x09;
 

@@ -14,12 +14,14 @@ public final class NodeKey {
     public static final String PREFIX = "nodekey:";
     private static final HexFormat HEX = HexFormat.of();
 
-    final long k0;
-    final long k1;
-    final long k2;
-    final long k3;
+    // Public so the relay's per-packet key lookup (KeyProbe) can compare and rebuild keys without
+    // arrays; this class lives in a jar of its own and may be loaded apart from the relay's code.
+    public final long k0;
+    public final long k1;
+    public final long k2;
+    public final long k3;
 
-    NodeKey(long k0, long k1, long k2, long k3) {
+    public NodeKey(long k0, long k1, long k2, long k3) {
         this.k0 = k0;
         this.k1 = k1;
         this.k2 = k2;
@@ -62,7 +64,7 @@ public final class NodeKey {
     }
 
     /** True when the 32 bytes at {@code index} of {@code buf} are this key. */
-    boolean matches(ByteBuf buf, int index) {
+    public boolean matches(ByteBuf buf, int index) {
         return buf.getLong(index) == k0 && buf.getLong(index + 8) == k1 && buf.getLong(index + 16) == k2
                 && buf.getLong(index + 24) == k3;
     }
@@ -96,7 +98,7 @@ public final class NodeKey {
         return hash(k0, k1, k2, k3);
     }
 
-    static int hash(long k0, long k1, long k2, long k3) {
+    public static int hash(long k0, long k1, long k2, long k3) {
         // Keys are uniformly random; folding one long is enough spread.
         return (int) (k0 ^ (k0 >>> 32) ^ k3);
     }
