@@ -28,7 +28,6 @@ import dev.waystation.operator.events.EventRecorder;
 import dev.waystation.crd.v1alpha1.TlsMode;
 import dev.waystation.operator.status.NodeAddresses;
 import dev.waystation.operator.status.NodeObservation;
-import dev.waystation.operator.tls.CertificateExpiryWarnings;
 import dev.waystation.operator.tls.ServedCertificate;
 import dev.waystation.operator.status.RegionProblem;
 import dev.waystation.operator.status.RegionStatusCalculator;
@@ -195,8 +194,6 @@ public class DerpRegionReconciler implements Reconciler<DerpRegion> {
         }
         List<NodeObservation> nodes = observe(region, context, servedCertificates(region, context, nodeCertificates));
         DerpRegionStatus status = RegionStatusCalculator.compute(region, nodes, problem, clock.instant());
-        CertificateExpiryWarnings.newlyDue(region.getStatus(), status, clock.instant()).forEach(message ->
-                events.record(region, EventRecorder.Type.Warning, CertificateExpiryWarnings.REASON, message));
         return finish(region, status, problem.isPresent());
     }
 

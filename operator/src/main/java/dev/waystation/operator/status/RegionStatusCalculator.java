@@ -14,6 +14,7 @@ import dev.waystation.crd.v1alpha1.DerpRegionSpec;
 import dev.waystation.crd.v1alpha1.DerpRegionStatus;
 import dev.waystation.crd.v1alpha1.TlsMode;
 import dev.waystation.operator.region.RegionDefaults;
+import dev.waystation.operator.tls.CertificateExpiry;
 import dev.waystation.operator.tls.ServedCertificate;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -93,6 +94,7 @@ public final class RegionStatusCalculator {
         status.setDerpMapRegion(!withdrawn && !fragment.getNodes().isEmpty() ? fragment : null);
 
         List<Condition> conditions = status.getConditions();
+        CertificateExpiry.setCondition(conditions, status.getNodes(), generation, now);
         if (problem.isPresent()) {
             setProblem(conditions, problem.get(), generation, now);
             return status;
