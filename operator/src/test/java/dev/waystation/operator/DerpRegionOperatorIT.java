@@ -427,7 +427,7 @@ class DerpRegionOperatorIT {
         assertThat(leftovers).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactlyInAnyOrder(
                 "StatefulSet/del", "Service/del-mesh", "Service/del-0", "Service/del-1", "ConfigMap/del-relay",
                 "ConfigMap/del-policy", "ConfigMap/del-mesh-peers",
-                "Secret/del-mesh-key", "PodDisruptionBudget/del", "ServiceAccount/del-relay", "Role/del-relay",
+                "Secret/del-mesh-key", "Secret/del-node-tls", "PodDisruptionBudget/del", "ServiceAccount/del-relay", "Role/del-relay",
                 "RoleBinding/del-relay");
         leftovers.forEach(object -> assertOwnedBy(object, region));
 

@@ -112,13 +112,16 @@ final class RelayEnvironment {
     /**
      * The mesh peer list, one entry per node, each relay's own included (it skips itself):
      * {@code <relay hostname>/<pod DNS name>:<port>}, i.e. dial the pod's stable name on the headless
-     * Service and verify the node's own name in its certificate.
+     * Service and verify the node's own name in its certificate (the dial entry alone when that name
+     * is the pod's DNS name).
      */
     static String meshWith(DerpRegion region) {
         StringJoiner peers = new StringJoiner("\n", "", "\n");
         int derpPort = RelayPorts.of(region.getSpec()).derp();
         for (int i = 0; i < region.getSpec().getNodes(); i++) {
-            peers.add(relayHostname(region, i) + "/" + podDnsName(region, i) + ":" + derpPort);
+            String name = relayHostname(region, i);
+            String dial = podDnsName(region, i) + ":" + derpPort;
+            peers.add(name.equals(podDnsName(region, i)) ? dial : name + "/" + dial);
         }
         return peers.toString();
     }

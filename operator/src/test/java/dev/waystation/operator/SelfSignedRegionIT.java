@@ -1,0 +1,208 @@
+package dev.waystation.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.waystation.crd.v1alpha1.DerpNodeStatus;
+import dev.waystation.crd.v1alpha1.DerpRegion;
+import dev.waystation.testing.Closer;
+import dev.waystation.testing.GoCheck;
+import dev.waystation.testing.RelayProcess;
+import dev.waystation.testing.TestCluster;
+import dev.waystation.tls.CertificatePin;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * SelfSigned regions on a real API server, their relays started from exactly what the operator wrote
+ * (the relay ConfigMap as environment, the node certificate and mesh-key Secrets as the files kubelet
+ * would mount): one node named by a DNS name, one by an IP. The pin in the DerpRegion status and in the
+ * published DERP map is the certificate the relay serves; Tailscale's {@code derphttp} client, given
+ * nothing but the published map, connects to each and exchanges packets; a restarted relay serves the
+ * same certificate, so the pin holds.
+ */
+class SelfSignedRegionIT {
+
+    private static final String NS = "selfsigned";
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private static TestCluster cluster;
+    private static KubernetesClient client;
+    private static OperatorProcess operator;
+
+    @BeforeAll
+    static void startOperator() throws Exception {
+        cluster = TestCluster.start();
+        client = cluster.client();
+        operator = OperatorProcess.startWithCrds(cluster);
+        Regions.namespace(client, NS);
+    }
+
+    @AfterAll
+    static void stop() {
+        Closer.closeAll(operator, client, cluster);
+    }
+
+    @Test
+    void aNodeNamedByDnsIsPinnedReachedByTailscaleAndKeepsItsPinAcrossARestart() throws Exception {
+        proveRegion("ssdns", 980, "relay-a.selfsigned.test");
+    }
+
+    @Test
+    void aNodeNamedByAnIpIsPinnedReachedByTailscaleAndKeepsItsPinAcrossARestart() throws Exception {
+        proveRegion("ssip", 981, "127.0.0.1");
+    }
+
+    private static void proveRegion(String name, int regionId, String hostname) throws Exception {
+        int derpPort = freePort();
+        // HostNetwork: no Service (so no cluster IP to publish); the node's address is forced to loopback.
+        client.resource(Manifests.derpRegion(name, NS, """
+                regionId: %d
+                regionCode: %s
+                regionName: Self-signed %s
+                hostnames: ["%s"]
+                derpPort: %d
+                service:
+                  type: HostNetwork
+                  nodes:
+                  - ipv4: 127.0.0.1
+                """.formatted(regionId, name, name, hostname, derpPort))).create();
+        await("node certificate Secret").atMost(WAIT)
+                .until(() -> client.secrets().inNamespace(NS).withName(name + "-node-tls").get() != null);
+        Secret certificates = client.secrets().inNamespace(NS).withName(name + "-node-tls").get();
+        assertThat(certificates.getData()).containsKeys(hostname.replace(":", "") + ".crt", "mesh-ca.crt");
+
+        Path mounts = Files.createTempDirectory(Path.of("target"), name + "-pod-");
+        RelayProcess relay = startRelayAsPod(name, 0, derpPort, mounts);
+        try {
+            RelayPods.markReady(client, NS, name, 0);
+            DerpRegion region = Regions.awaitStatus(client, NS, name, s -> s.getDerpMapRegion() != null
+                    && s.getNodes().get(0).getCertName() != null);
+            DerpNodeStatus node = region.getStatus().getNodes().get(0);
+            String served = servedPin(hostname, derpPort);
+            assertThat(node.getCertName()).isEqualTo(served).startsWith("sha256-raw:");
+            assertThat(node.getCertificateNotAfter()).isNotNull();
+            assertThat(region.getStatus().getDerpMapRegion().getNodes().get(0).getCertName()).isEqualTo(served);
+
+            assertThat(tailscaleExchange(regionId)).contains("NODE " + regionId + "a " + hostname);
+
+            assertThat(relay.stop(Duration.ofSeconds(30))).isZero();
+            relay = startRelayAsPod(name, 0, derpPort, mounts);
+            assertThat(servedPin(hostname, derpPort)).as("pin after a relay restart").isEqualTo(served);
+            assertThat(Regions.awaitStatus(client, NS, name, s -> true).getStatus().getNodes().get(0).getCertName())
+                    .isEqualTo(served);
+            assertThat(tailscaleExchange(regionId)).contains("NODE " + regionId + "a " + hostname);
+        } finally {
+            relay.close();
+        }
+    }
+
+    /**
+     * The relay as its pod runs it: the relay ConfigMap as environment, the node index from the pod
+     * label, the Secrets as files. Only what a laptop cannot give a process is changed: the mounts
+     * live in {@code mounts}, the plain-HTTP port (80) is off, STUN and management ports are free ones,
+     * the policy store is off (it would need the relay's ServiceAccount), and the DERP port is the
+     * region's own.
+     */
+    private static RelayProcess startRelayAsPod(String region, int index, int derpPort, Path mounts) throws IOException {
+        ConfigMap config = client.configMaps().inNamespace(NS).withName(region + "-relay").get();
+        Path tls = Files.createDirectories(mounts.resolve("tls"));
+        writeSecret(client.secrets().inNamespace(NS).withName(region + "-node-tls").get(), tls);
+        Path meshKey = Files.createDirectories(mounts.resolve("mesh-key"));
+        writeSecret(client.secrets().inNamespace(NS).withName(region + "-mesh-key").get(), meshKey);
+        Path meshPeers = Files.createDirectories(mounts.resolve("mesh"));
+        Files.writeString(meshPeers.resolve("mesh-with"), client.configMaps().inNamespace(NS)
+                .withName(region + "-mesh-peers").get().getData().get("mesh-with"));
+        Map<String, String> environment = new HashMap<>(config.getData());
+        environment.put("WAYSTATION_RELAY_NODE_INDEX", String.valueOf(index));
+        environment.replaceAll((key, value) -> value.replace("/etc/waystation/tls", tls.toString())
+                .replace("/etc/waystation/mesh-key", meshKey.toString())
+                .replace("/etc/waystation/mesh", meshPeers.toString())
+                .replace("/var/lib/waystation", mounts.toString()));
+        assertThat(environment).containsEntry("WAYSTATION_RELAY_TLS_CERT_DIR", tls.toString())
+                .containsEntry("WAYSTATION_RELAY_MESH_CA_FILE", tls.resolve("mesh-ca.crt").toString())
+                .containsKey("WAYSTATION_RELAY_NODE_HOSTNAMES");
+        return RelayProcess.startWithEnvironment(Map.of(
+                "waystation.relay.mode", "production",
+                "waystation.relay.port", String.valueOf(derpPort),
+                "waystation.relay.http-port", "-1",
+                "waystation.policy.kubernetes.enabled", "false"), environment);
+    }
+
+    private static void writeSecret(Secret secret, Path dir) throws IOException {
+        for (Map.Entry<String, String> entry : secret.getData().entrySet()) {
+            Files.write(dir.resolve(entry.getKey()), Base64.getDecoder().decode(entry.getValue()));
+        }
+    }
+
+    /** {@code derpcheck region}: Tailscale's derphttp, dialling each node exactly as the published map says. */
+    private static String tailscaleExchange(int regionId) {
+        GoCheck.Result result = GoCheck.run("derpcheck", 120, "region", operator.url("/derpmap.json"),
+                String.valueOf(regionId));
+        assertThat(result.ok()).as("derpcheck region %d:\n%s", regionId, result.output()).isTrue();
+        return result.output();
+    }
+
+    /** The pin of the leaf the relay on {@code port} presents for {@code hostname} (as SNI unless an IP). */
+    private static String servedPin(String hostname, int port) throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {new AcceptAnything()}, null);
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+            socket.setSoTimeout(10_000);
+            if (!hostname.matches("[0-9.]+")) {
+                SSLParameters parameters = socket.getSSLParameters();
+                parameters.setServerNames(List.of(new SNIHostName(hostname)));
+                socket.setSSLParameters(parameters);
+            }
+            socket.startHandshake();
+            return CertificatePin.of((X509Certificate) socket.getSession().getPeerCertificates()[0]);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** The test reads what is served; whether it is trusted is the pin's business, checked above. */
+    private static final class AcceptAnything implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}
