@@ -66,6 +66,8 @@ final class RelayEnvironment {
         if (mode == TlsMode.Manual) {
             env.put("WAYSTATION_RELAY_TLS_CERT_FILE", TLS_DIR + "/tls.crt");
             env.put("WAYSTATION_RELAY_TLS_KEY_FILE", TLS_DIR + "/tls.key");
+            // The Secret's CA when it has one (a private issuer); without it the relays use the JVM's store.
+            env.put("WAYSTATION_RELAY_MESH_CA_FILE", TLS_DIR + "/ca.crt");
         } else if (mode == TlsMode.SelfSigned) {
             // Every node's pair sits in one Secret named <hostname>.crt/.key: the relay picks its own, as
             // derper does in -certdir, and trusts the bundle of all of them for the mesh.
