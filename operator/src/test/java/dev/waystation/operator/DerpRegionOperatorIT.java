@@ -490,12 +490,12 @@ class DerpRegionOperatorIT {
 
     @Test
     void aSelfSignedNodeNamedByDnsIsPinnedReachedByTailscaleAndKeepsItsPinAcrossARestart() throws Exception {
-        proveSelfSignedRegion("ssdns", 980, "relay-a.selfsigned.test");
+        proveSelfSignedRegion("ssdns", 990, "relay-a.selfsigned.test");
     }
 
     @Test
     void aSelfSignedNodeNamedByAnIpIsPinnedReachedByTailscaleAndKeepsItsPinAcrossARestart() throws Exception {
-        proveSelfSignedRegion("ssip", 981, "127.0.0.1");
+        proveSelfSignedRegion("ssip", 991, "127.0.0.1");
     }
 
     /**
