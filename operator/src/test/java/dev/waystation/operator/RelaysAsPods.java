@@ -20,10 +20,10 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 import dev.waystation.testing.GoCheck;
 import dev.waystation.testing.RelayProcess;
+import dev.waystation.testing.TrustEveryCertificate;
 import dev.waystation.tls.CertificatePin;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -91,10 +91,13 @@ final class RelaysAsPods {
         return result.output();
     }
 
-    /** The pin of the leaf the relay on {@code port} presents for {@code hostname} (as SNI unless an IP). */
+    /**
+     * The pin of the leaf the relay on {@code port} presents for {@code hostname} (as SNI unless an IP);
+     * whether it is trusted is the pin's business, which the callers check.
+     */
     static String servedPin(String hostname, int port) throws Exception {
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new AcceptAnything()}, null);
+        context.init(null, new TrustManager[] {new TrustEveryCertificate()}, null);
         try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
             socket.setSoTimeout(10_000);
@@ -111,22 +114,6 @@ final class RelaysAsPods {
     static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
-        }
-    }
-
-    /** The test reads what is served; whether it is trusted is the pin's business, checked above. */
-    private static final class AcceptAnything implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
         }
     }
 }
