@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,11 +22,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import dev.waystation.crd.v1alpha1.Conditions;
+import dev.waystation.crd.v1alpha1.DerpNodeStatus;
 import dev.waystation.crd.v1alpha1.DerpRegion;
 import dev.waystation.crd.v1alpha1.DerpRegionStatus;
 import dev.waystation.operator.derpmap.DerpMapPublisher;
 import dev.waystation.testing.Closer;
 import dev.waystation.testing.GoHarness;
+import dev.waystation.testing.RelayProcess;
 import dev.waystation.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -427,7 +430,7 @@ class DerpRegionOperatorIT {
         assertThat(leftovers).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactlyInAnyOrder(
                 "StatefulSet/del", "Service/del-mesh", "Service/del-0", "Service/del-1", "ConfigMap/del-relay",
                 "ConfigMap/del-policy", "ConfigMap/del-mesh-peers",
-                "Secret/del-mesh-key", "PodDisruptionBudget/del", "ServiceAccount/del-relay", "Role/del-relay",
+                "Secret/del-mesh-key", "Secret/del-node-tls", "PodDisruptionBudget/del", "ServiceAccount/del-relay", "Role/del-relay",
                 "RoleBinding/del-relay");
         leftovers.forEach(object -> assertOwnedBy(object, region));
 
@@ -483,6 +486,67 @@ class DerpRegionOperatorIT {
                 + o.getMetadata().getName(), o.getMetadata().getResourceVersion()));
         assertThat(versions).containsKeys("DerpRegion/restart-ns/rst", "StatefulSet/restart-ns/rst");
         return versions;
+    }
+
+    @Test
+    void aSelfSignedNodeNamedByDnsIsPinnedReachedByTailscaleAndKeepsItsPinAcrossARestart() throws Exception {
+        proveSelfSignedRegion("ssdns", 990, "relay-a.selfsigned.test");
+    }
+
+    @Test
+    void aSelfSignedNodeNamedByAnIpIsPinnedReachedByTailscaleAndKeepsItsPinAcrossARestart() throws Exception {
+        proveSelfSignedRegion("ssip", 991, "127.0.0.1");
+    }
+
+    /**
+     * A SelfSigned region whose relay runs from exactly what the operator wrote ({@link RelaysAsPods}):
+     * the pin in the status and in the published DERP map is the certificate the relay serves,
+     * Tailscale's {@code derphttp}, given nothing but the published map, connects and exchanges packets,
+     * and a restarted relay serves the same certificate, so the pin holds.
+     */
+    private static void proveSelfSignedRegion(String name, int regionId, String hostname) throws Exception {
+        String namespace = "selfsigned-ns";
+        int derpPort = RelaysAsPods.freePort();
+        // HostNetwork: no Service (so no cluster IP to publish); the node's address is forced to loopback.
+        create(namespace, """
+                regionId: %d
+                regionCode: %s
+                regionName: Self-signed %s
+                hostnames: ["%s"]
+                derpPort: %d
+                service:
+                  type: HostNetwork
+                  nodes:
+                  - ipv4: 127.0.0.1
+                """.formatted(regionId, name, name, hostname, derpPort), name);
+        await("node certificate Secret").atMost(WAIT)
+                .until(() -> client.secrets().inNamespace(namespace).withName(name + "-node-tls").get() != null);
+        assertThat(client.secrets().inNamespace(namespace).withName(name + "-node-tls").get().getData())
+                .containsKeys(hostname + ".crt", hostname + ".key", "mesh-ca.crt");
+
+        Path mounts = Files.createTempDirectory(Path.of("target"), name + "-pod-");
+        RelayProcess relay = RelaysAsPods.start(client, namespace, name, 0, derpPort, mounts);
+        try {
+            RelayPods.markReady(client, namespace, name, 0);
+            DerpRegion region = awaitStatus(namespace, name, s -> s.getDerpMapRegion() != null
+                    && s.getNodes().get(0).getCertName() != null);
+            DerpNodeStatus node = region.getStatus().getNodes().get(0);
+            String served = RelaysAsPods.servedPin(hostname, derpPort);
+            assertThat(node.getCertName()).isEqualTo(served).startsWith("sha256-raw:");
+            assertThat(node.getCertificateNotAfter()).isNotNull();
+            assertThat(region.getStatus().getDerpMapRegion().getNodes().get(0).getCertName()).isEqualTo(served);
+            String derpMapUrl = operator.url("/derpmap.json");
+            assertThat(RelaysAsPods.tailscaleExchange(derpMapUrl, regionId)).contains("NODE " + regionId + "a " + hostname);
+
+            relay.stop(Duration.ofSeconds(30));
+            relay = RelaysAsPods.start(client, namespace, name, 0, derpPort, mounts);
+            assertThat(RelaysAsPods.servedPin(hostname, derpPort)).as("pin after a relay restart").isEqualTo(served);
+            assertThat(awaitStatus(namespace, name, s -> true).getStatus().getNodes().get(0).getCertName())
+                    .isEqualTo(served);
+            assertThat(RelaysAsPods.tailscaleExchange(derpMapUrl, regionId)).contains("NODE " + regionId + "a " + hostname);
+        } finally {
+            relay.close();
+        }
     }
 
     /** Runs the Go harness' derpmapcheck: Tailscale's tailcfg.DERPMap decodes the operator's JSON. */

@@ -68,6 +68,20 @@ public final class RelayProcess implements AutoCloseable {
 
     /** As {@link #start(Map)}, with these JVM options (heap and direct-memory limits) instead of the defaults. */
     public static RelayProcess start(Map<String, String> config, List<String> jvmOptions) {
+        return start(config, jvmOptions, Map.of());
+    }
+
+    /**
+     * As {@link #start(Map)}, with {@code environment} added to the process' environment: a relay
+     * configured like a pod (the operator's ConfigMap as environment variables); {@code config}
+     * (system properties) takes precedence over it.
+     */
+    public static RelayProcess startWithEnvironment(Map<String, String> config, Map<String, String> environment) {
+        return start(config, DEFAULT_JVM_OPTIONS, environment);
+    }
+
+    private static RelayProcess start(Map<String, String> config, List<String> jvmOptions,
+            Map<String, String> environment) {
         Path jar = GoHarness.repositoryRoot().resolve("relay/target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run the integration tests through "
@@ -92,8 +106,9 @@ public final class RelayProcess implements AutoCloseable {
             Path dir = GoHarness.repositoryRoot().resolve("relay/target");
             Files.createDirectories(dir);
             Path log = Files.createTempFile(dir, "relay-process-", ".log");
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
-                    .start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             return new RelayProcess(process, log, management);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the relay: " + command, e);

@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.HashMap;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
@@ -23,8 +25,11 @@ import dev.waystation.operator.ManagedLabels;
 import dev.waystation.operator.OperatorConfig;
 import dev.waystation.operator.events.ConditionEvents;
 import dev.waystation.operator.events.EventRecorder;
+import dev.waystation.crd.v1alpha1.TlsMode;
 import dev.waystation.operator.probe.ProbeStatus;
+import dev.waystation.operator.status.NodeAddresses;
 import dev.waystation.operator.status.NodeObservation;
+import dev.waystation.operator.tls.ServedCertificate;
 import dev.waystation.operator.status.RegionProblem;
 import dev.waystation.operator.status.RegionStatusCalculator;
 import dev.waystation.operator.unreadable.UnreadableResources;
@@ -77,10 +82,13 @@ public class DerpRegionReconciler implements Reconciler<DerpRegion> {
     private static final String OWNED_SELECTOR = ManagedLabels.MANAGED_BY + "=" + ManagedLabels.MANAGED_BY_VALUE
             + "," + ManagedLabels.DERP_REGION;
     private static final String POD_SELECTOR = ManagedLabels.NAME + "=waystation-relay," + ManagedLabels.DERP_REGION;
+    /** The certificate chain's key in a Manual region's kubernetes.io/tls Secret. */
+    private static final String MANUAL_CERTIFICATE_KEY = "tls.crt";
     private static final String SERVICE_MONITOR_CRD_SOURCE = NAME + "-servicemonitor-crd";
 
     private final List<RegionDependent> dependents;
     private final MeshKeySecret meshKey;
+    private final NodeCertificateSecret nodeCertificateSecret;
     private final RelayServiceMonitor serviceMonitor;
     private final RegionApplier applier;
     private final RegionAllowList allowList;
@@ -94,11 +102,12 @@ public class DerpRegionReconciler implements Reconciler<DerpRegion> {
     @Inject
     public DerpRegionReconciler(RelayConfigMap configMap, RelayAccess access, MeshService meshService,
             NodeServices nodeServices, RelayStatefulSet statefulSet, RelayDisruptionBudget disruptionBudget,
-            MeshKeySecret meshKey, RelayServiceMonitor serviceMonitor, RegionApplier applier,
+            MeshKeySecret meshKey, NodeCertificateSecret nodeCertificateSecret, RelayServiceMonitor serviceMonitor, RegionApplier applier,
             RegionAllowList allowList, EventRecorder events, ApiWrites writes, OperatorConfig config,
             MeterRegistry registry) {
         this.dependents = List.of(configMap, access, meshService, nodeServices, statefulSet, disruptionBudget);
         this.meshKey = meshKey;
+        this.nodeCertificateSecret = nodeCertificateSecret;
         this.serviceMonitor = serviceMonitor;
         this.applier = applier;
         this.allowList = allowList;
@@ -177,14 +186,56 @@ public class DerpRegionReconciler implements Reconciler<DerpRegion> {
                         RegionProblem.REGION_ID_CONFLICT, "regionId " + region.getSpec().getRegionId()
                                 + " is already used by DerpRegion " + older + "; this region is not deployed"
                                 + " and left out of the DERP map until the ID is unique", true)));
+        Secret nodeCertificates = secret(context, RegionObjects.nodeCertificateSecret(region));
         if (problem.isPresent()) {
             withdraw(region, context);
         } else {
+            nodeCertificates = ensureNodeCertificates(region, context, nodeCertificates);
             problem = deploy(region, context);
         }
-        List<NodeObservation> nodes = observe(region, context);
+        List<NodeObservation> nodes = observe(region, context, servedCertificates(region, context, nodeCertificates));
         DerpRegionStatus status = RegionStatusCalculator.compute(region, nodes, problem, clock.instant());
         return finish(region, status, problem.isPresent());
+    }
+
+    /**
+     * SelfSigned: every node's pair exists before the StatefulSet that mounts it, and carries the name
+     * the DERP map publishes for the node (an address the cluster assigned, once known).
+     */
+    private Secret ensureNodeCertificates(DerpRegion region, Context<DerpRegion> context, Secret cached) {
+        if (RegionDefaults.tlsMode(region.getSpec()) != TlsMode.SelfSigned) {
+            return cached;
+        }
+        Map<Integer, String> published = new HashMap<>();
+        for (NodeObservation node : observe(region, context, index -> Optional.empty())) {
+            String hostName = NodeAddresses.hostName(region.getSpec(), node.index(),
+                    RegionStatusCalculator.nodeName(region.getSpec().getRegionId(), node.index()), node.service(),
+                    node.pod());
+            if (hostName != null) {
+                published.put(node.index(), hostName);
+            }
+        }
+        Secret current = nodeCertificateSecret.ensure(region, cached, published, context.getClient(), clock.instant());
+        if (current != cached) {
+            writes.count("Secret");
+        }
+        return current;
+    }
+
+    /** Per node, the certificate of the Secret its relay loads (SelfSigned: its own pair; Manual: the region's). */
+    private static IntFunction<Optional<ServedCertificate>> servedCertificates(DerpRegion region,
+            Context<DerpRegion> context, Secret nodeCertificates) {
+        return switch (RegionDefaults.tlsMode(region.getSpec())) {
+            case SelfSigned -> index -> NodeCertificateSecret.served(region, nodeCertificates, index);
+            case Manual -> {
+                // Not in the informer's cache (it holds only the operator's own Secrets); one read per reconcile.
+                Optional<ServedCertificate> shared = ServedCertificate.fromSecret(context.getClient().secrets()
+                        .inNamespace(region.getMetadata().getNamespace())
+                        .withName(region.getSpec().getTls().getSecretName()).get(), MANUAL_CERTIFICATE_KEY);
+                yield index -> shared;
+            }
+            default -> index -> Optional.empty();
+        };
     }
 
     /** Applies every object that differs; the problems combined into one, if any. */
@@ -217,7 +268,8 @@ public class DerpRegionReconciler implements Reconciler<DerpRegion> {
                 .forEach(service -> applier.delete(service, client));
     }
 
-    private List<NodeObservation> observe(DerpRegion region, Context<DerpRegion> context) {
+    private List<NodeObservation> observe(DerpRegion region, Context<DerpRegion> context,
+            IntFunction<Optional<ServedCertificate>> certificates) {
         Map<String, Service> servicesByName = servicesOf(context).stream()
                 .collect(Collectors.toMap(s -> s.getMetadata().getName(), Function.identity()));
         Map<String, Pod> podsByName = context.getSecondaryResources(Pod.class).stream()
@@ -225,7 +277,7 @@ public class DerpRegionReconciler implements Reconciler<DerpRegion> {
         List<NodeObservation> nodes = new ArrayList<>();
         for (int i = 0; i < region.getSpec().getNodes(); i++) {
             nodes.add(new NodeObservation(i, servicesByName.get(RegionObjects.nodeService(region, i)),
-                    podsByName.get(RegionObjects.pod(region, i))));
+                    podsByName.get(RegionObjects.pod(region, i)), certificates.apply(i)));
         }
         return nodes;
     }

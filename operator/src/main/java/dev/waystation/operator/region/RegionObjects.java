@@ -50,6 +50,11 @@ public final class RegionObjects {
         return name(region) + "-mesh-key";
     }
 
+    /** Every node's self-signed key and certificate (SelfSigned regions). */
+    static String nodeCertificateSecret(DerpRegion region) {
+        return name(region) + "-node-tls";
+    }
+
     static String relayConfigMap(DerpRegion region) {
         return name(region) + "-relay";
     }

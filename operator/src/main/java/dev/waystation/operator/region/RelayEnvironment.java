@@ -1,7 +1,6 @@
 package dev.waystation.operator.region;
 
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeMap;
@@ -10,6 +9,7 @@ import dev.waystation.crd.v1alpha1.DerpRegion;
 import dev.waystation.crd.v1alpha1.DerpRegionSpec;
 import dev.waystation.crd.v1alpha1.TlsMode;
 import dev.waystation.operator.status.NodeAddresses;
+import dev.waystation.operator.tls.NodeCertificateIssuer;
 import dev.waystation.operator.status.RegionStatusCalculator;
 
 /**
@@ -66,10 +66,17 @@ final class RelayEnvironment {
         if (mode == TlsMode.Manual) {
             env.put("WAYSTATION_RELAY_TLS_CERT_FILE", TLS_DIR + "/tls.crt");
             env.put("WAYSTATION_RELAY_TLS_KEY_FILE", TLS_DIR + "/tls.key");
+            // The Secret's CA when it has one (a private issuer); without it the relays use the JVM's store.
+            env.put("WAYSTATION_RELAY_MESH_CA_FILE", TLS_DIR + "/ca.crt");
+        } else if (mode == TlsMode.SelfSigned) {
+            // Every node's pair sits in one Secret named <hostname>.crt/.key: the relay picks its own, as
+            // derper does in -certdir, and trusts the bundle of all of them for the mesh.
+            env.put("WAYSTATION_RELAY_TLS_CERT_DIR", TLS_DIR);
+            env.put("WAYSTATION_RELAY_MESH_CA_FILE", TLS_DIR + "/" + NodeCertificateIssuer.MESH_CA_KEY);
         }
         // The relay's own Profile scope is its DerpRegion, so Profile Policies naming the region reach it.
         env.put("WAYSTATION_POLICY_REGION", region.getMetadata().getName());
-        nodeHostnames(region).ifPresent(hostnames -> env.put("WAYSTATION_RELAY_NODE_HOSTNAMES", hostnames));
+        env.put("WAYSTATION_RELAY_NODE_HOSTNAMES", nodeHostnames(region));
         env.put("WAYSTATION_POLICY_KUBERNETES_ENABLED", "true");
         env.put("WAYSTATION_POLICY_KUBERNETES_CONFIG_MAP", RegionObjects.policyConfigMap(region));
         env.put("WAYSTATION_RELAY_MESH_KEY_FILE", MESH_KEY_DIR + "/" + MeshKeySecret.DATA_KEY);
@@ -77,37 +84,46 @@ final class RelayEnvironment {
         return env;
     }
 
-    /** Every node's hostname in index order, when the spec names them all (else they come from the Services). */
-    static Optional<String> nodeHostnames(DerpRegion region) {
-        DerpRegionSpec spec = region.getSpec();
+    /** Every node's {@link #relayHostname} in index order: the relay picks its own by its pod index. */
+    static String nodeHostnames(DerpRegion region) {
         StringJoiner hostnames = new StringJoiner(",");
-        for (int i = 0; i < spec.getNodes(); i++) {
-            Optional<String> hostname = NodeAddresses.configuredHostName(spec, i,
-                    RegionStatusCalculator.nodeName(spec.getRegionId(), i));
-            if (hostname.isEmpty()) {
-                return Optional.empty();
-            }
-            hostnames.add(hostname.get());
+        for (int i = 0; i < region.getSpec().getNodes(); i++) {
+            hostnames.add(relayHostname(region, i));
         }
-        return Optional.of(hostnames.toString());
+        return hostnames.toString();
+    }
+
+    /**
+     * The name node {@code index}'s relay goes by (its TLS name, its certificate files, its mesh
+     * identity): the hostname the spec gives it, else its pod's stable DNS name on the mesh Service,
+     * never the relay's {@code localhost} default. A node published under an address the cluster
+     * assigns (a load balancer's, say) keeps this name; its certificate carries the address as well.
+     */
+    static String relayHostname(DerpRegion region, int index) {
+        return NodeAddresses.configuredHostName(region.getSpec(), index,
+                RegionStatusCalculator.nodeName(region.getSpec().getRegionId(), index))
+                .orElseGet(() -> podDnsName(region, index));
+    }
+
+    /** {@code <pod>.<region>-mesh.<namespace>.svc}: resolvable inside the cluster for as long as the pod exists. */
+    static String podDnsName(DerpRegion region, int index) {
+        return RegionObjects.pod(region, index) + "." + RegionObjects.meshService(region) + "."
+                + region.getMetadata().getNamespace() + ".svc";
     }
 
     /**
      * The mesh peer list, one entry per node, each relay's own included (it skips itself):
-     * {@code <hostname>/<pod>.<region>-mesh.<namespace>.svc:8443}, i.e. dial the pod's stable name on the
-     * headless Service and verify the node's public hostname in its certificate. Without configured
-     * hostnames the entry is the pod's stable name alone, which the certificate must then carry.
+     * {@code <relay hostname>/<pod DNS name>:<port>}, i.e. dial the pod's stable name on the headless
+     * Service and verify the node's own name in its certificate (the dial entry alone when that name
+     * is the pod's DNS name).
      */
     static String meshWith(DerpRegion region) {
         StringJoiner peers = new StringJoiner("\n", "", "\n");
-        DerpRegionSpec spec = region.getSpec();
-        String domain = RegionObjects.meshService(region) + "." + region.getMetadata().getNamespace() + ".svc";
-        int derpPort = RelayPorts.of(spec).derp();
-        for (int i = 0; i < spec.getNodes(); i++) {
-            String dial = RegionObjects.pod(region, i) + "." + domain + ":" + derpPort;
-            Optional<String> hostname = NodeAddresses.configuredHostName(spec, i,
-                    RegionStatusCalculator.nodeName(spec.getRegionId(), i));
-            peers.add(hostname.map(name -> name + "/" + dial).orElse(dial));
+        int derpPort = RelayPorts.of(region.getSpec()).derp();
+        for (int i = 0; i < region.getSpec().getNodes(); i++) {
+            String name = relayHostname(region, i);
+            String dial = podDnsName(region, i) + ":" + derpPort;
+            peers.add(name.equals(podDnsName(region, i)) ? dial : name + "/" + dial);
         }
         return peers.toString();
     }

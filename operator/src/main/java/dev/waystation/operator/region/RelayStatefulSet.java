@@ -89,9 +89,11 @@ class RelayStatefulSet implements RegionDependent {
         // The root file system is read-only: /tmp (Netty unpacks its native libraries there) is a volume.
         volumes.add(RelayPodSecurity.tmpVolume());
         mounts.add(RelayPodSecurity.tmpMount());
-        if (RegionDefaults.tlsMode(spec) == TlsMode.Manual) {
-            volumes.add(new VolumeBuilder().withName("tls")
-                    .withNewSecret().withSecretName(spec.getTls().getSecretName()).endSecret().build());
+        TlsMode tlsMode = RegionDefaults.tlsMode(spec);
+        if (tlsMode == TlsMode.Manual || tlsMode == TlsMode.SelfSigned) {
+            String secret = tlsMode == TlsMode.Manual ? spec.getTls().getSecretName()
+                    : RegionObjects.nodeCertificateSecret(region);
+            volumes.add(new VolumeBuilder().withName("tls").withNewSecret().withSecretName(secret).endSecret().build());
             mounts.add(new VolumeMountBuilder().withName("tls").withMountPath(RelayEnvironment.TLS_DIR)
                     .withReadOnly(true).build());
         }

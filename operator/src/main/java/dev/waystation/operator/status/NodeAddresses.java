@@ -25,7 +25,7 @@ public final class NodeAddresses {
     private NodeAddresses() {
     }
 
-    static String hostName(DerpRegionSpec spec, int index, String nodeName, Service service, Pod pod) {
+    public static String hostName(DerpRegionSpec spec, int index, String nodeName, Service service, Pod pod) {
         Optional<String> configured = configuredHostName(spec, index, nodeName);
         if (configured.isPresent()) {
             return configured.get();

@@ -12,6 +12,10 @@ import dev.waystation.crd.v1alpha1.DerpNodeStatus;
 import dev.waystation.crd.v1alpha1.DerpRegion;
 import dev.waystation.crd.v1alpha1.DerpRegionSpec;
 import dev.waystation.crd.v1alpha1.DerpRegionStatus;
+import dev.waystation.crd.v1alpha1.TlsMode;
+import dev.waystation.operator.region.RegionDefaults;
+import dev.waystation.operator.tls.CertificateExpiry;
+import dev.waystation.operator.tls.ServedCertificate;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 
@@ -48,6 +52,7 @@ public final class RegionStatusCalculator {
         fragment.setRegionId(spec.getRegionId());
         fragment.setRegionCode(spec.getRegionCode());
         fragment.setRegionName(spec.getRegionName());
+        boolean pinned = RegionDefaults.tlsMode(spec) == TlsMode.SelfSigned;
         int ready = 0;
         List<String> unaddressed = new ArrayList<>();
         for (NodeObservation node : nodes) {
@@ -58,7 +63,12 @@ public final class RegionStatusCalculator {
             Optional<PublishedPorts> ports = PublishedPorts.of(spec, node.service());
             boolean podReady = isReady(node.pod());
             ready += podReady ? 1 : 0;
-            status.getNodes().add(new DerpNodeStatus(name, node.index(), hostName, ipv4, ipv6, podReady));
+            DerpNodeStatus nodeStatus = new DerpNodeStatus(name, node.index(), hostName, ipv4, ipv6, podReady);
+            // Only a self-signed certificate is pinned; one from a CA is checked by name as usual.
+            Optional<String> pin = node.certificate().filter(c -> pinned).map(ServedCertificate::pin);
+            nodeStatus.setCertName(pin.orElse(null));
+            nodeStatus.setCertificateNotAfter(node.certificate().map(c -> c.notAfter().toString()).orElse(null));
+            status.getNodes().add(nodeStatus);
             if (hostName == null || ports.isEmpty()) {
                 unaddressed.add(name);
                 continue;
@@ -70,6 +80,7 @@ public final class RegionStatusCalculator {
             mapNode.setName(name);
             mapNode.setRegionId(spec.getRegionId());
             mapNode.setHostName(hostName);
+            mapNode.setCertName(pin.orElse(null));
             mapNode.setIpv4(ipv4);
             mapNode.setIpv6(ipv6);
             mapNode.setStunPort(ports.get().stunPort());
@@ -83,6 +94,7 @@ public final class RegionStatusCalculator {
         status.setDerpMapRegion(!withdrawn && !fragment.getNodes().isEmpty() ? fragment : null);
 
         List<Condition> conditions = status.getConditions();
+        CertificateExpiry.setCondition(conditions, status.getNodes(), generation, now);
         if (problem.isPresent()) {
             setProblem(conditions, problem.get(), generation, now);
             return status;

@@ -31,8 +31,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * balancer, and HostNetwork is not allowed under the restricted Pod Security level; the DERP map
  * publishes the node's IP and each Service's node port, which the clients reach from inside the
  * node's network namespace) and {@code tls.mode: Manual} with DNS hostnames and a test CA the
- * clients trust, because the default SelfSigned mode publishes no certificate pin for DNS hostnames
- * yet.
+ * clients trust; one region uses the default SelfSigned mode, which clients trust by the pin the
+ * DERP map publishes.
  */
 class DerpRegionOnNodeIT {
 
@@ -102,6 +102,50 @@ class DerpRegionOnNodeIT {
         assertThat(leftovers("solo")).as("the other region keeps its objects").isNotEmpty();
 
         policyDenyDisconnects(derpMapUrl);
+    }
+
+    /**
+     * SelfSigned, the default, with two nodes named by DNS: Tailscale's client trusts each relay only
+     * through the pin ({@code CertName}) the operator's map publishes (no CA is given to it), and a client
+     * homed on node 0 and one on node 1 exchange packets, which only the mesh between the two pods
+     * can carry: the relays dial each other by pod DNS name and verify each other with the region's
+     * certificate bundle.
+     */
+    @Test
+    void selfSignedRegionIsPinnedAndRelaysThroughTheMeshBetweenPods() throws IOException {
+        String region = "selfsig";
+        apply(region(region, 913, List.of(hostname(3), hostname(4))).replace("""
+                  tls:
+                    mode: Manual
+                    secretName: %s
+                """.formatted(TLS_SECRET), ""));
+        awaitReadyRelays(region, 2);
+        String derpMapUrl = operator.derpMapUrl();
+        await("both SelfSigned nodes in the DERP map").atMost(PODS_READY).pollInterval(Duration.ofSeconds(1))
+                .until(() -> derpMapNodes(derpMapUrl).stream().filter(line -> line.startsWith("node 913")).count() == 2);
+        List<String[]> nodes = derpMapNodes(derpMapUrl).stream().filter(line -> line.startsWith("node 913"))
+                .map(line -> line.split(" ")).toList();
+        assertThat(node.kubectl("get", "derpregion", region, "-n", NAMESPACE, "-o",
+                "jsonpath={.status.nodes[*].certName}").assertSuccess().output().split(" "))
+                .hasSize(2).allMatch(pin -> pin.matches("sha256-raw:[0-9a-f]{64}"));
+
+        KubectlResult pinned = node.inNamespace(CLIENT_TIMEOUT, GoHarness.command("derpcheck").toString(), "region",
+                derpMapUrl, "913");
+        assertThat(pinned.exitCode()).as("derpcheck region 913 (trusting only the pins):\n%s\n%s", pinned.output(),
+                describePods(region)).isZero();
+
+        Path bundle = Files.createTempFile("selfsig-mesh-ca", ".crt");
+        Files.write(bundle, java.util.Base64.getDecoder().decode(node.client().secrets().inNamespace(NAMESPACE)
+                .withName(region + "-node-tls").get().getData().get("mesh-ca.crt")));
+        String[] first = nodes.get(0);
+        String[] second = nodes.get(1);
+        KubectlResult crossed = node.inNamespace(CLIENT_TIMEOUT, "env", "SSL_CERT_FILE=" + bundle,
+                "MESHCHECK_DIAL_HOST=" + first[4], GoHarness.command("meshcheck").toString(), "cross",
+                "https://" + first[3] + ":" + first[7] + "/derp", "https://" + second[3] + ":" + second[7] + "/derp");
+        assertThat(crossed.exitCode()).as("meshcheck cross 913a -> 913b:\n%s\n%s", crossed.output(),
+                describePods(region)).isZero();
+
+        node.kubectl("delete", "derpregion", region, "-n", NAMESPACE, "--timeout=120s").assertSuccess();
     }
 
     /**

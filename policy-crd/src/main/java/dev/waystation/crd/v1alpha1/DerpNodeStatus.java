@@ -27,6 +27,14 @@ public class DerpNodeStatus {
     @JsonPropertyDescription("Whether the node's pod is ready.")
     private Boolean ready;
 
+    @JsonPropertyDescription("The DERP map's CertName pin of the node's self-signed certificate, "
+            + "sha256-raw:<hex of SHA-256 over the certificate's DER> (tls.mode SelfSigned).")
+    private String certName;
+
+    @JsonPropertyDescription("NotAfter of the certificate the node serves (RFC 3339), read from the Secret it "
+            + "loads; a Warning Event is recorded two weeks before.")
+    private String certificateNotAfter;
+
     public DerpNodeStatus() {
     }
 
@@ -87,16 +95,34 @@ public class DerpNodeStatus {
         this.ready = ready;
     }
 
+    public String getCertName() {
+        return certName;
+    }
+
+    public void setCertName(String certName) {
+        this.certName = certName;
+    }
+
+    public String getCertificateNotAfter() {
+        return certificateNotAfter;
+    }
+
+    public void setCertificateNotAfter(String certificateNotAfter) {
+        this.certificateNotAfter = certificateNotAfter;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof DerpNodeStatus other
                 && Objects.equals(name, other.name) && Objects.equals(index, other.index)
                 && Objects.equals(hostName, other.hostName) && Objects.equals(ipv4, other.ipv4)
-                && Objects.equals(ipv6, other.ipv6) && Objects.equals(ready, other.ready);
+                && Objects.equals(ipv6, other.ipv6) && Objects.equals(ready, other.ready)
+                && Objects.equals(certName, other.certName)
+                && Objects.equals(certificateNotAfter, other.certificateNotAfter);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, index, hostName, ipv4, ipv6, ready);
+        return Objects.hash(name, index, hostName, ipv4, ipv6, ready, certName, certificateNotAfter);
     }
 }

@@ -24,6 +24,12 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
         message = "hostnameTemplate must contain {index} or {name} when nodes > 1, else every node gets the same hostname")
 @ValidationRule(value = "!has(self.tls) || self.tls.mode != 'LetsEncrypt' || has(self.hostnames) || has(self.hostnameTemplate)",
         message = "tls.mode LetsEncrypt needs DNS names: set hostnames or hostnameTemplate")
+// Let's Encrypt issues no certificates for IP addresses: such a region could never serve TLS.
+@ValidationRule(value = "!has(self.tls) || self.tls.mode != 'LetsEncrypt'"
+        + " || ((!has(self.hostnames) || self.hostnames.all(h, !h.matches('^[0-9.]+$')))"
+        + " && (!has(self.hostnameTemplate) || !self.hostnameTemplate.matches('^([0-9]+|[{]index[}])([.]([0-9]+|[{]index[}]))*$')))",
+        message = "tls.mode LetsEncrypt cannot certify an IP address: use DNS names in hostnames/hostnameTemplate, "
+                + "or tls.mode SelfSigned for IP hostnames")
 public class DerpRegionSpec {
 
     /** Upper bound of the node count: node names are the region ID plus one letter (900a..900z), as derper names them. */

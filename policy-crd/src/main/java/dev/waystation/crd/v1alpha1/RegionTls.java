@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** TLS settings of a region's DERP listener. */
@@ -57,7 +58,9 @@ public class RegionTls {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class LetsEncrypt {
 
-        @JsonPropertyDescription("Contact e-mail for the ACME account (expiry notices).")
+        @Size(max = 254)
+        @Pattern("^[^@\\s]+@[^@\\s]+[.][^@\\s]+$")
+        @JsonPropertyDescription("Contact e-mail for the ACME account (expiry notices), e.g. ops@example.com.")
         private String email;
 
         @Default("false")

@@ -218,4 +218,56 @@ class DerpRegionValidationIT extends CrdOnApiServer {
                 hostnameTemplate: "derp{index}.{name}.example.com"
                 """)).create();
     }
+
+    @Test
+    void letsEncryptCannotCertifyAnIpAddress() {
+        assertRejected(region("leip", """
+                regionId: 960
+                regionCode: leip
+                regionName: LE by IP
+                hostnames: ["203.0.113.10"]
+                tls:
+                  mode: LetsEncrypt
+                """), "tls.mode LetsEncrypt cannot certify an IP address");
+        assertRejected(region("leiptmpl", """
+                regionId: 961
+                regionCode: leiptmpl
+                regionName: LE by IP template
+                nodes: 2
+                hostnameTemplate: "10.0.0.{index}"
+                tls:
+                  mode: LetsEncrypt
+                """), "tls.mode LetsEncrypt cannot certify an IP address");
+        // The same IP is fine with a pinned self-signed certificate, and LetsEncrypt with a DNS name.
+        client.resource(region("ssip", """
+                regionId: 962
+                regionCode: ssip
+                regionName: Self-signed by IP
+                hostnames: ["203.0.113.10"]
+                """)).create();
+        client.resource(region("ledns", """
+                regionId: 963
+                regionCode: ledns
+                regionName: LE by name
+                hostnames: ["derp1.example.com"]
+                tls:
+                  mode: LetsEncrypt
+                  letsEncrypt:
+                    email: ops@example.com
+                """)).create();
+    }
+
+    @Test
+    void letsEncryptEmailMustBeAnAddress() {
+        assertRejected(region("lemail", """
+                regionId: 964
+                regionCode: lemail
+                regionName: LE bad mail
+                hostnames: ["derp1.example.com"]
+                tls:
+                  mode: LetsEncrypt
+                  letsEncrypt:
+                    email: "ops at example"
+                """), "spec.tls.letsEncrypt.email in body should match");
+    }
 }

@@ -32,8 +32,8 @@ public interface MeshConfig {
     Duration meshWithReloadInterval();
 
     /**
-     * PEM file of the CAs that sign peer certificates. Without it the JVM's default trust store is
-     * used. Peer certificates are always verified for the entry's name; there is no switch to skip it.
+     * PEM file of the CAs that sign peer certificates. Without it, or when the file does not exist,
+     * the JVM's default trust store is used. Peer certificates are always verified for the entry's name; there is no switch to skip it.
      */
     Optional<Path> meshCaFile();
 

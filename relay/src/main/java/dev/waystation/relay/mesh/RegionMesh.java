@@ -3,6 +3,7 @@ package dev.waystation.relay.mesh;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -90,7 +91,7 @@ public class RegionMesh {
         netClient = vertx.createNetClient(clientOptions());
         LOG.infof("region mesh: %s links (%s), peers from %s%s", tls ? "TLS" : "plain-HTTP (dev mode)",
                 tls ? "certificates verified for each peer's name against "
-                        + config.meshCaFile().map(Object::toString).orElse("the JVM's trust store") : "no TLS",
+                        + meshCaFile().map(Object::toString).orElse("the JVM's trust store") : "no TLS",
                 config.meshWith().map(Object::toString).orElse("[]"),
                 config.meshWithFile().map(f -> " and " + f + " (re-read every " + config.meshWithReloadInterval() + ")")
                         .orElse(""));
@@ -114,9 +115,23 @@ public class RegionMesh {
             // (MeshLink), since it dials an address that need not be that name. Vert.x wants the
             // algorithm stated: none at the engine, because the link owns the name check.
             options.setSsl(true).setHostnameVerificationAlgorithm("");
-            config.meshCaFile().ifPresent(ca -> options.setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())));
+            meshCaFile().ifPresent(ca -> options.setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())));
         }
         return options;
+    }
+
+    /**
+     * The configured mesh CA file, when it exists. The operator points Manual regions at the TLS
+     * Secret's optional {@code ca.crt}: a Secret without one means the certificates chain to a CA the
+     * JVM already trusts (say, Let's Encrypt), so peers are still verified, against the default store.
+     */
+    private Optional<Path> meshCaFile() {
+        Optional<Path> file = config.meshCaFile();
+        if (file.isPresent() && !Files.exists(file.get())) {
+            LOG.infof("region mesh: %s does not exist; peers are verified against the JVM's trust store", file.get());
+            return Optional.empty();
+        }
+        return file;
     }
 
     /** Reads the peer list again and starts or stops links to match it. */

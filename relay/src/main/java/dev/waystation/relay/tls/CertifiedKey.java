@@ -1,14 +1,14 @@
 package dev.waystation.relay.tls;
 
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
+
+import dev.waystation.tls.CertificatePin;
 
 /**
  * A certificate chain (leaf first) with the leaf's private key: what the TLS listener presents.
@@ -18,8 +18,8 @@ import java.util.List;
  */
 public record CertifiedKey(List<X509Certificate> chain, PrivateKey key) {
 
-    /** Text prefix of a DERP map {@code CertName} that pins the leaf by the SHA-256 of its DER form (the pinning form of the DERP map's {@code CertName}). */
-    public static final String PIN_PREFIX = "sha256-raw:";
+    /** Text prefix of a DERP map {@code CertName} that pins the leaf by the SHA-256 of its DER form. */
+    public static final String PIN_PREFIX = CertificatePin.PREFIX;
 
     public CertifiedKey {
         if (chain.isEmpty()) {
@@ -38,12 +38,7 @@ public record CertifiedKey(List<X509Certificate> chain, PrivateKey key) {
 
     /** {@code sha256-raw:<lowercase hex>} of the leaf: the value for {@code DERPNode.CertName} when pinning. */
     public String pin() {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(leaf().getEncoded());
-            return PIN_PREFIX + HexFormat.of().formatHex(digest);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot fingerprint the certificate", e);
-        }
+        return CertificatePin.of(leaf());
     }
 
     /**

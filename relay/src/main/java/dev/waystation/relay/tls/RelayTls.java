@@ -19,6 +19,7 @@ import dev.waystation.relay.derp.ListenerSpec;
 import dev.waystation.relay.derp.ListenerTls;
 import dev.waystation.relay.derp.RelayConfig;
 import dev.waystation.relay.derp.RelayHostname;
+import dev.waystation.tls.CertificateFileNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.NetServerOptions;
@@ -34,7 +35,6 @@ public class RelayTls implements ListenerTls {
     private static final Logger LOG = Logger.getLogger(RelayTls.class);
     /** derper disables TLS 1.0 and 1.1: TLS 1.2 is the floor. */
     static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
-    private static final String UNSAFE_FILE_NAME_CHARACTERS = "[^A-Za-z0-9.-]";
 
     private final boolean enabled;
     private final TlsEngine engine;
@@ -58,9 +58,8 @@ public class RelayTls implements ListenerTls {
         LOG.infof("DERP TLS runs on the %s", engine.describe());
         TlsMetrics metrics = new TlsMetrics(registry, engine);
         keyManager = new ReloadingKeyManager(ServerNameRule.forHostname(hostname), List.of(metaCertificate(server)));
-        String baseName = hostname.replaceAll(UNSAFE_FILE_NAME_CHARACTERS, "");
-        Path certFile = config.certFile().orElse(config.certDir().resolve(baseName + ".crt"));
-        Path keyFile = config.keyFile().orElse(config.certDir().resolve(baseName + ".key"));
+        Path certFile = config.certFile().orElse(config.certDir().resolve(CertificateFileNames.certificate(hostname)));
+        Path keyFile = config.keyFile().orElse(config.certDir().resolve(CertificateFileNames.key(hostname)));
         source = new ManualCertificateSource(certFile, keyFile, hostname, config.reloadCheckInterval(),
                 Clock.systemUTC(), metrics);
         source.start(keyManager::install);

@@ -75,7 +75,7 @@ final class ReloadingKeyManager extends X509ExtendedKeyManager {
         if (installed == null || !installed.key().key().getAlgorithm().equals(keyType)) {
             return null;
         }
-        return serverNames.accepts(requestedHostName(handshake)) ? installed.alias() : null;
+        return serverNames.accepts(requestedHostName(handshake), installed.key().leaf()) ? installed.alias() : null;
     }
 
     static Optional<String> requestedHostName(SSLSession handshake) {

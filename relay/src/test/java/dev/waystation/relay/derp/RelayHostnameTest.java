@@ -18,10 +18,21 @@ class RelayHostnameTest {
     }
 
     @Test
-    void withoutBothTheHostnameStands() {
-        assertThat(RelayHostname.resolve("derp.example.com", NODES, Optional.empty())).isEqualTo("derp.example.com");
+    void withoutTheListTheHostnameStands() {
         assertThat(RelayHostname.resolve("derp.example.com", Optional.empty(), Optional.of(0)))
                 .isEqualTo("derp.example.com");
+        assertThat(RelayHostname.resolve("derp.example.com", Optional.empty(), Optional.empty()))
+                .isEqualTo("derp.example.com");
+    }
+
+    @Test
+    void aListWithoutAnIndexIsAStartupErrorNamingKubernetes128() {
+        // What a StatefulSet pod on Kubernetes < 1.28 sees: no pod-index label, so an empty index.
+        assertThatThrownBy(() -> RelayHostname.resolve("localhost", NODES, Optional.empty()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("waystation.relay.node-index is not")
+                .hasMessageContaining("apps.kubernetes.io/pod-index")
+                .hasMessageContaining("Kubernetes 1.28 or later");
     }
 
     @Test

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -29,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import dev.waystation.testing.RelayProcess;
+import dev.waystation.testing.TrustEveryCertificate;
 
 /**
  * The TLS listener under attack, on the JDK engine (the one that would otherwise accept it): a
@@ -90,7 +89,7 @@ class TlsTransportIT {
 
     private SSLSocket connect(String protocol) throws Exception {
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new TrustingManager()}, new SecureRandom());
+        context.init(null, new TrustManager[] {new TrustEveryCertificate()}, new SecureRandom());
         SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket();
         socket.connect(new InetSocketAddress("127.0.0.1", relay.derpPort()), 10_000);
         socket.setSoTimeout(15_000);
@@ -113,21 +112,5 @@ class TlsTransportIT {
             answer.append((char) b);
         }
         return answer.toString();
-    }
-
-    /** The certificate is not what these tests are about. */
-    private static final class TrustingManager implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
     }
 }
