@@ -54,8 +54,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Turns a DerpRegion into running relays: StatefulSet, mesh and per-node Services, mesh-key Secret,
- * relay ConfigMap, PodDisruptionBudget, ServiceAccount/Role/RoleBinding, and a ServiceMonitor when
- * the cluster has that CRD (watched, so one installed later is picked up). Only objects that differ
+ * relay ConfigMap, PodDisruptionBudget, ServiceAccount/Role/RoleBinding, a ServiceMonitor and (TLS
+ * mode CertManager) a cert-manager Certificate when the cluster has their CRDs (watched, so one
+ * installed later is picked up). Only objects that differ
  * from what is wanted are server-side applied ({@link RegionApplier}), with the region as controlling
  * owner; status is written only when it changed, and each condition change is also an Event.
  *
@@ -76,11 +77,14 @@ public class DerpRegionReconciler implements Reconciler<DerpRegion> {
     private static final String OWNED_SELECTOR = ManagedLabels.MANAGED_BY + "=" + ManagedLabels.MANAGED_BY_VALUE
             + "," + ManagedLabels.DERP_REGION;
     private static final String POD_SELECTOR = ManagedLabels.NAME + "=waystation-relay," + ManagedLabels.DERP_REGION;
-    private static final String SERVICE_MONITOR_CRD_SOURCE = NAME + "-servicemonitor-crd";
+    private static final String OPTIONAL_CRDS_SOURCE = NAME + "-optional-crds";
+    /** CRDs of other projects whose objects a region gets once they are installed. */
+    private static final Set<String> OPTIONAL_CRDS = Set.of(RelayServiceMonitor.CRD, RegionCertificate.CRD);
 
     private final List<RegionDependent> dependents;
     private final MeshKeySecret meshKey;
     private final RelayServiceMonitor serviceMonitor;
+    private final RegionCertificate certificate;
     private final RegionApplier applier;
     private final RegionAllowList allowList;
     private final EventRecorder events;
@@ -93,12 +97,13 @@ public class DerpRegionReconciler implements Reconciler<DerpRegion> {
     @Inject
     public DerpRegionReconciler(RelayConfigMap configMap, RelayAccess access, MeshService meshService,
             NodeServices nodeServices, RelayStatefulSet statefulSet, RelayDisruptionBudget disruptionBudget,
-            MeshKeySecret meshKey, RelayServiceMonitor serviceMonitor, RegionApplier applier,
+            MeshKeySecret meshKey, RelayServiceMonitor serviceMonitor, RegionCertificate certificate, RegionApplier applier,
             RegionAllowList allowList, EventRecorder events, ApiWrites writes, OperatorConfig config,
             MeterRegistry registry) {
         this.dependents = List.of(configMap, access, meshService, nodeServices, statefulSet, disruptionBudget);
         this.meshKey = meshKey;
         this.serviceMonitor = serviceMonitor;
+        this.certificate = certificate;
         this.applier = applier;
         this.allowList = allowList;
         this.events = events;
@@ -130,7 +135,7 @@ public class DerpRegionReconciler implements Reconciler<DerpRegion> {
                 informer(context, Role.class, OWNED_SELECTOR),
                 informer(context, RoleBinding.class, OWNED_SELECTOR),
                 informer(context, Pod.class, POD_SELECTOR),
-                serviceMonitorCrd(context));
+                optionalCrds(context));
     }
 
     private static <R extends HasMetadata> EventSource<R, DerpRegion> informer(EventSourceContext<DerpRegion> context,
@@ -151,12 +156,12 @@ public class DerpRegionReconciler implements Reconciler<DerpRegion> {
         return new InformerEventSource<>(configuration.build(), context);
     }
 
-    /** The ServiceMonitor CRD appearing or going away concerns every region. */
-    private static EventSource<CustomResourceDefinition, DerpRegion> serviceMonitorCrd(
+    /** An optional CRD (ServiceMonitor, cert-manager's Certificate) appearing or going away concerns every region. */
+    private static EventSource<CustomResourceDefinition, DerpRegion> optionalCrds(
             EventSourceContext<DerpRegion> context) {
         var configuration = InformerEventSourceConfiguration.from(CustomResourceDefinition.class, DerpRegion.class)
-                .withName(SERVICE_MONITOR_CRD_SOURCE)
-                .withGenericFilter(crd -> RelayServiceMonitor.CRD.equals(crd.getMetadata().getName()))
+                .withName(OPTIONAL_CRDS_SOURCE)
+                .withGenericFilter(crd -> OPTIONAL_CRDS.contains(crd.getMetadata().getName()))
                 .withSecondaryToPrimaryMapper((CustomResourceDefinition crd) -> context.getPrimaryCache().list()
                         .map(ResourceID::fromResource).collect(Collectors.toSet()))
                 .build();
@@ -194,10 +199,15 @@ public class DerpRegionReconciler implements Reconciler<DerpRegion> {
         }
         List<HasMetadata> desired = new ArrayList<>();
         dependents.forEach(dependent -> desired.addAll(dependent.desired(region)));
-        if (serviceMonitorCrdPresent(context)) {
+        if (crdInstalled(context, RelayServiceMonitor.CRD)) {
             desired.addAll(serviceMonitor.desired(region));
         }
-        List<RegionProblem> problems = applier.apply(region, desired, context);
+        boolean certificates = crdInstalled(context, RegionCertificate.CRD);
+        if (certificates) {
+            desired.addAll(certificate.desired(region));
+        }
+        List<RegionProblem> problems = new ArrayList<>(applier.apply(region, desired, context));
+        certificate.problem(region, certificates, client).ifPresent(problems::add);
         removeSurplusNodeServices(client, region, servicesOf(context));
         if (problems.isEmpty()) {
             return Optional.empty();
@@ -272,10 +282,10 @@ public class DerpRegionReconciler implements Reconciler<DerpRegion> {
     }
 
     @SuppressWarnings("unchecked")
-    private static boolean serviceMonitorCrdPresent(Context<DerpRegion> context) {
+    private static boolean crdInstalled(Context<DerpRegion> context, String crd) {
         var crds = (InformerEventSource<CustomResourceDefinition, DerpRegion>) context.eventSourceRetriever()
-                .getEventSourceFor(CustomResourceDefinition.class, SERVICE_MONITOR_CRD_SOURCE);
-        return crds.get(new ResourceID(RelayServiceMonitor.CRD)).isPresent();
+                .getEventSourceFor(CustomResourceDefinition.class, OPTIONAL_CRDS_SOURCE);
+        return crds.get(new ResourceID(crd)).isPresent();
     }
 
     /** The oldest other readable DerpRegion using this region's ID, if this one is not the oldest. */

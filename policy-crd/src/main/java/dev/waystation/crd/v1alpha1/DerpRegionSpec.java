@@ -24,6 +24,8 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
         message = "hostnameTemplate must contain {index} or {name} when nodes > 1, else every node gets the same hostname")
 @ValidationRule(value = "!has(self.tls) || self.tls.mode != 'LetsEncrypt' || has(self.hostnames) || has(self.hostnameTemplate)",
         message = "tls.mode LetsEncrypt needs DNS names: set hostnames or hostnameTemplate")
+@ValidationRule(value = "!has(self.tls) || self.tls.mode != 'CertManager' || has(self.hostnames) || has(self.hostnameTemplate)",
+        message = "tls.mode CertManager needs the nodes' names for the Certificate: set hostnames or hostnameTemplate")
 public class DerpRegionSpec {
 
     /** Upper bound of the node count: node names are the region ID plus one letter (900a..900z), as derper names them. */
