@@ -72,6 +72,8 @@ class RegionCertificate implements RegionDependent {
         if (!ipAddresses.isEmpty()) {
             certificate.put("ipAddresses", ipAddresses);
         }
+        // ECDSA P-256 as derper's autocert uses: small handshakes; cert-manager writes it as SEC1 PEM.
+        certificate.put("privateKey", Map.of("algorithm", "ECDSA", "size", 256));
         certificate.put("usages", List.of("server auth"));
         certificate.put("issuerRef", Map.of("name", issuer.getName(), "kind", issuer.getKind(),
                 "group", issuer.getGroup()));
