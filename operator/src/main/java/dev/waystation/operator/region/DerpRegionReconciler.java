@@ -127,13 +127,13 @@ public class DerpRegionReconciler implements Reconciler<DerpRegion> {
                 informer(context, StatefulSet.class, OWNED_SELECTOR),
                 informer(context, Service.class, OWNED_SELECTOR),
                 informer(context, ConfigMap.class, OWNED_SELECTOR),
-                // Mesh-key Secrets only in waystation.operator.region-namespaces when that is set, so the
-                // operator's Secret permissions can be granted per namespace instead of cluster-wide.
+                // Secrets, Roles and RoleBindings only in waystation.operator.region-namespaces when that is
+                // set, so those permissions are granted per namespace instead of cluster-wide (install.yaml).
                 informer(context, Secret.class, OWNED_SELECTOR, config.regionNamespaces()),
                 informer(context, PodDisruptionBudget.class, OWNED_SELECTOR),
                 informer(context, ServiceAccount.class, OWNED_SELECTOR),
-                informer(context, Role.class, OWNED_SELECTOR),
-                informer(context, RoleBinding.class, OWNED_SELECTOR),
+                informer(context, Role.class, OWNED_SELECTOR, config.regionNamespaces()),
+                informer(context, RoleBinding.class, OWNED_SELECTOR, config.regionNamespaces()),
                 informer(context, Pod.class, POD_SELECTOR),
                 optionalCrds(context));
     }
