@@ -113,6 +113,12 @@ class PolicyOperatorIT {
         assertThat(message(broken, "No.Such.Setting")).contains("unknown policy setting");
         assertThat(broken.getStatus().getRegions()).isEmpty();
         assertThat(documentText()).isEqualTo(before);
+        // What `kubectl describe policy` shows: a Warning Event on the Policy naming the bad settings.
+        await("a Warning Event on Policy broken").atMost(WAIT).untilAsserted(() -> assertThat(cluster.kubectl("get",
+                "events", "-n", NS, "--field-selector", "involvedObject.kind=Policy,involvedObject.name=broken", "-o",
+                "custom-columns=TYPE:.type,REASON:.reason,MESSAGE:.message").assertSuccess().output())
+                .containsPattern("Warning\\s+Invalid\\s+3 invalid setting\\(s\\)")
+                .contains("Client.Allowed", "Admission.DeniedClients", "No.Such.Setting"));
     }
 
     @Test

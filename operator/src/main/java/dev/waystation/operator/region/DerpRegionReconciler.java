@@ -60,8 +60,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Turns a DerpRegion into running relays: StatefulSet, mesh and per-node Services, mesh-key Secret,
- * relay ConfigMap, PodDisruptionBudget, ServiceAccount/Role/RoleBinding, and a ServiceMonitor when
- * the cluster has that CRD (watched, so one installed later is picked up). Only objects that differ
+ * relay ConfigMap, PodDisruptionBudget, ServiceAccount/Role/RoleBinding, a ServiceMonitor and (TLS
+ * mode CertManager) a cert-manager Certificate when the cluster has their CRDs (watched, so one
+ * installed later is picked up). Only objects that differ
  * from what is wanted are server-side applied ({@link RegionApplier}), with the region as controlling
  * owner; status is written only when it changed, and each condition change is also an Event.
  *
@@ -82,14 +83,17 @@ public class DerpRegionReconciler implements Reconciler<DerpRegion> {
     private static final String OWNED_SELECTOR = ManagedLabels.MANAGED_BY + "=" + ManagedLabels.MANAGED_BY_VALUE
             + "," + ManagedLabels.DERP_REGION;
     private static final String POD_SELECTOR = ManagedLabels.NAME + "=waystation-relay," + ManagedLabels.DERP_REGION;
-    /** The certificate chain's key in a Manual region's kubernetes.io/tls Secret. */
+    /** The certificate chain's key in a Manual or CertManager region's kubernetes.io/tls Secret. */
     private static final String MANUAL_CERTIFICATE_KEY = "tls.crt";
-    private static final String SERVICE_MONITOR_CRD_SOURCE = NAME + "-servicemonitor-crd";
+    private static final String OPTIONAL_CRDS_SOURCE = NAME + "-optional-crds";
+    /** CRDs of other projects whose objects a region gets once they are installed. */
+    private static final Set<String> OPTIONAL_CRDS = Set.of(RelayServiceMonitor.CRD, RegionCertificate.CRD);
 
     private final List<RegionDependent> dependents;
     private final MeshKeySecret meshKey;
     private final NodeCertificateSecret nodeCertificateSecret;
     private final RelayServiceMonitor serviceMonitor;
+    private final RegionCertificate certificate;
     private final RegionApplier applier;
     private final RegionAllowList allowList;
     private final EventRecorder events;
@@ -102,13 +106,15 @@ public class DerpRegionReconciler implements Reconciler<DerpRegion> {
     @Inject
     public DerpRegionReconciler(RelayConfigMap configMap, RelayAccess access, MeshService meshService,
             NodeServices nodeServices, RelayStatefulSet statefulSet, RelayDisruptionBudget disruptionBudget,
-            MeshKeySecret meshKey, NodeCertificateSecret nodeCertificateSecret, RelayServiceMonitor serviceMonitor, RegionApplier applier,
+            MeshKeySecret meshKey, NodeCertificateSecret nodeCertificateSecret, RelayServiceMonitor serviceMonitor,
+            RegionCertificate certificate, RegionApplier applier,
             RegionAllowList allowList, EventRecorder events, ApiWrites writes, OperatorConfig config,
             MeterRegistry registry) {
         this.dependents = List.of(configMap, access, meshService, nodeServices, statefulSet, disruptionBudget);
         this.meshKey = meshKey;
         this.nodeCertificateSecret = nodeCertificateSecret;
         this.serviceMonitor = serviceMonitor;
+        this.certificate = certificate;
         this.applier = applier;
         this.allowList = allowList;
         this.events = events;
@@ -132,15 +138,15 @@ public class DerpRegionReconciler implements Reconciler<DerpRegion> {
                 informer(context, StatefulSet.class, OWNED_SELECTOR),
                 informer(context, Service.class, OWNED_SELECTOR),
                 informer(context, ConfigMap.class, OWNED_SELECTOR),
-                // Mesh-key Secrets only in waystation.operator.region-namespaces when that is set, so the
-                // operator's Secret permissions can be granted per namespace instead of cluster-wide.
+                // Secrets, Roles and RoleBindings only in waystation.operator.region-namespaces when that is
+                // set, so those permissions are granted per namespace instead of cluster-wide (install.yaml).
                 informer(context, Secret.class, OWNED_SELECTOR, config.regionNamespaces()),
                 informer(context, PodDisruptionBudget.class, OWNED_SELECTOR),
                 informer(context, ServiceAccount.class, OWNED_SELECTOR),
-                informer(context, Role.class, OWNED_SELECTOR),
-                informer(context, RoleBinding.class, OWNED_SELECTOR),
+                informer(context, Role.class, OWNED_SELECTOR, config.regionNamespaces()),
+                informer(context, RoleBinding.class, OWNED_SELECTOR, config.regionNamespaces()),
                 informer(context, Pod.class, POD_SELECTOR),
-                serviceMonitorCrd(context));
+                optionalCrds(context));
     }
 
     private static <R extends HasMetadata> EventSource<R, DerpRegion> informer(EventSourceContext<DerpRegion> context,
@@ -161,12 +167,12 @@ public class DerpRegionReconciler implements Reconciler<DerpRegion> {
         return new InformerEventSource<>(configuration.build(), context);
     }
 
-    /** The ServiceMonitor CRD appearing or going away concerns every region. */
-    private static EventSource<CustomResourceDefinition, DerpRegion> serviceMonitorCrd(
+    /** An optional CRD (ServiceMonitor, cert-manager's Certificate) appearing or going away concerns every region. */
+    private static EventSource<CustomResourceDefinition, DerpRegion> optionalCrds(
             EventSourceContext<DerpRegion> context) {
         var configuration = InformerEventSourceConfiguration.from(CustomResourceDefinition.class, DerpRegion.class)
-                .withName(SERVICE_MONITOR_CRD_SOURCE)
-                .withGenericFilter(crd -> RelayServiceMonitor.CRD.equals(crd.getMetadata().getName()))
+                .withName(OPTIONAL_CRDS_SOURCE)
+                .withGenericFilter(crd -> OPTIONAL_CRDS.contains(crd.getMetadata().getName()))
                 .withSecondaryToPrimaryMapper((CustomResourceDefinition crd) -> context.getPrimaryCache().list()
                         .map(ResourceID::fromResource).collect(Collectors.toSet()))
                 .build();
@@ -227,11 +233,11 @@ public class DerpRegionReconciler implements Reconciler<DerpRegion> {
             Context<DerpRegion> context, Secret nodeCertificates) {
         return switch (RegionDefaults.tlsMode(region.getSpec())) {
             case SelfSigned -> index -> NodeCertificateSecret.served(region, nodeCertificates, index);
-            case Manual -> {
+            case Manual, CertManager -> {
                 // Not in the informer's cache (it holds only the operator's own Secrets); one read per reconcile.
                 Optional<ServedCertificate> shared = ServedCertificate.fromSecret(context.getClient().secrets()
                         .inNamespace(region.getMetadata().getNamespace())
-                        .withName(region.getSpec().getTls().getSecretName()).get(), MANUAL_CERTIFICATE_KEY);
+                        .withName(RegionObjects.tlsSecret(region).orElseThrow()).get(), MANUAL_CERTIFICATE_KEY);
                 yield index -> shared;
             }
             default -> index -> Optional.empty();
@@ -246,10 +252,15 @@ public class DerpRegionReconciler implements Reconciler<DerpRegion> {
         }
         List<HasMetadata> desired = new ArrayList<>();
         dependents.forEach(dependent -> desired.addAll(dependent.desired(region)));
-        if (serviceMonitorCrdPresent(context)) {
+        if (crdInstalled(context, RelayServiceMonitor.CRD)) {
             desired.addAll(serviceMonitor.desired(region));
         }
-        List<RegionProblem> problems = applier.apply(region, desired, context);
+        boolean certificates = crdInstalled(context, RegionCertificate.CRD);
+        if (certificates) {
+            desired.addAll(certificate.desired(region));
+        }
+        List<RegionProblem> problems = new ArrayList<>(applier.apply(region, desired, context));
+        certificate.problem(region, certificates, client).ifPresent(problems::add);
         removeSurplusNodeServices(client, region, servicesOf(context));
         if (problems.isEmpty()) {
             return Optional.empty();
@@ -326,10 +337,10 @@ public class DerpRegionReconciler implements Reconciler<DerpRegion> {
     }
 
     @SuppressWarnings("unchecked")
-    private static boolean serviceMonitorCrdPresent(Context<DerpRegion> context) {
+    private static boolean crdInstalled(Context<DerpRegion> context, String crd) {
         var crds = (InformerEventSource<CustomResourceDefinition, DerpRegion>) context.eventSourceRetriever()
-                .getEventSourceFor(CustomResourceDefinition.class, SERVICE_MONITOR_CRD_SOURCE);
-        return crds.get(new ResourceID(RelayServiceMonitor.CRD)).isPresent();
+                .getEventSourceFor(CustomResourceDefinition.class, OPTIONAL_CRDS_SOURCE);
+        return crds.get(new ResourceID(crd)).isPresent();
     }
 
     /** The oldest other readable DerpRegion using this region's ID, if this one is not the oldest. */

@@ -40,8 +40,11 @@ class RegionAllowList {
         if (spec.getImage() != null && !imageAllowed(spec.getImage())) {
             return refused("image " + spec.getImage() + " is not in waystation.operator.allowed-images");
         }
-        String secretName = spec.getTls() == null ? null : spec.getTls().getSecretName();
-        if (secretName != null && !secretAllowed(namespace, secretName, client)) {
+        // A CertManager region's Secret may not exist yet (cert-manager writes it, labelled); once it
+        // exists it must pass like any other, so an unrelated Secret of that name is never mounted.
+        boolean mayBePending = RegionCertificate.wanted(region);
+        String secretName = RegionObjects.tlsSecret(region).orElse(null);
+        if (secretName != null && !secretAllowed(namespace, secretName, mayBePending, client)) {
             return refused("Secret " + secretName + " is not labelled " + config.tls().secretLabel()
                     + "=true (and not in waystation.operator.tls.allowed-secrets), or does not exist yet");
         }
@@ -55,11 +58,14 @@ class RegionAllowList {
                 : image.equals(entry));
     }
 
-    private boolean secretAllowed(String namespace, String name, KubernetesClient client) {
+    private boolean secretAllowed(String namespace, String name, boolean mayBePending, KubernetesClient client) {
         if (config.tls().allowedSecrets().filter(allowed -> allowed.contains(namespace + "/" + name)).isPresent()) {
             return true;
         }
         Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+        if (secret == null && mayBePending) {
+            return true;
+        }
         Map<String, String> labels = secret == null ? null : secret.getMetadata().getLabels();
         return labels != null && "true".equals(labels.get(config.tls().secretLabel()));
     }

@@ -2,9 +2,11 @@ package dev.waystation.operator.region;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.waystation.crd.v1alpha1.DerpRegion;
 import dev.waystation.crd.v1alpha1.PolicyDocumentConfigMap;
+import dev.waystation.crd.v1alpha1.TlsMode;
 import dev.waystation.operator.ManagedLabels;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -75,6 +77,29 @@ public final class RegionObjects {
 
     static String serviceMonitor(DerpRegion region) {
         return name(region);
+    }
+
+    /** The cert-manager Certificate of a region in TLS mode CertManager. */
+    static String certificate(DerpRegion region) {
+        return name(region);
+    }
+
+    /**
+     * The Secret the relays load their certificate from: {@code spec.tls.secretName} in mode Manual,
+     * the one cert-manager writes for the region's Certificate in mode CertManager, none otherwise.
+     */
+    static Optional<String> tlsSecret(DerpRegion region) {
+        return switch (RegionDefaults.tlsMode(region.getSpec())) {
+            case Manual -> Optional.of(region.getSpec().getTls().getSecretName());
+            case CertManager -> Optional.of(name(region) + "-tls");
+            default -> Optional.empty();
+        };
+    }
+
+    /** The Secret mounted as the relays' TLS directory: {@link #tlsSecret}, or in mode SelfSigned the operator's own. */
+    static Optional<String> mountedTlsSecret(DerpRegion region) {
+        return RegionDefaults.tlsMode(region.getSpec()) == TlsMode.SelfSigned
+                ? Optional.of(nodeCertificateSecret(region)) : tlsSecret(region);
     }
 
     /** The policy document ConfigMap the policy projection writes and the relays read. */

@@ -63,7 +63,7 @@ final class RelayEnvironment {
         env.put("WAYSTATION_STUN_PORT", String.valueOf(ports.stun()));
         TlsMode mode = RegionDefaults.tlsMode(spec);
         env.put("WAYSTATION_RELAY_TLS_CERT_MODE", mode == TlsMode.LetsEncrypt ? "acme" : "manual");
-        if (mode == TlsMode.Manual) {
+        if (RegionObjects.tlsSecret(region).isPresent()) {
             env.put("WAYSTATION_RELAY_TLS_CERT_FILE", TLS_DIR + "/tls.crt");
             env.put("WAYSTATION_RELAY_TLS_KEY_FILE", TLS_DIR + "/tls.key");
             // The Secret's CA when it has one (a private issuer); without it the relays use the JVM's store.

@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -14,7 +15,7 @@ import dev.waystation.crd.v1alpha1.DerpRegion;
 import dev.waystation.crd.v1alpha1.DerpRegionSpec;
 import dev.waystation.crd.v1alpha1.RelayScheduling;
 import dev.waystation.crd.v1alpha1.RelayServiceType;
-import dev.waystation.crd.v1alpha1.TlsMode;
+
 import dev.waystation.operator.OperatorConfig;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -89,11 +90,10 @@ class RelayStatefulSet implements RegionDependent {
         // The root file system is read-only: /tmp (Netty unpacks its native libraries there) is a volume.
         volumes.add(RelayPodSecurity.tmpVolume());
         mounts.add(RelayPodSecurity.tmpMount());
-        TlsMode tlsMode = RegionDefaults.tlsMode(spec);
-        if (tlsMode == TlsMode.Manual || tlsMode == TlsMode.SelfSigned) {
-            String secret = tlsMode == TlsMode.Manual ? spec.getTls().getSecretName()
-                    : RegionObjects.nodeCertificateSecret(region);
-            volumes.add(new VolumeBuilder().withName("tls").withNewSecret().withSecretName(secret).endSecret().build());
+        Optional<String> tlsSecret = RegionObjects.mountedTlsSecret(region);
+        if (tlsSecret.isPresent()) {
+            volumes.add(new VolumeBuilder().withName("tls")
+                    .withNewSecret().withSecretName(tlsSecret.get()).endSecret().build());
             mounts.add(new VolumeMountBuilder().withName("tls").withMountPath(RelayEnvironment.TLS_DIR)
                     .withReadOnly(true).build());
         }

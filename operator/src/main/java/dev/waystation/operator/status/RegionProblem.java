@@ -19,6 +19,10 @@ public record RegionProblem(String reason, String message, boolean withdrawn) {
     public static final String NOT_ALLOWED = "NotAllowed";
     /** An object of the region exists and belongs to someone else; the operator does not take it over. */
     public static final String OWNED_ELSEWHERE = "OwnedElsewhere";
+    /** tls.mode CertManager, but cert-manager's Certificate CRD is not installed. */
+    public static final String CERT_MANAGER_MISSING = "CertManagerMissing";
+    /** tls.mode CertManager: the Certificate's Secret does not exist yet. */
+    public static final String CERTIFICATE_PENDING = "CertificatePending";
     /** The API server refused an object of the region. */
     public static final String APPLY_FAILED = "ApplyFailed";
 }

@@ -18,7 +18,9 @@ import dev.waystation.testing.GoHarness;
 import dev.waystation.testing.KubeNode;
 import dev.waystation.testing.KubectlResult;
 import dev.waystation.testing.ProcessRun;
+import dev.waystation.testing.ToolScript;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
@@ -36,7 +38,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  */
 class DerpRegionOnNodeIT {
 
-    private static final String NAMESPACE = "waystation-e2e";
+    private static final String NAMESPACE = OperatorOnNode.REGION_NAMESPACE;
     private static final String TLS_SECRET = "relay-tls";
     private static final String DOMAIN = "relay.waystation.test";
     private static final Duration PODS_READY = Duration.ofMinutes(5);
@@ -44,6 +46,9 @@ class DerpRegionOnNodeIT {
     /** How fast a denying Policy must reach a connected client (the operator's promise). */
     private static final Duration POLICY_DISCONNECT = Duration.ofSeconds(2);
     private static final Duration DISCONNECT_REPORTED = Duration.ofSeconds(60);
+    /** Public ports of the HostNetwork region, bound on the node itself (unprivileged, free on the test node). */
+    private static final int HOST_NETWORK_DERP_PORT = 9443;
+    private static final int HOST_NETWORK_STUN_PORT = 3479;
 
     private static OperatorOnNode operator;
     private static KubeNode node;
@@ -53,10 +58,7 @@ class DerpRegionOnNodeIT {
     static void installOperator() {
         operator = OperatorOnNode.get();
         node = operator.node();
-        if (node.kubectl("get", "namespace", NAMESPACE).exitCode() != 0) {
-            node.kubectl("create", "namespace", NAMESPACE).assertSuccess();
-            OperatorOnNode.restrict(node, NAMESPACE);
-        }
+        // The region namespace (restricted, with the operator's RoleBinding) comes with the install.
         certificates = TestCertificates.issue(IntStream.range(0, 3).mapToObj(DerpRegionOnNodeIT::hostname).toList());
         node.kubectl("create", "secret", "tls", TLS_SECRET, "-n", NAMESPACE, "--cert=" + certificates.certificate(),
                 "--key=" + certificates.key()).assertSuccess();
@@ -174,6 +176,115 @@ class DerpRegionOnNodeIT {
         node.kubectl("delete", "derpregion", "admitted", "-n", NAMESPACE, "--timeout=120s").assertSuccess();
     }
 
+    /**
+     * {@code tls.mode: CertManager} with cert-manager's CRDs installed: the operator's Certificate names
+     * the node and the Secret; the relay pod cannot start without that Secret (its mount fails); the
+     * test then plays cert-manager's controller and writes the Secret (signed by the test CA, with
+     * {@code ca.crt} and the template's labels), after which the relay becomes Ready and a
+     * {@code derphttp} client trusting the CA relays through the address the DERP map publishes.
+     */
+    @Test
+    void certManagerRegionRelaysOnceItsSecretIsWritten() throws IOException {
+        Path crds = ToolScript.run("src/certmanager/crds.sh", 10);
+        node.kubectl("apply", "-f", crds.toString()).assertSuccess();
+        node.kubectl("wait", "--for=condition=Established", "crd/certificates.cert-manager.io", "--timeout=60s")
+                .assertSuccess();
+        apply(region("issued", 913, List.of(hostname(0)), """
+                mode: CertManager
+                certManager:
+                  issuerRef:
+                    name: test-ca
+                    kind: ClusterIssuer"""));
+        await("the region's Certificate").atMost(PODS_READY).pollInterval(Duration.ofSeconds(1))
+                .until(() -> node.kubectl("get", "certificate", "issued", "-n", NAMESPACE, "-o",
+                        "jsonpath={.spec.secretName} {.spec.dnsNames[*]} {.spec.issuerRef.kind}/{.spec.issuerRef.name}")
+                        .output().strip(), ("issued-tls " + hostname(0) + " ClusterIssuer/test-ca")::equals);
+        await("the relay pod to wait for its certificate Secret").atMost(PODS_READY).pollInterval(Duration.ofSeconds(1))
+                .until(() -> node.kubectl("get", "events", "-n", NAMESPACE, "--field-selector",
+                        "involvedObject.name=issued-0,reason=FailedMount", "-o", "jsonpath={.items[*].message}")
+                        .output(), message -> message.contains("issued-tls"));
+        try (KubernetesClient client = node.client()) {
+            assertThat(client.pods().inNamespace(NAMESPACE).withName("issued-0").get()).matches(pod -> !ready(pod),
+                    "not Ready without its certificate");
+            String labels = node.kubectl("get", "certificate", "issued", "-n", NAMESPACE, "-o",
+                    "jsonpath={.spec.secretTemplate.labels}").assertSuccess().output();
+            assertThat(labels).contains("waystation.dev/tls-secret");
+            client.secrets().inNamespace(NAMESPACE).resource(new SecretBuilder()
+                    .withNewMetadata().withName("issued-tls").addToLabels("waystation.dev/tls-secret", "true")
+                    .addToAnnotations("cert-manager.io/certificate-name", "issued").endMetadata()
+                    .withType("kubernetes.io/tls")
+                    .addToStringData("tls.crt", Files.readString(certificates.certificate()))
+                    .addToStringData("tls.key", Files.readString(certificates.key()))
+                    .addToStringData("ca.crt", Files.readString(certificates.caCertificate()))
+                    .build()).create();
+        }
+        awaitReadyRelays("issued", 1);
+        assertThat(relayThroughMappedRegion(913)).contains("NODE 913a " + hostname(0));
+        node.kubectl("delete", "derpregion", "issued", "-n", NAMESPACE, "--timeout=120s").assertSuccess();
+    }
+
+    /**
+     * {@code service.type: HostNetwork}, derper's dedicated-machine pattern: no Service, the relay binds
+     * the region's public ports on the node itself, and the DERP map publishes the node's IP with those
+     * ports, where a {@code derphttp} client relays. Ports above 1023, since binding 443/80 needs the node's
+     * {@code net.ipv4.ip_unprivileged_port_start} lowered (README); the namespace is Pod Security
+     * {@code privileged}, the only level that admits host-network pods.
+     */
+    @Test
+    void hostNetworkRegionRelaysOnTheNodesOwnAddress() throws IOException {
+        String namespace = OperatorOnNode.HOST_NETWORK_NAMESPACE;
+        node.kubectl("create", "secret", "tls", TLS_SECRET, "-n", namespace, "--cert=" + certificates.certificate(),
+                "--key=" + certificates.key()).assertSuccess();
+        node.kubectl("label", "secret", TLS_SECRET, "-n", namespace, "waystation.dev/tls-secret=true").assertSuccess();
+        apply("""
+                apiVersion: waystation.dev/v1alpha1
+                kind: DerpRegion
+                metadata:
+                  name: hostnet
+                  namespace: %s
+                spec:
+                  regionId: 914
+                  regionCode: hostnet
+                  regionName: End to end host network
+                  hostnames: [%s]
+                  derpPort: %d
+                  stunPort: %d
+                  httpPort: 0
+                  imagePullPolicy: Never
+                  service:
+                    type: HostNetwork
+                  tls:
+                    mode: Manual
+                    secretName: %s
+                """.formatted(namespace, hostname(0), HOST_NETWORK_DERP_PORT, HOST_NETWORK_STUN_PORT, TLS_SECRET));
+        awaitReadyRelays(namespace, "hostnet", 1);
+        try (KubernetesClient client = node.client()) {
+            assertThat(client.pods().inNamespace(namespace).withName("hostnet-0").get().getSpec().getHostNetwork())
+                    .isTrue();
+            assertThat(client.services().inNamespace(namespace).withLabel("waystation.dev/derp-region", "hostnet")
+                    .list().getItems()).extracting(service -> service.getMetadata().getName())
+                    .as("only the headless mesh Service, no per-node Service").containsExactly("hostnet-mesh");
+        }
+        assertThat(relayThroughMappedRegion(914)).containsPattern("NODE 914a " + hostname(0).replace(".", "\\.")
+                + " \\S+ " + HOST_NETWORK_DERP_PORT + " OK");
+        node.kubectl("delete", "derpregion", "hostnet", "-n", namespace, "--timeout=120s").assertSuccess();
+    }
+
+    /**
+     * Once the region's first node is in the DERP map, {@code derpcheck} (trusting the test CA) relays
+     * through every node of the region at the map's addresses; its output ({@code NODE ... OK} lines).
+     */
+    private String relayThroughMappedRegion(int regionId) {
+        String derpMapUrl = operator.derpMapUrl();
+        String firstNode = "node " + regionId + "a " + regionId + " ";
+        await("region %d in the DERP map".formatted(regionId)).atMost(PODS_READY).pollInterval(Duration.ofSeconds(1))
+                .until(() -> derpMapNodes(derpMapUrl).stream().anyMatch(line -> line.startsWith(firstNode)));
+        KubectlResult relayed = client(CLIENT_TIMEOUT, GoHarness.command("derpcheck").toString(), "region", derpMapUrl,
+                String.valueOf(regionId));
+        assertThat(relayed.exitCode()).as("derpcheck region %d:\n%s", regionId, relayed.output()).isZero();
+        return relayed.output();
+    }
+
     /** A client connected to node 910a is dropped within two seconds of a Policy denying its key. */
     private void policyDenyDisconnects(String derpMapUrl) throws IOException {
         List<String> keys = ProcessRun.run(List.of(GoHarness.command("keygen").toString()), "keygen", CLIENT_TIMEOUT)
@@ -234,6 +345,13 @@ class DerpRegionOnNodeIT {
     }
 
     private static String region(String name, int regionId, List<String> hostnames) {
+        return region(name, regionId, hostnames, """
+                mode: Manual
+                secretName: %s""".formatted(TLS_SECRET));
+    }
+
+    /** A NodePort region of the given hostnames; {@code tls} is the body of spec.tls. */
+    private static String region(String name, int regionId, List<String> hostnames, String tls) {
         return """
                 apiVersion: waystation.dev/v1alpha1
                 kind: DerpRegion
@@ -250,10 +368,9 @@ class DerpRegionOnNodeIT {
                   service:
                     type: NodePort
                   tls:
-                    mode: Manual
-                    secretName: %s
+                %s
                 """.formatted(name, NAMESPACE, regionId, name, name, hostnames.size(), String.join(", ", hostnames),
-                TLS_SECRET);
+                tls.indent(4).stripTrailing());
     }
 
     private void apply(String yaml) throws IOException {
@@ -263,22 +380,26 @@ class DerpRegionOnNodeIT {
     }
 
     private void awaitReadyRelays(String region, int nodes) {
+        awaitReadyRelays(NAMESPACE, region, nodes);
+    }
+
+    private void awaitReadyRelays(String namespace, String region, int nodes) {
         try (KubernetesClient client = node.client()) {
             await("%d Ready relay pod(s) of region %s".formatted(nodes, region)).atMost(PODS_READY)
                     .pollInterval(Duration.ofSeconds(1))
                     .untilAsserted(() -> {
-                        List<String> ready = client.pods().inNamespace(NAMESPACE)
+                        List<String> ready = client.pods().inNamespace(namespace)
                                 .withLabel("app.kubernetes.io/instance", region).list().getItems().stream()
                                 .map(pod -> pod.getMetadata().getName() + (ready(pod) ? " Ready" : " not ready")).toList();
-                        assertThat(ready).as(() -> describePods(region)).hasSize(nodes).allMatch(pod -> pod.endsWith(" Ready"));
+                        assertThat(ready).as(() -> describePods(namespace, region)).hasSize(nodes).allMatch(pod -> pod.endsWith(" Ready"));
                     });
         }
     }
 
     /** What a user would look at when relays do not become Ready: pods, events and the relays' logs. */
-    private String describePods(String region) {
-        return node.kubectl("get", "pods,events", "-n", NAMESPACE, "-o", "wide").output()
-                + node.kubectl("logs", "-n", NAMESPACE, "-l", "app.kubernetes.io/instance=" + region, "--tail=30",
+    private String describePods(String namespace, String region) {
+        return node.kubectl("get", "pods,events", "-n", namespace, "-o", "wide").output()
+                + node.kubectl("logs", "-n", namespace, "-l", "app.kubernetes.io/instance=" + region, "--tail=30",
                         "--prefix").output();
     }
 

@@ -19,6 +19,17 @@ import dev.waystation.testing.KubeNode;
 final class OperatorOnNode {
 
     static final String NAMESPACE = "waystation-system";
+    /**
+     * The namespace the e2e DerpRegions live in: added to the operator's region namespaces with its
+     * RoleBinding to {@code waystation-operator-regions}, as README tells a user to do for each one.
+     */
+    static final String REGION_NAMESPACE = "waystation-e2e";
+    /**
+     * The namespace of the e2e HostNetwork region: Pod Security admits host-network pods only at the
+     * {@code privileged} level, so it cannot be the restricted one.
+     */
+    static final String HOST_NETWORK_NAMESPACE = "waystation-e2e-hostnet";
+    static final String PRIVILEGED = "privileged";
     static final String DEPLOYMENT = "waystation-operator";
     static final String SERVICE = "waystation-operator";
     /** The DERP map's path and port on the operator's Service (install.yaml). */
@@ -74,6 +85,8 @@ final class OperatorOnNode {
     /**
      * A Kustomize overlay of {@code kubernetes/} whose {@code images:} names the images this build
      * imported: the one override README documents (it moves the relay image the operator hands out too).
+     * It also adds the e2e region namespace as README says: the namespace (restricted Pod Security from
+     * before its first pod), its RoleBinding, and the operator's region-namespaces setting.
      */
     private static Path overlay(Path root, String operatorImage, String relayImage) {
         try {
@@ -84,6 +97,22 @@ final class OperatorOnNode {
                     kind: Kustomization
                     resources:
                       - %s
+                      - region-namespace.yaml
+                    patches:
+                      - patch: |-
+                          apiVersion: apps/v1
+                          kind: Deployment
+                          metadata:
+                            name: %s
+                            namespace: %s
+                          spec:
+                            template:
+                              spec:
+                                containers:
+                                  - name: operator
+                                    env:
+                                      - name: WAYSTATION_OPERATOR_REGION_NAMESPACES
+                                        value: default,%s,%s
                     images:
                       - name: %s
                         newName: %s
@@ -91,12 +120,42 @@ final class OperatorOnNode {
                       - name: %s
                         newName: %s
                         newTag: %s
-                    """.formatted(dir.relativize(root.resolve("kubernetes")), OPERATOR_IMAGE, name(operatorImage),
+                    """.formatted(dir.relativize(root.resolve("kubernetes")), DEPLOYMENT, NAMESPACE, REGION_NAMESPACE,
+                    HOST_NETWORK_NAMESPACE, OPERATOR_IMAGE, name(operatorImage),
                     tag(operatorImage), RELAY_IMAGE, name(relayImage), tag(relayImage)));
+            Files.writeString(dir.resolve("region-namespace.yaml"), regionNamespace(REGION_NAMESPACE, RESTRICTED)
+                    + "---\n" + regionNamespace(HOST_NETWORK_NAMESPACE, PRIVILEGED));
             return dir;
         } catch (IOException e) {
             throw new IllegalStateException("cannot write the install overlay: " + e.getMessage(), e);
         }
+    }
+
+    /** A region namespace at a Pod Security level, with the RoleBinding README tells a user to add. */
+    private static String regionNamespace(String namespace, String podSecurity) {
+        return """
+                    apiVersion: v1
+                    kind: Namespace
+                    metadata:
+                      name: %1$s
+                      labels:
+                        %2$s: %3$s
+                        pod-security.kubernetes.io/warn: %3$s
+                    ---
+                    apiVersion: rbac.authorization.k8s.io/v1
+                    kind: RoleBinding
+                    metadata:
+                      name: waystation-operator-regions
+                      namespace: %1$s
+                    roleRef:
+                      apiGroup: rbac.authorization.k8s.io
+                      kind: ClusterRole
+                      name: waystation-operator-regions
+                    subjects:
+                      - kind: ServiceAccount
+                        name: waystation-operator
+                        namespace: %4$s
+                    """.formatted(namespace, ENFORCE_LABEL, podSecurity, NAMESPACE);
     }
 
     private static String name(String image) {

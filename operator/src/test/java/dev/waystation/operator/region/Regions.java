@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 final class Regions {
 
     static final String RELAY_IMAGE = "localhost/waystation/relay:test";
+    static final String TLS_SECRET_LABEL = "waystation.dev/tls-secret";
 
     private Regions() {
     }
@@ -55,7 +56,17 @@ final class Regions {
 
             @Override
             public TlsConfig tls() {
-                throw new UnsupportedOperationException("not used by the object builders");
+                return new TlsConfig() {
+                    @Override
+                    public String secretLabel() {
+                        return TLS_SECRET_LABEL;
+                    }
+
+                    @Override
+                    public Optional<Set<String>> allowedSecrets() {
+                        return Optional.empty();
+                    }
+                };
             }
 
             @Override

@@ -30,6 +30,8 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
         + " && (!has(self.hostnameTemplate) || !self.hostnameTemplate.matches('^([0-9]+|[{]index[}])([.]([0-9]+|[{]index[}]))*$')))",
         message = "tls.mode LetsEncrypt cannot certify an IP address: use DNS names in hostnames/hostnameTemplate, "
                 + "or tls.mode SelfSigned for IP hostnames")
+@ValidationRule(value = "!has(self.tls) || self.tls.mode != 'CertManager' || has(self.hostnames) || has(self.hostnameTemplate)",
+        message = "tls.mode CertManager needs the nodes' names for the Certificate: set hostnames or hostnameTemplate")
 public class DerpRegionSpec {
 
     /** Upper bound of the node count: node names are the region ID plus one letter (900a..900z), as derper names them. */

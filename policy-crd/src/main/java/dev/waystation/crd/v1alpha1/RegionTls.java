@@ -13,12 +13,17 @@ import io.fabric8.generator.annotation.ValidationRule;
         message = "tls.mode Manual needs tls.secretName (a kubernetes.io/tls Secret, e.g. from cert-manager)")
 @ValidationRule(value = "self.mode == 'Manual' || !has(self.secretName)",
         message = "tls.secretName is only used with tls.mode Manual")
+@ValidationRule(value = "self.mode != 'CertManager' || has(self.certManager)",
+        message = "tls.mode CertManager needs tls.certManager.issuerRef (the cert-manager Issuer or ClusterIssuer to use)")
+@ValidationRule(value = "self.mode == 'CertManager' || !has(self.certManager)",
+        message = "tls.certManager is only used with tls.mode CertManager")
 @ValidationRule(value = "self.mode == 'LetsEncrypt' || !has(self.letsEncrypt)",
         message = "tls.letsEncrypt is only used with tls.mode LetsEncrypt")
 public class RegionTls {
 
     @Default("SelfSigned")
-    @JsonPropertyDescription("Manual (certificate from secretName), LetsEncrypt (ACME per node hostname) or "
+    @JsonPropertyDescription("Manual (certificate from secretName), CertManager (the operator creates a cert-manager "
+            + "Certificate for every node's hostname), LetsEncrypt (ACME per node hostname) or "
             + "SelfSigned (pinned in the DERP map by its SHA-256).")
     private TlsMode mode = TlsMode.SelfSigned;
 
@@ -29,6 +34,10 @@ public class RegionTls {
 
     @JsonPropertyDescription("ACME account settings (mode LetsEncrypt).")
     private LetsEncrypt letsEncrypt;
+
+    @JsonPropertyDescription("The issuer of the region's cert-manager Certificate (mode CertManager). The Secret "
+            + "is named <region>-tls.")
+    private CertManagerTls certManager;
 
     public TlsMode getMode() {
         return mode;
@@ -52,6 +61,14 @@ public class RegionTls {
 
     public void setLetsEncrypt(LetsEncrypt letsEncrypt) {
         this.letsEncrypt = letsEncrypt;
+    }
+
+    public CertManagerTls getCertManager() {
+        return certManager;
+    }
+
+    public void setCertManager(CertManagerTls certManager) {
+        this.certManager = certManager;
     }
 
     /** ACME account settings. */

@@ -124,6 +124,40 @@ class DerpRegionValidationIT extends CrdOnApiServer {
     }
 
     @Test
+    void certManagerNeedsAnIssuerAndHostnames() {
+        assertRejected(region("cm-issuer", """
+                regionId: 912
+                regionCode: cmi
+                regionName: cert-manager without issuer
+                hostnameTemplate: derp{index}.example.com
+                tls:
+                  mode: CertManager
+                """), "tls.mode CertManager needs tls.certManager.issuerRef");
+        assertRejected(region("cm-names", """
+                regionId: 913
+                regionCode: cmn
+                regionName: cert-manager without names
+                tls:
+                  mode: CertManager
+                  certManager:
+                    issuerRef:
+                      name: my-issuer
+                """), "tls.mode CertManager needs the nodes' names");
+        assertRejected(region("cm-secret", """
+                regionId: 914
+                regionCode: cms
+                regionName: cert-manager with a secret name
+                hostnameTemplate: derp{index}.example.com
+                tls:
+                  mode: CertManager
+                  secretName: chosen
+                  certManager:
+                    issuerRef:
+                      name: my-issuer
+                """), "tls.secretName is only used with tls.mode Manual");
+    }
+
+    @Test
     void unknownTlsModeIsRejected() {
         assertRejected(region("weird", """
                 regionId: 909
