@@ -134,7 +134,7 @@ class DerpRegionOnNodeIT {
         KubectlResult pinned = node.inNamespace(CLIENT_TIMEOUT, GoHarness.command("derpcheck").toString(), "region",
                 derpMapUrl, "913");
         assertThat(pinned.exitCode()).as("derpcheck region 913 (trusting only the pins):\n%s\n%s", pinned.output(),
-                describePods(region)).isZero();
+                describePods(NAMESPACE, region)).isZero();
 
         Path bundle = Files.createTempFile("selfsig-mesh-ca", ".crt");
         Files.write(bundle, java.util.Base64.getDecoder().decode(node.client().secrets().inNamespace(NAMESPACE)
@@ -145,7 +145,7 @@ class DerpRegionOnNodeIT {
                 "MESHCHECK_DIAL_HOST=" + first[4], GoHarness.command("meshcheck").toString(), "cross",
                 "https://" + first[3] + ":" + first[7] + "/derp", "https://" + second[3] + ":" + second[7] + "/derp");
         assertThat(crossed.exitCode()).as("meshcheck cross 913a -> 913b:\n%s\n%s", crossed.output(),
-                describePods(region)).isZero();
+                describePods(NAMESPACE, region)).isZero();
 
         node.kubectl("delete", "derpregion", region, "-n", NAMESPACE, "--timeout=120s").assertSuccess();
     }
