@@ -51,11 +51,11 @@ public final class RelayProcess implements AutoCloseable {
     private final int derpPort;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private RelayProcess(Process process, Path log, int managementPort) {
+    private RelayProcess(Process process, Path log, int managementPort, boolean requireReady) {
         this.process = process;
         this.log = log;
         this.managementPort = managementPort;
-        this.derpPort = awaitReady();
+        this.derpPort = awaitReady(requireReady);
     }
 
     /** Direct memory is bounded explicitly in every launcher (README "Security model"). */
@@ -68,6 +68,18 @@ public final class RelayProcess implements AutoCloseable {
 
     /** As {@link #start(Map)}, with these JVM options (heap and direct-memory limits) instead of the defaults. */
     public static RelayProcess start(Map<String, String> config, List<String> jvmOptions) {
+        return start(config, jvmOptions, true);
+    }
+
+    /**
+     * As {@link #start(Map)}, returning once the DERP listener is bound even while the relay reports
+     * not ready (for example TLS waiting for its first ACME certificate).
+     */
+    public static RelayProcess startListening(Map<String, String> config) {
+        return start(config, DEFAULT_JVM_OPTIONS, false);
+    }
+
+    private static RelayProcess start(Map<String, String> config, List<String> jvmOptions, boolean requireReady) {
         Path jar = GoHarness.repositoryRoot().resolve("relay/target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run the integration tests through "
@@ -94,7 +106,7 @@ public final class RelayProcess implements AutoCloseable {
             Path log = Files.createTempFile(dir, "relay-process-", ".log");
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
                     .start();
-            return new RelayProcess(process, log, management);
+            return new RelayProcess(process, log, management, requireReady);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the relay: " + command, e);
         }
@@ -197,7 +209,7 @@ public final class RelayProcess implements AutoCloseable {
         return process;
     }
 
-    private int awaitReady() {
+    private int awaitReady(boolean requireReady) {
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -207,7 +219,7 @@ public final class RelayProcess implements AutoCloseable {
             try {
                 HttpResponse<String> ready = get("/q/health/ready");
                 Matcher port = DERP_PORT.matcher(ready.body());
-                if (ready.statusCode() == 200 && port.find()) {
+                if ((ready.statusCode() == 200 || !requireReady) && port.find()) {
                     return Integer.parseInt(port.group(1));
                 }
             } catch (RuntimeException notYet) {

@@ -29,7 +29,7 @@ import org.bouncycastle.util.io.pem.PemWriter;
  * its private key in any of the encodings derper's Go loader accepts (PKCS#8 {@code PRIVATE KEY},
  * SEC1 {@code EC PRIVATE KEY}, PKCS#1 {@code RSA PRIVATE KEY}).
  */
-final class PemFiles {
+public final class PemFiles {
 
     private PemFiles() {
     }
@@ -40,7 +40,7 @@ final class PemFiles {
         return new CertifiedKey(chain, key);
     }
 
-    static List<X509Certificate> readChain(String pem, Path source) throws IOException, CertificateException {
+    public static List<X509Certificate> readChain(String pem, Path source) throws IOException, CertificateException {
         List<X509Certificate> chain = new ArrayList<>();
         JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
         try (PEMParser parser = new PEMParser(new StringReader(pem))) {
@@ -56,7 +56,7 @@ final class PemFiles {
         return chain;
     }
 
-    static PrivateKey readKey(String pem, Path source) throws IOException {
+    public static PrivateKey readKey(String pem, Path source) throws IOException {
         JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
         try (Reader reader = new StringReader(pem); PEMParser parser = new PEMParser(reader)) {
             for (Object item = parser.readObject(); item != null; item = parser.readObject()) {
@@ -77,19 +77,29 @@ final class PemFiles {
         if (dir != null) {
             Files.createDirectories(dir);
         }
+        Files.writeString(certFile, encodeChain(certified.chain()), StandardCharsets.US_ASCII);
+        Files.deleteIfExists(keyFile);
+        Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(keyFile, encodeKey(certified.key()), StandardCharsets.US_ASCII);
+    }
+
+    /** PEM {@code CERTIFICATE} blocks, in the order given. */
+    public static String encodeChain(List<X509Certificate> chain) throws IOException {
         StringWriter certs = new StringWriter();
         try (PemWriter writer = new PemWriter(certs)) {
-            for (X509Certificate certificate : certified.chain()) {
+            for (X509Certificate certificate : chain) {
                 writer.writeObject(new JcaMiscPEMGenerator(certificate));
             }
         }
-        StringWriter key = new StringWriter();
-        try (PemWriter writer = new PemWriter(key)) {
-            writer.writeObject(new JcaPKCS8Generator(certified.key(), null));
+        return certs.toString();
+    }
+
+    /** A PKCS#8 {@code PRIVATE KEY} block. */
+    public static String encodeKey(PrivateKey key) throws IOException {
+        StringWriter pem = new StringWriter();
+        try (PemWriter writer = new PemWriter(pem)) {
+            writer.writeObject(new JcaPKCS8Generator(key, null));
         }
-        Files.writeString(certFile, certs.toString(), StandardCharsets.US_ASCII);
-        Files.deleteIfExists(keyFile);
-        Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(keyFile, key.toString(), StandardCharsets.US_ASCII);
+        return pem.toString();
     }
 }

@@ -19,6 +19,8 @@ import dev.waystation.relay.derp.ListenerSpec;
 import dev.waystation.relay.derp.ListenerTls;
 import dev.waystation.relay.derp.RelayConfig;
 import dev.waystation.relay.derp.RelayHostname;
+import dev.waystation.relay.tls.acme.AcmeChallenges;
+import dev.waystation.relay.tls.acme.AcmeSetup;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.NetServerOptions;
@@ -41,7 +43,8 @@ public class RelayTls implements ListenerTls {
     private final ReloadingKeyManager keyManager;
     private final CertificateSource source;
 
-    RelayTls(TlsConfig config, RelayConfig relay, DerpServer server, MeterRegistry registry) {
+    RelayTls(TlsConfig config, RelayConfig relay, DerpServer server, MeterRegistry registry,
+            AcmeChallenges challenges) {
         this.enabled = relay.mode() == RelayConfig.Mode.PRODUCTION;
         String hostname = RelayHostname.of(relay);
         if (!enabled) {
@@ -50,14 +53,15 @@ public class RelayTls implements ListenerTls {
             source = null;
             return;
         }
-        if (config.certMode() == TlsConfig.CertMode.ACME) {
-            throw new IllegalStateException("waystation.relay.tls.cert-mode=acme is not available yet; use manual "
-                    + "(PEM files in waystation.relay.tls.cert-dir, or cert-file/key-file)");
-        }
         engine = TlsEngine.select(config.engine());
         LOG.infof("DERP TLS runs on the %s", engine.describe());
         TlsMetrics metrics = new TlsMetrics(registry, engine);
         keyManager = new ReloadingKeyManager(ServerNameRule.forHostname(hostname), List.of(metaCertificate(server)));
+        if (config.certMode() == TlsConfig.CertMode.ACME) {
+            source = AcmeSetup.source(config.acme(), hostname, challenges, registry, metrics);
+            source.start(keyManager::install);
+            return;
+        }
         String baseName = hostname.replaceAll(UNSAFE_FILE_NAME_CHARACTERS, "");
         Path certFile = config.certFile().orElse(config.certDir().resolve(baseName + ".crt"));
         Path keyFile = config.keyFile().orElse(config.certDir().resolve(baseName + ".key"));
@@ -108,6 +112,11 @@ public class RelayTls implements ListenerTls {
             return Optional.empty();
         }
         return Optional.of(source.problem().orElse("no TLS certificate loaded"));
+    }
+
+    /** The certificate source's last problem (a failed reload or ACME order), even while a certificate serves. */
+    public Optional<String> problem() {
+        return enabled ? source.problem() : Optional.empty();
     }
 
     /** The certificate presented to new connections, if any. */
