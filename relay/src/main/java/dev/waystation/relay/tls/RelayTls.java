@@ -28,7 +28,8 @@ import io.vertx.core.net.NetServerOptions;
 /**
  * The TLS hook of the DERP listener: {@link #configure} turns a Vert.x {@code NetServerOptions} into
  * a TLS listener whose certificate comes from a {@link CertificateSource} and changes without a restart.
- * TLS 1.2 and 1.3 only; no ALPN is negotiated (Go DERP clients send none and expect HTTP/1.1).
+ * TLS 1.2 and 1.3 only; no ALPN is negotiated (Go DERP clients send none and expect HTTP/1.1), except in
+ * ACME mode with TLS-ALPN-01, where {@code http/1.1} and {@code acme-tls/1} are offered.
  */
 @ApplicationScoped
 public class RelayTls implements ListenerTls {
@@ -42,6 +43,7 @@ public class RelayTls implements ListenerTls {
     private final TlsEngine engine;
     private final ReloadingKeyManager keyManager;
     private final CertificateSource source;
+    private final boolean acmeTlsAlpn;
 
     RelayTls(TlsConfig config, RelayConfig relay, DerpServer server, MeterRegistry registry,
             AcmeChallenges challenges) {
@@ -51,12 +53,17 @@ public class RelayTls implements ListenerTls {
             engine = null;
             keyManager = null;
             source = null;
+            acmeTlsAlpn = false;
             return;
         }
         engine = TlsEngine.select(config.engine());
         LOG.infof("DERP TLS runs on the %s", engine.describe());
         TlsMetrics metrics = new TlsMetrics(registry, engine);
         keyManager = new ReloadingKeyManager(ServerNameRule.forHostname(hostname), List.of(metaCertificate(server)));
+        acmeTlsAlpn = config.certMode() == TlsConfig.CertMode.ACME && AcmeSetup.servesTlsAlpn(config.acme());
+        if (acmeTlsAlpn) {
+            keyManager.override(AcmeSetup.tlsAlpnOverride(challenges));
+        }
         if (config.certMode() == TlsConfig.CertMode.ACME) {
             source = AcmeSetup.source(config.acme(), hostname, challenges, registry, metrics);
             source.start(keyManager::install);
@@ -96,6 +103,9 @@ public class RelayTls implements ListenerTls {
                     + "dev mode (plain HTTP, like derper -dev)");
         }
         applyTls(options, engine, keyManager);
+        if (acmeTlsAlpn) {
+            options.setSslEngineOptions(AcmeSetup.withAlpn(engine.vertxOptions()));
+        }
     }
 
     static NetServerOptions applyTls(NetServerOptions options, TlsEngine engine, ReloadingKeyManager keyManager) {

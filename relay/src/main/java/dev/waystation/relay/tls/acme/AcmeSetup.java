@@ -1,13 +1,19 @@
 package dev.waystation.relay.tls.acme;
 
 import java.security.SecureRandom;
+import java.security.Security;
 import java.time.Clock;
+
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.shredzone.acme4j.challenge.TlsAlpn01Challenge;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import dev.waystation.relay.tls.CertificateOverride;
 import dev.waystation.relay.tls.TlsMetrics;
+import io.vertx.core.net.SSLEngineOptions;
 
 /** Builds ACME mode from its configuration: the store (Secret or directory), account, order and schedule. */
 public final class AcmeSetup {
@@ -17,6 +23,10 @@ public final class AcmeSetup {
 
     public static AcmeCertificateSource source(AcmeConfig config, String hostname, AcmeChallenges challenges,
             MeterRegistry registry, TlsMetrics tlsMetrics) {
+        // acme4j builds CSRs and reads PEM keys through BouncyCastle's provider, registered by name.
+        if (Security.getProvider(BouncyCastleProvider.PROVIDER_NAME) == null) {
+            Security.addProvider(new BouncyCastleProvider());
+        }
         AcmeStore store = store(config);
         return new AcmeCertificateSource(hostname, new AcmeAccount(config, store),
                 new AcmeOrder(challenges, config.orderTimeout()), store,
@@ -33,5 +43,20 @@ public final class AcmeSetup {
         String namespace = kubernetes.getNamespace() == null ? "default" : kubernetes.getNamespace();
         return new SecretAcmeStore(new KubernetesClientBuilder().withConfig(kubernetes).build(), namespace,
                 config.storageSecret().get());
+    }
+
+    /** Whether the DERP listener must answer TLS-ALPN-01 validations (ALPN on, {@code acme-tls/1} offered). */
+    public static boolean servesTlsAlpn(AcmeConfig config) {
+        return config.challengeTypes().contains(TlsAlpn01Challenge.TYPE);
+    }
+
+    /** {@code engine} with ALPN offering {@code http/1.1} and {@code acme-tls/1}. */
+    public static SSLEngineOptions withAlpn(SSLEngineOptions engine) {
+        return new AlpnEngineOptions(engine);
+    }
+
+    /** The key manager hook presenting TLS-ALPN-01 challenge certificates. */
+    public static CertificateOverride tlsAlpnOverride(AcmeChallenges challenges) {
+        return new TlsAlpnChallengeOverride(challenges);
     }
 }
