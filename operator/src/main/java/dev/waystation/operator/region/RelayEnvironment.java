@@ -67,6 +67,9 @@ final class RelayEnvironment {
             env.put("WAYSTATION_RELAY_TLS_CERT_FILE", TLS_DIR + "/tls.crt");
             env.put("WAYSTATION_RELAY_TLS_KEY_FILE", TLS_DIR + "/tls.key");
         }
+        if (mode == TlsMode.LetsEncrypt) {
+            env.putAll(AcmeEnvironment.of(region));
+        }
         // The relay's own Profile scope is its DerpRegion, so Profile Policies naming the region reach it.
         env.put("WAYSTATION_POLICY_REGION", region.getMetadata().getName());
         nodeHostnames(region).ifPresent(hostnames -> env.put("WAYSTATION_RELAY_NODE_HOSTNAMES", hostnames));

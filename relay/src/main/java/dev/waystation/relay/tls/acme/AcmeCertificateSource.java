@@ -195,9 +195,13 @@ public final class AcmeCertificateSource implements CertificateSource {
         return Optional.empty();
     }
 
+    /** The CA's problem type (e.g. {@code urn:ietf:params:acme:error:badNonce}) and text, else the exception's. */
     private static String describe(Exception e) {
-        String message = e.getMessage();
-        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        String message = e.getMessage() == null ? "" : ": " + e.getMessage();
+        if (e instanceof AcmeServerException server) {
+            return server.getType() + message;
+        }
+        return e.getClass().getSimpleName() + message;
     }
 
     private void report(String message) {

@@ -1,7 +1,12 @@
 package dev.waystation.relay.tls.acme;
 
 import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.AlgorithmParameterSpec;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.RSAKeyGenParameterSpec;
 import java.time.Duration;
 import java.util.List;
 
@@ -16,7 +21,6 @@ import org.shredzone.acme4j.challenge.Challenge;
 import org.shredzone.acme4j.challenge.Http01Challenge;
 import org.shredzone.acme4j.challenge.TlsAlpn01Challenge;
 import org.shredzone.acme4j.exception.AcmeException;
-import org.shredzone.acme4j.util.KeyPairUtils;
 
 import dev.waystation.relay.tls.CertifiedKey;
 
@@ -29,6 +33,7 @@ final class AcmeOrder {
 
     private static final Logger LOG = Logger.getLogger(AcmeOrder.class);
     private static final String CERTIFICATE_KEY_CURVE = "secp256r1";
+    private static final int VALIDATION_RSA_BITS = 2048;
 
     /** A challenge the CA could not validate: the next order tries the next challenge type. */
     static final class ChallengeFailedException extends AcmeException {
@@ -59,7 +64,7 @@ final class AcmeOrder {
             throw new AcmeException("order " + order.getLocation() + " is " + ready + " instead of ready"
                     + problemText(order.getError().orElse(null)));
         }
-        KeyPair certificateKey = KeyPairUtils.createECKeyPair(CERTIFICATE_KEY_CURVE);
+        KeyPair certificateKey = newKeyPair("EC", new ECGenParameterSpec(CERTIFICATE_KEY_CURVE));
         order.execute(certificateKey);
         Status done = order.waitForCompletion(timeout);
         if (done != Status.VALID) {
@@ -94,12 +99,28 @@ final class AcmeOrder {
             return () -> challenges.withdrawHttp(http.getToken());
         }
         if (challenge instanceof TlsAlpn01Challenge alpn) {
-            KeyPair validationKey = KeyPairUtils.createECKeyPair(CERTIFICATE_KEY_CURVE);
+            // acme4j signs the validation certificate with SHA256withRSA only.
+            KeyPair validationKey = newKeyPair("RSA", new RSAKeyGenParameterSpec(VALIDATION_RSA_BITS,
+                    RSAKeyGenParameterSpec.F4));
             var certificate = alpn.createCertificate(validationKey, Identifier.dns(hostname));
             challenges.publishAlpn(hostname, new CertifiedKey(List.of(certificate), validationKey.getPrivate()));
             return () -> challenges.withdrawAlpn(hostname);
         }
         throw new IOException("challenge type " + challenge.getType() + " is not supported (use http-01 or tls-alpn-01)");
+    }
+
+    /**
+     * A key from the JDK's own provider: BouncyCastle's (acme4j's helpers) call EC keys "ECDSA", which
+     * the TLS engines' key-type matching ("EC") does not recognise.
+     */
+    private static KeyPair newKeyPair(String algorithm, AlgorithmParameterSpec parameters) throws IOException {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
+            generator.initialize(parameters);
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot create a " + algorithm + " key: " + e.getMessage(), e);
+        }
     }
 
     private static String problemText(Problem problem) {
