@@ -8,9 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -61,14 +64,27 @@ public final class PemFiles {
         try (Reader reader = new StringReader(pem); PEMParser parser = new PEMParser(reader)) {
             for (Object item = parser.readObject(); item != null; item = parser.readObject()) {
                 if (item instanceof PEMKeyPair pair) {
-                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
+                    return jdkKey(converter.getPrivateKey(pair.getPrivateKeyInfo()));
                 }
                 if (item instanceof PrivateKeyInfo info) {
-                    return converter.getPrivateKey(info);
+                    return jdkKey(converter.getPrivateKey(info));
                 }
             }
         }
         throw new IOException("no unencrypted PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY block in " + source);
+    }
+
+    /**
+     * The same key from the JDK's providers: with BouncyCastle registered (ACME mode) the converter
+     * returns its keys, whose EC algorithm name "ECDSA" matches no TLS key type ("EC").
+     */
+    private static PrivateKey jdkKey(PrivateKey key) throws IOException {
+        String algorithm = "ECDSA".equals(key.getAlgorithm()) ? "EC" : key.getAlgorithm();
+        try {
+            return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()));
+        } catch (GeneralSecurityException e) {
+            throw new IOException("unsupported private key (" + key.getAlgorithm() + "): " + e.getMessage(), e);
+        }
     }
 
     /** Writes the chain (0644) and the key (0600), like derper does for its generated IP certificate. */

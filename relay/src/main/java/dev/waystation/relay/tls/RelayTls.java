@@ -10,6 +10,9 @@ import java.util.Optional;
 import java.util.Set;
 
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
@@ -19,9 +22,11 @@ import dev.waystation.relay.derp.ListenerSpec;
 import dev.waystation.relay.derp.ListenerTls;
 import dev.waystation.relay.derp.RelayConfig;
 import dev.waystation.relay.derp.RelayHostname;
+import dev.waystation.relay.tls.acme.AcmeCertificateSource;
 import dev.waystation.relay.tls.acme.AcmeChallenges;
 import dev.waystation.relay.tls.acme.AcmeSetup;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.NetServerOptions;
 
@@ -37,6 +42,8 @@ public class RelayTls implements ListenerTls {
     private static final Logger LOG = Logger.getLogger(RelayTls.class);
     /** derper disables TLS 1.0 and 1.1: TLS 1.2 is the floor. */
     static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
+    /** After {@code DerpListeners} binds (default observer priority). */
+    private static final int AFTER_LISTENERS = Interceptor.Priority.APPLICATION + 1000;
     private static final String UNSAFE_FILE_NAME_CHARACTERS = "[^A-Za-z0-9.-]";
 
     private final boolean enabled;
@@ -65,8 +72,8 @@ public class RelayTls implements ListenerTls {
             keyManager.override(AcmeSetup.tlsAlpnOverride(challenges));
         }
         if (config.certMode() == TlsConfig.CertMode.ACME) {
+            // Started once the listeners are bound (startAcme): the CA validates on them right after an order.
             source = AcmeSetup.source(config.acme(), hostname, challenges, registry, metrics);
-            source.start(keyManager::install);
             return;
         }
         String baseName = hostname.replaceAll(UNSAFE_FILE_NAME_CHARACTERS, "");
@@ -82,6 +89,12 @@ public class RelayTls implements ListenerTls {
             return MetaCertificate.forServerKey(server.publicKey().toBytes(), Instant.now());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot create the DERP meta-certificate", e);
+        }
+    }
+
+    void startAcme(@Observes @Priority(AFTER_LISTENERS) StartupEvent event) {
+        if (source instanceof AcmeCertificateSource acme) {
+            acme.start(keyManager::install);
         }
     }
 

@@ -12,6 +12,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.waystation.testing.GoCheck;
 import dev.waystation.testing.GoHarness;
@@ -106,13 +108,16 @@ class AcmePebbleIT {
         assertThat(pebble.ordersCreated()).as("orders Pebble saw across the restart").isEqualTo(1);
     }
 
-    @Test
-    void tlsAlpn01CertificateServesDerphttp() throws Exception {
+    @ParameterizedTest(name = "TLS engine {0}")
+    @ValueSource(strings = {"openssl", "jdk"})
+    void tlsAlpn01CertificateServesDerphttp(String engine) throws Exception {
         int derpPort = PebbleCa.freePort();
         int httpPort = PebbleCa.freePort();
         pebble = new PebbleCa(dir, httpPort, derpPort, LONG_VALIDITY_SECONDS, Map.of());
         // No plain helper at all: only the DERP TLS port can answer.
-        relay = RelayProcess.startListening(acmeRelay(derpPort, -1, "tls-alpn-01", dir.resolve("acme-state")));
+        Map<String, String> config = acmeRelay(derpPort, -1, "tls-alpn-01", dir.resolve("acme-state"));
+        config.put("waystation.relay.tls.engine", engine);
+        relay = RelayProcess.startListening(config);
         awaitReady();
         assertDerphttpExchangesTrustingPebble();
         assertThat(relay.logText()).contains("via tls-alpn-01");
@@ -158,7 +163,8 @@ class AcmePebbleIT {
         assertThat(relay.process().isAlive()).isTrue();
         var readiness = relay.get("/q/health/ready");
         assertThat(readiness.statusCode()).isEqualTo(503);
-        assertThat(readiness.body()).contains("ACME order for localhost", "failed", "next attempt in", "badNonce");
+        assertThat(readiness.body()).contains("ACME order for localhost", "failed", "next attempt in",
+                "urn:ietf:params:acme:error:badNonce");
         assertThat(relay.metric("waystation_acme_consecutive_failures")).isGreaterThanOrEqualTo(3);
         assertThat(relay.logText()).contains("failed (1 in a row)", "failed (2 in a row)");
     }

@@ -3,8 +3,6 @@ package dev.waystation.relay.tls.acme;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,6 +26,7 @@ import javax.net.ssl.TrustManagerFactory;
 import org.awaitility.Awaitility;
 
 import dev.waystation.testing.GoHarness;
+import dev.waystation.testing.LoopbackPorts;
 
 /**
  * Let's Encrypt's Pebble test CA and its DNS server pebble-challtestsrv (built from {@code src/pebble}
@@ -43,8 +41,6 @@ final class PebbleCa implements AutoCloseable {
     private static final String PEBBLE = "github.com/letsencrypt/pebble/v2/cmd/pebble";
     private static final String CHALLTESTSRV = "github.com/letsencrypt/pebble/v2/cmd/pebble-challtestsrv";
     private static final Pattern ORDER_ADDED = Pattern.compile("Added order \"[^\"]+\" to the db");
-    private static final int NON_EPHEMERAL_LOW = 20000;
-    private static final int NON_EPHEMERAL_HIGH = 32000;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final Process dns;
@@ -176,21 +172,8 @@ final class PebbleCa implements AutoCloseable {
         return context;
     }
 
-    /**
-     * A free port below the kernel's ephemeral range: ports chosen here are bound only later (Pebble and
-     * the relay must know each other's ports up front), and a port the kernel hands out to some other
-     * {@code bind(0)} meanwhile (the relay's management port, a client socket) would collide.
-     */
     static int freePort() {
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int candidate = ThreadLocalRandom.current().nextInt(NON_EPHEMERAL_LOW, NON_EPHEMERAL_HIGH);
-            try (ServerSocket socket = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress())) {
-                return socket.getLocalPort();
-            } catch (IOException taken) {
-                // try another
-            }
-        }
-        throw new IllegalStateException("no free loopback port in " + NON_EPHEMERAL_LOW + "-" + NON_EPHEMERAL_HIGH);
+        return LoopbackPorts.free();
     }
 
     @Override
