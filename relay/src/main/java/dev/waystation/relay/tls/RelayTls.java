@@ -67,13 +67,13 @@ public class RelayTls implements ListenerTls {
         LOG.infof("DERP TLS runs on the %s", engine.describe());
         TlsMetrics metrics = new TlsMetrics(registry, engine);
         keyManager = new ReloadingKeyManager(ServerNameRule.forHostname(hostname), List.of(metaCertificate(server)));
-        acmeTlsAlpn = config.certMode() == TlsConfig.CertMode.ACME && AcmeSetup.servesTlsAlpn(config.acme());
+        acmeTlsAlpn = config.certMode() == TlsConfig.CertMode.ACME && AcmeSetup.servesTlsAlpn(config.acme(), engine);
         if (acmeTlsAlpn) {
             keyManager.override(AcmeSetup.tlsAlpnOverride(challenges));
         }
         if (config.certMode() == TlsConfig.CertMode.ACME) {
             // Started once the listeners are bound (startAcme): the CA validates on them right after an order.
-            source = AcmeSetup.source(config.acme(), hostname, challenges, registry, metrics);
+            source = AcmeSetup.source(config.acme(), hostname, challenges, engine, registry, metrics);
             return;
         }
         String baseName = hostname.replaceAll(UNSAFE_FILE_NAME_CHARACTERS, "");

@@ -1,6 +1,7 @@
 package dev.waystation.relay.tls.acme;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
@@ -12,8 +13,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.waystation.testing.GoCheck;
 import dev.waystation.testing.GoHarness;
@@ -108,20 +107,38 @@ class AcmePebbleIT {
         assertThat(pebble.ordersCreated()).as("orders Pebble saw across the restart").isEqualTo(1);
     }
 
-    @ParameterizedTest(name = "TLS engine {0}")
-    @ValueSource(strings = {"openssl", "jdk"})
-    void tlsAlpn01CertificateServesDerphttp(String engine) throws Exception {
+    @Test
+    void tlsAlpn01CertificateServesDerphttpOnTheJdkEngine() throws Exception {
         int derpPort = PebbleCa.freePort();
         int httpPort = PebbleCa.freePort();
         pebble = new PebbleCa(dir, httpPort, derpPort, LONG_VALIDITY_SECONDS, Map.of());
         // No plain helper at all: only the DERP TLS port can answer.
         Map<String, String> config = acmeRelay(derpPort, -1, "tls-alpn-01", dir.resolve("acme-state"));
-        config.put("waystation.relay.tls.engine", engine);
+        config.put("waystation.relay.tls.engine", "jdk");
         relay = RelayProcess.startListening(config);
         awaitReady();
         assertDerphttpExchangesTrustingPebble();
         assertThat(relay.logText()).contains("via tls-alpn-01");
         assertThat(relay.metric("waystation_acme_orders_total{outcome=\"issued\"}")).isEqualTo(1);
+    }
+
+    @Test
+    void onTheOpenSslEngineTlsAlpn01AloneIsAClearStartupErrorAndBesideHttp01ItIsSkipped() throws Exception {
+        int derpPort = PebbleCa.freePort();
+        int httpPort = PebbleCa.freePort();
+        pebble = new PebbleCa(dir, httpPort, derpPort, LONG_VALIDITY_SECONDS, Map.of());
+        Map<String, String> alone = acmeRelay(derpPort, -1, "tls-alpn-01", dir.resolve("alone"));
+        alone.put("waystation.relay.tls.engine", "openssl");
+        assertThatThrownBy(() -> RelayProcess.startListening(alone)).hasMessageContaining(
+                "challenge-types=tls-alpn-01 needs waystation.relay.tls.engine=jdk");
+
+        Map<String, String> both = acmeRelay(derpPort, httpPort, "tls-alpn-01,http-01", dir.resolve("both"));
+        both.put("waystation.relay.tls.engine", "openssl");
+        relay = RelayProcess.startListening(both);
+        awaitReady();
+        assertDerphttpExchangesTrustingPebble();
+        assertThat(relay.logText()).contains("tls-alpn-01 is skipped on the OpenSSL engine", "via http-01");
+        assertThat(relay.metric("waystation_acme_orders_total{outcome=\"failed\"}")).isZero();
     }
 
     @Test
