@@ -56,7 +56,7 @@ class AcmeWiringTest {
         List<Secret> secrets = objects.stream().filter(Secret.class::isInstance).map(Secret.class::cast).toList();
         assertThat(secrets).extracting(secret -> secret.getMetadata().getName()).containsExactly("fra-0-acme",
                 "fra-1-acme");
-        assertThat(secrets).allSatisfy(secret -> assertThat(secret.getData()).isNull());
+        assertThat(secrets).allSatisfy(secret -> assertThat(secret.getData()).isNullOrEmpty());
         Role role = objects.stream().filter(Role.class::isInstance).map(Role.class::cast).findFirst().orElseThrow();
         assertThat(role.getRules()).anySatisfy(rule -> {
             assertThat(rule.getResources()).containsExactly("secrets");
