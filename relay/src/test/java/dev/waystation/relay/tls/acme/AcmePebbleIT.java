@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,11 +31,15 @@ class AcmePebbleIT {
     private static final long GO_TIMEOUT_SECONDS = 180;
     private static final Duration ISSUE_TIMEOUT = Duration.ofSeconds(90);
     private static final long LONG_VALIDITY_SECONDS = 7 * 24 * 3600;
+    private static final long SHORT_VALIDITY_SECONDS = 30;
+    private static final Pattern PIN = Pattern.compile("\"pin\"\\s*:\\s*\"([^\"]+)\"");
 
     @TempDir
     Path dir;
     private PebbleCa pebble;
     private RelayProcess relay;
+    private int derpPort;
+    private int httpPort;
 
     @AfterEach
     void stop() {
@@ -43,6 +49,19 @@ class AcmePebbleIT {
         if (pebble != null) {
             pebble.close();
         }
+    }
+
+    /** Pebble validating on the relay's future ports (fixed now: Pebble needs them in its configuration). */
+    private void startPebble(long validitySeconds, Map<String, String> environment) throws Exception {
+        derpPort = PebbleCa.freePort();
+        httpPort = PebbleCa.freePort();
+        pebble = new PebbleCa(dir, httpPort, derpPort, validitySeconds, environment);
+    }
+
+    private static String pin(String readiness) {
+        Matcher pin = PIN.matcher(readiness);
+        assertThat(pin.find()).as(readiness).isTrue();
+        return pin.group(1);
     }
 
     private Map<String, String> acmeRelay(int derpPort, int httpPort, String challengeTypes, Path storage) {
@@ -86,9 +105,7 @@ class AcmePebbleIT {
 
     @Test
     void http01CertificateServesDerphttpAndARestartReusesItWithoutANewOrder() throws Exception {
-        int derpPort = PebbleCa.freePort();
-        int httpPort = PebbleCa.freePort();
-        pebble = new PebbleCa(dir, httpPort, derpPort, LONG_VALIDITY_SECONDS, Map.of());
+        startPebble(LONG_VALIDITY_SECONDS, Map.of());
         Path storage = dir.resolve("acme-state");
         relay = RelayProcess.startListening(acmeRelay(derpPort, httpPort, "http-01", storage));
         awaitReady();
@@ -109,9 +126,7 @@ class AcmePebbleIT {
 
     @Test
     void tlsAlpn01CertificateServesDerphttpOnTheJdkEngine() throws Exception {
-        int derpPort = PebbleCa.freePort();
-        int httpPort = PebbleCa.freePort();
-        pebble = new PebbleCa(dir, httpPort, derpPort, LONG_VALIDITY_SECONDS, Map.of());
+        startPebble(LONG_VALIDITY_SECONDS, Map.of());
         // No plain helper at all: only the DERP TLS port can answer.
         Map<String, String> config = acmeRelay(derpPort, -1, "tls-alpn-01", dir.resolve("acme-state"));
         config.put("waystation.relay.tls.engine", "jdk");
@@ -124,9 +139,7 @@ class AcmePebbleIT {
 
     @Test
     void onTheOpenSslEngineTlsAlpn01AloneIsAClearStartupErrorAndBesideHttp01ItIsSkipped() throws Exception {
-        int derpPort = PebbleCa.freePort();
-        int httpPort = PebbleCa.freePort();
-        pebble = new PebbleCa(dir, httpPort, derpPort, LONG_VALIDITY_SECONDS, Map.of());
+        startPebble(LONG_VALIDITY_SECONDS, Map.of());
         Map<String, String> alone = acmeRelay(derpPort, -1, "tls-alpn-01", dir.resolve("alone"));
         alone.put("waystation.relay.tls.engine", "openssl");
         assertThatThrownBy(() -> RelayProcess.startListening(alone)).hasMessageContaining(
@@ -143,12 +156,10 @@ class AcmePebbleIT {
 
     @Test
     void aShortLivedCertificateIsRenewedAndSwappedWhileAClientStaysConnected() throws Exception {
-        int derpPort = PebbleCa.freePort();
-        int httpPort = PebbleCa.freePort();
-        pebble = new PebbleCa(dir, httpPort, derpPort, 30, Map.of());
+        startPebble(SHORT_VALIDITY_SECONDS, Map.of());
         relay = RelayProcess.startListening(acmeRelay(derpPort, httpPort, "http-01", dir.resolve("acme-state")));
         awaitReady();
-        String firstPin = relay.get("/q/health/ready").body();
+        String firstPin = pin(relay.get("/q/health/ready").body());
         Path root = pebble.writeIssuingRoot(dir.resolve("pebble-root.pem"));
         try (GoCheck.Running pair = GoCheck.start(GoHarness.command("derpcheck"),
                 Map.of("SSL_CERT_FILE", root.toString()), "pair", "https://" + HOSTNAME + ":" + derpPort + "/derp",
@@ -165,15 +176,13 @@ class AcmePebbleIT {
             assertThat(result.ok()).as(result.output()).isTrue();
         }
         assertThat(relay.metric("derp_accepts_total")).as("no reconnect of the connected pair").isEqualTo(2);
-        assertThat(relay.get("/q/health/ready").body()).isNotEqualTo(firstPin);
+        assertThat(pin(relay.get("/q/health/ready").body())).isNotEqualTo(firstPin);
         assertDerphttpExchangesTrustingPebble();
     }
 
     @Test
     void aCaRejectingEveryNonceEndsInRetriesWithBackoffAndAReadableStatusNeverACrash() throws Exception {
-        int derpPort = PebbleCa.freePort();
-        int httpPort = PebbleCa.freePort();
-        pebble = new PebbleCa(dir, httpPort, derpPort, LONG_VALIDITY_SECONDS, Map.of("PEBBLE_WFE_NONCEREJECT", "100"));
+        startPebble(LONG_VALIDITY_SECONDS, Map.of("PEBBLE_WFE_NONCEREJECT", "100"));
         relay = RelayProcess.startListening(acmeRelay(derpPort, httpPort, "http-01", dir.resolve("acme-state")));
         await("three failed orders").atMost(ISSUE_TIMEOUT).pollInterval(Duration.ofMillis(500))
                 .until(() -> relay.metric("waystation_acme_orders_total{outcome=\"failed\"}") >= 3);
