@@ -90,8 +90,9 @@ public final class AcmeCertificateSource implements CertificateSource {
             stored = Optional.empty();
         }
         if (stored.isPresent() && stored.get().notAfter().isAfter(clock.instant())) {
-            use(stored.get());
+            // Counted before the certificate is in use: whoever sees the relay ready sees the count.
             metrics.loadedFromStore();
+            use(stored.get());
             LOG.infof("using the stored ACME certificate for %s from %s (valid until %s)", hostname, store.describe(),
                     stored.get().notAfter());
             scheduleRenewal(stored.get());
@@ -141,9 +142,9 @@ public final class AcmeCertificateSource implements CertificateSource {
         try {
             CertifiedKey issued = order.place(account.login(), hostname, challengeType);
             saveIssued(issued);
-            use(issued);
             failures = 0;
             metrics.issued();
+            use(issued);
             LOG.infof("ACME certificate for %s issued (valid until %s, via %s)", hostname, issued.notAfter(),
                     challengeType);
             scheduleRenewal(issued);
