@@ -2,7 +2,7 @@ package dev.waystation.relay.tls.acme;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -18,18 +18,20 @@ final class AcmeMetrics {
     static final String FAILED = "failed";
     static final String RATE_LIMITED = "rate_limited";
 
-    private final Counter issued;
-    private final Counter failed;
-    private final Counter rateLimited;
-    private final Counter stored;
+    // Function counters read these at scrape time: a certificate loaded during start-up, before the
+    // Prometheus registry joins Quarkus' composite registry, would be lost by an ordinary counter.
+    private final AtomicLong issued = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong rateLimited = new AtomicLong();
+    private final AtomicLong stored = new AtomicLong();
     private final AtomicLong consecutiveFailures = new AtomicLong();
     private final AtomicLong nextAttempt = new AtomicLong();
 
     AcmeMetrics(MeterRegistry registry) {
-        issued = orders(registry, ISSUED);
-        failed = orders(registry, FAILED);
-        rateLimited = orders(registry, RATE_LIMITED);
-        stored = Counter.builder("waystation.acme.stored.certificates")
+        orders(registry, ISSUED, issued);
+        orders(registry, FAILED, failed);
+        orders(registry, RATE_LIMITED, rateLimited);
+        FunctionCounter.builder("waystation.acme.stored.certificates", stored, AtomicLong::get)
                 .description("ACME certificates loaded from storage at start instead of ordering").register(registry);
         Gauge.builder("waystation.acme.consecutive.failures", consecutiveFailures, AtomicLong::get)
                 .description("ACME orders failed in a row (0 after a success)").register(registry);
@@ -37,23 +39,23 @@ final class AcmeMetrics {
                 .description("when the next ACME order (retry or renewal) is planned, Unix seconds").register(registry);
     }
 
-    private static Counter orders(MeterRegistry registry, String outcome) {
-        return Counter.builder("waystation.acme.orders").tag("outcome", outcome)
+    private static void orders(MeterRegistry registry, String outcome, AtomicLong count) {
+        FunctionCounter.builder("waystation.acme.orders", count, AtomicLong::get).tag("outcome", outcome)
                 .description("ACME orders placed, by outcome").register(registry);
     }
 
     void issued() {
-        issued.increment();
+        issued.incrementAndGet();
         consecutiveFailures.set(0);
     }
 
     void failed(boolean rateLimitedByCa) {
-        (rateLimitedByCa ? rateLimited : failed).increment();
+        (rateLimitedByCa ? rateLimited : failed).incrementAndGet();
         consecutiveFailures.incrementAndGet();
     }
 
     void loadedFromStore() {
-        stored.increment();
+        stored.incrementAndGet();
     }
 
     void nextAttemptAt(long epochSecond) {

@@ -119,7 +119,7 @@ class AcmePebbleIT {
         relay = RelayProcess.startListening(acmeRelay(derpPort, httpPort, "http-01", storage));
         awaitReady();
         assertDerphttpExchangesTrustingPebble();
-        assertThat(relay.metric("waystation_acme_stored_certificates_total")).isEqualTo(1);
+        assertThat(relay.metric("waystation_acme_stored_certificates_total")).as(relay.metrics()).isEqualTo(1);
         assertThat(relay.metric("waystation_acme_orders_total{outcome=\"issued\"}")).isZero();
         assertThat(pebble.ordersCreated()).as("orders Pebble saw across the restart").isEqualTo(1);
     }
