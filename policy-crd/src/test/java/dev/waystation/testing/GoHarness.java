@@ -76,11 +76,20 @@ public final class GoHarness {
      * package (for example {@code -tags}).
      */
     public static synchronized Path build(String name, String packagePath, String... goBuildFlags) {
-        Path built = builtPackages.get(name);
+        return buildInModule("src/interop", name, packagePath, goBuildFlags);
+    }
+
+    /**
+     * As {@link #build}, for another Go module of the repository ({@code moduleDir} relative to the root,
+     * for example {@code src/pebble}), into {@code <moduleDir>/target/bin/<name>}.
+     */
+    public static synchronized Path buildInModule(String moduleDir, String name, String packagePath,
+            String... goBuildFlags) {
+        Path built = builtPackages.get(moduleDir + ":" + name);
         if (built != null) {
             return built;
         }
-        Path module = repositoryRoot().resolve("src/interop");
+        Path module = repositoryRoot().resolve(moduleDir);
         Path binary = module.resolve("target/bin").resolve(name);
         try {
             Files.createDirectories(binary.getParent());
@@ -91,7 +100,7 @@ public final class GoHarness {
         } catch (IOException e) {
             throw new IllegalStateException("building " + packagePath + " failed: " + e.getMessage(), e);
         }
-        builtPackages.put(name, binary);
+        builtPackages.put(moduleDir + ":" + name, binary);
         return binary;
     }
 

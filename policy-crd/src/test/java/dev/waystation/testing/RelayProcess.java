@@ -2,7 +2,6 @@ package dev.waystation.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -51,11 +50,11 @@ public final class RelayProcess implements AutoCloseable {
     private final int derpPort;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private RelayProcess(Process process, Path log, int managementPort) {
+    private RelayProcess(Process process, Path log, int managementPort, boolean requireReady) {
         this.process = process;
         this.log = log;
         this.managementPort = managementPort;
-        this.derpPort = awaitReady();
+        this.derpPort = awaitReady(requireReady);
     }
 
     /** Direct memory is bounded explicitly in every launcher (README "Security model"). */
@@ -68,7 +67,7 @@ public final class RelayProcess implements AutoCloseable {
 
     /** As {@link #start(Map)}, with these JVM options (heap and direct-memory limits) instead of the defaults. */
     public static RelayProcess start(Map<String, String> config, List<String> jvmOptions) {
-        return start(config, jvmOptions, Map.of());
+        return start(config, jvmOptions, Map.of(), true);
     }
 
     /**
@@ -77,11 +76,19 @@ public final class RelayProcess implements AutoCloseable {
      * (system properties) takes precedence over it.
      */
     public static RelayProcess startWithEnvironment(Map<String, String> config, Map<String, String> environment) {
-        return start(config, DEFAULT_JVM_OPTIONS, environment);
+        return start(config, DEFAULT_JVM_OPTIONS, environment, true);
+    }
+
+    /**
+     * As {@link #start(Map)}, returning once the DERP listener is bound even while the relay reports
+     * not ready (for example TLS waiting for its first ACME certificate).
+     */
+    public static RelayProcess startListening(Map<String, String> config) {
+        return start(config, DEFAULT_JVM_OPTIONS, Map.of(), false);
     }
 
     private static RelayProcess start(Map<String, String> config, List<String> jvmOptions,
-            Map<String, String> environment) {
+            Map<String, String> environment, boolean requireReady) {
         Path jar = GoHarness.repositoryRoot().resolve("relay/target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run the integration tests through "
@@ -109,7 +116,7 @@ public final class RelayProcess implements AutoCloseable {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().putAll(environment);
             Process process = builder.start();
-            return new RelayProcess(process, log, management);
+            return new RelayProcess(process, log, management, requireReady);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the relay: " + command, e);
         }
@@ -212,7 +219,7 @@ public final class RelayProcess implements AutoCloseable {
         return process;
     }
 
-    private int awaitReady() {
+    private int awaitReady(boolean requireReady) {
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -222,7 +229,7 @@ public final class RelayProcess implements AutoCloseable {
             try {
                 HttpResponse<String> ready = get("/q/health/ready");
                 Matcher port = DERP_PORT.matcher(ready.body());
-                if (ready.statusCode() == 200 && port.find()) {
+                if ((ready.statusCode() == 200 || !requireReady) && port.find()) {
                     return Integer.parseInt(port.group(1));
                 }
             } catch (RuntimeException notYet) {
@@ -261,10 +268,6 @@ public final class RelayProcess implements AutoCloseable {
     }
 
     private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return LoopbackPorts.free();
     }
 }

@@ -1,5 +1,6 @@
 package dev.waystation.operator.region;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,7 +15,8 @@ import io.fabric8.kubernetes.api.model.rbac.SubjectBuilder;
 
 /**
  * The relays' identity and the least they may do with it: a ServiceAccount whose Role allows reading
- * (get, list, watch) exactly one object, the region's policy document ConfigMap.
+ * (get, list, watch) exactly one object, the region's policy document ConfigMap, plus in LetsEncrypt
+ * mode get and update of each node's ACME storage Secret ({@link AcmeStorageSecrets}).
  */
 @ApplicationScoped
 class RelayAccess implements RegionDependent {
@@ -22,7 +24,7 @@ class RelayAccess implements RegionDependent {
     @Override
     public List<HasMetadata> desired(DerpRegion region) {
         String name = RegionObjects.relayAccount(region);
-        return List.of(
+        List<HasMetadata> objects = new ArrayList<>(List.of(
                 new ServiceAccountBuilder()
                         .withMetadata(RegionObjects.ownedMeta(region, name, RegionObjects.RELAY))
                         .build(),
@@ -34,6 +36,7 @@ class RelayAccess implements RegionDependent {
                                 .withResourceNames(RegionObjects.policyConfigMap(region))
                                 .withVerbs("get", "list", "watch")
                                 .build())
+                        .addAllToRules(AcmeStorageSecrets.rules(region))
                         .build(),
                 new RoleBindingBuilder()
                         .withMetadata(RegionObjects.ownedMeta(region, name, RegionObjects.RELAY))
@@ -41,6 +44,8 @@ class RelayAccess implements RegionDependent {
                         .endRoleRef()
                         .withSubjects(new SubjectBuilder().withKind("ServiceAccount").withName(name)
                                 .withNamespace(region.getMetadata().getNamespace()).build())
-                        .build());
+                        .build()));
+        objects.addAll(AcmeStorageSecrets.desired(region));
+        return objects;
     }
 }

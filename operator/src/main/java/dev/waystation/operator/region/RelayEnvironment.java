@@ -74,6 +74,9 @@ final class RelayEnvironment {
             env.put("WAYSTATION_RELAY_TLS_CERT_DIR", TLS_DIR);
             env.put("WAYSTATION_RELAY_MESH_CA_FILE", TLS_DIR + "/" + NodeCertificateIssuer.MESH_CA_KEY);
         }
+        if (mode == TlsMode.LetsEncrypt) {
+            env.putAll(AcmeEnvironment.of(region));
+        }
         // The relay's own Profile scope is its DerpRegion, so Profile Policies naming the region reach it.
         env.put("WAYSTATION_POLICY_REGION", region.getMetadata().getName());
         env.put("WAYSTATION_RELAY_NODE_HOSTNAMES", nodeHostnames(region));

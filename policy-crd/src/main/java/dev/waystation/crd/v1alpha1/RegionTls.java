@@ -84,6 +84,20 @@ public class RegionTls {
         @JsonPropertyDescription("Use Let's Encrypt's staging directory (untrusted certificates, generous rate limits).")
         private Boolean staging = false;
 
+        @Pattern("^https://[^\\s]+$")
+        @JsonPropertyDescription("Directory URL of another ACME CA (a private one such as step-ca or Pebble); "
+                + "default: Let's Encrypt (production, or staging with staging: true). Its HTTPS certificate must "
+                + "be trusted by the relay's JVM.")
+        private String directoryUrl;
+
+        public String getDirectoryUrl() {
+            return directoryUrl;
+        }
+
+        public void setDirectoryUrl(String directoryUrl) {
+            this.directoryUrl = directoryUrl;
+        }
+
         public String getEmail() {
             return email;
         }

@@ -104,6 +104,11 @@ public final class DerperEndpoints {
                 .header("Content-Type", TEXT_HTML).body(body);
     }
 
+    /** The key authorization an ACME CA fetches from {@code /.well-known/acme-challenge/<token>} (HTTP-01). */
+    public EndpointResponse acmeHttpChallenge(String keyAuthorization) {
+        return dated(EndpointResponse.status(200)).header("Content-Type", TEXT_PLAIN).body(keyAuthorization);
+    }
+
     private EndpointResponse probe(EndpointRequest request) {
         if ("GET".equals(request.method()) || "HEAD".equals(request.method())) {
             return dated(EndpointResponse.status(200)).header("Access-Control-Allow-Origin", "*").noBody();

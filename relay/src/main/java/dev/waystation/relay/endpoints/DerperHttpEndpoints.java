@@ -2,6 +2,7 @@ package dev.waystation.relay.endpoints;
 
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -15,10 +16,11 @@ import dev.waystation.relay.derp.HttpEndpoints;
 import dev.waystation.relay.derp.HttpExchange;
 import dev.waystation.relay.derp.HttpRequestHead;
 import dev.waystation.relay.derp.ListenerSpec;
+import dev.waystation.relay.tls.acme.AcmeChallenges;
 
 /**
  * Serves {@link DerperEndpoints} on the relay's listeners: derper's full set on the DERP port, its
- * port-80 set on the plain helper, and {@code /debug/check} on both (derper's debug handlers sit on
+ * port-80 set on the plain helper (plus the ACME HTTP-01 answers while an order runs), and {@code /debug/check} on both (derper's debug handlers sit on
  * the same mux), admitted by the debug API's access rule.
  */
 @ApplicationScoped
@@ -30,13 +32,19 @@ public class DerperHttpEndpoints implements HttpEndpoints {
     DebugAccess debugAccess;
     @Inject
     DerpServer server;
+    @Inject
+    AcmeChallenges acmeChallenges;
 
     @Override
     public void handle(HttpExchange exchange) {
         HttpRequestHead head = exchange.request();
         EndpointRequest request = new EndpointRequest(head.method(), head.target(), head::header);
         EndpointResponse response;
-        if (DerperEndpoints.DEBUG_CHECK_PATH.equals(request.path())) {
+        Optional<String> acmeAnswer = ListenerSpec.HTTP.equals(head.listener())
+                ? acmeChallenges.httpAnswer(request.path()) : Optional.empty();
+        if (acmeAnswer.isPresent()) {
+            response = endpoints.acmeHttpChallenge(acmeAnswer.get());
+        } else if (DerperEndpoints.DEBUG_CHECK_PATH.equals(request.path())) {
             response = mayDebug(exchange, head) ? endpoints.debugCheck(server.consistencyProblems())
                     : endpoints.debugDenied();
         } else {

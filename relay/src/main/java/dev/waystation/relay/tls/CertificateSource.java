@@ -5,10 +5,10 @@ import java.util.function.Consumer;
 
 /**
  * Where the listener's certificate comes from. Manual mode reads PEM files and watches them
- * ({@link ManualCertificateSource}); ACME (separate work) will obtain and renew certificates and
- * hand each one to {@code install} the same way, so the listener never needs to know which.
+ * ({@link ManualCertificateSource}); ACME ({@code acme.AcmeCertificateSource}) obtains and renews
+ * certificates and hands each one to {@code install} the same way, so the listener never needs to know which.
  */
-interface CertificateSource extends AutoCloseable {
+public interface CertificateSource extends AutoCloseable {
 
     /**
      * Starts delivering certificates: each valid one is passed to {@code install} (the first as soon as

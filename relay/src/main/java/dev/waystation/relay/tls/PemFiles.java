@@ -8,9 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,7 +32,7 @@ import org.bouncycastle.util.io.pem.PemWriter;
  * its private key in any of the encodings derper's Go loader accepts (PKCS#8 {@code PRIVATE KEY},
  * SEC1 {@code EC PRIVATE KEY}, PKCS#1 {@code RSA PRIVATE KEY}).
  */
-final class PemFiles {
+public final class PemFiles {
 
     private PemFiles() {
     }
@@ -40,7 +43,7 @@ final class PemFiles {
         return new CertifiedKey(chain, key);
     }
 
-    static List<X509Certificate> readChain(String pem, Path source) throws IOException, CertificateException {
+    public static List<X509Certificate> readChain(String pem, Path source) throws IOException, CertificateException {
         List<X509Certificate> chain = new ArrayList<>();
         JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
         try (PEMParser parser = new PEMParser(new StringReader(pem))) {
@@ -56,19 +59,32 @@ final class PemFiles {
         return chain;
     }
 
-    static PrivateKey readKey(String pem, Path source) throws IOException {
+    public static PrivateKey readKey(String pem, Path source) throws IOException {
         JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
         try (Reader reader = new StringReader(pem); PEMParser parser = new PEMParser(reader)) {
             for (Object item = parser.readObject(); item != null; item = parser.readObject()) {
                 if (item instanceof PEMKeyPair pair) {
-                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
+                    return jdkKey(converter.getPrivateKey(pair.getPrivateKeyInfo()));
                 }
                 if (item instanceof PrivateKeyInfo info) {
-                    return converter.getPrivateKey(info);
+                    return jdkKey(converter.getPrivateKey(info));
                 }
             }
         }
         throw new IOException("no unencrypted PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY block in " + source);
+    }
+
+    /**
+     * The same key from the JDK's providers: with BouncyCastle registered (ACME mode) the converter
+     * returns its keys, whose EC algorithm name "ECDSA" matches no TLS key type ("EC").
+     */
+    private static PrivateKey jdkKey(PrivateKey key) throws IOException {
+        String algorithm = "ECDSA".equals(key.getAlgorithm()) ? "EC" : key.getAlgorithm();
+        try {
+            return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()));
+        } catch (GeneralSecurityException e) {
+            throw new IOException("unsupported private key (" + key.getAlgorithm() + "): " + e.getMessage(), e);
+        }
     }
 
     /** Writes the chain (0644) and the key (0600), like derper does for its generated IP certificate. */
@@ -77,19 +93,29 @@ final class PemFiles {
         if (dir != null) {
             Files.createDirectories(dir);
         }
+        Files.writeString(certFile, encodeChain(certified.chain()), StandardCharsets.US_ASCII);
+        Files.deleteIfExists(keyFile);
+        Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(keyFile, encodeKey(certified.key()), StandardCharsets.US_ASCII);
+    }
+
+    /** PEM {@code CERTIFICATE} blocks, in the order given. */
+    public static String encodeChain(List<X509Certificate> chain) throws IOException {
         StringWriter certs = new StringWriter();
         try (PemWriter writer = new PemWriter(certs)) {
-            for (X509Certificate certificate : certified.chain()) {
+            for (X509Certificate certificate : chain) {
                 writer.writeObject(new JcaMiscPEMGenerator(certificate));
             }
         }
-        StringWriter key = new StringWriter();
-        try (PemWriter writer = new PemWriter(key)) {
-            writer.writeObject(new JcaPKCS8Generator(certified.key(), null));
+        return certs.toString();
+    }
+
+    /** A PKCS#8 {@code PRIVATE KEY} block. */
+    public static String encodeKey(PrivateKey key) throws IOException {
+        StringWriter pem = new StringWriter();
+        try (PemWriter writer = new PemWriter(pem)) {
+            writer.writeObject(new JcaPKCS8Generator(key, null));
         }
-        Files.writeString(certFile, certs.toString(), StandardCharsets.US_ASCII);
-        Files.deleteIfExists(keyFile);
-        Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(keyFile, key.toString(), StandardCharsets.US_ASCII);
+        return pem.toString();
     }
 }

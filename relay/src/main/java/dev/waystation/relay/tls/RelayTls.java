@@ -10,6 +10,9 @@ import java.util.Optional;
 import java.util.Set;
 
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
@@ -20,14 +23,19 @@ import dev.waystation.relay.derp.ListenerTls;
 import dev.waystation.relay.derp.RelayConfig;
 import dev.waystation.relay.derp.RelayHostname;
 import dev.waystation.tls.CertificateFileNames;
+import dev.waystation.relay.tls.acme.AcmeCertificateSource;
+import dev.waystation.relay.tls.acme.AcmeChallenges;
+import dev.waystation.relay.tls.acme.AcmeSetup;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.NetServerOptions;
 
 /**
  * The TLS hook of the DERP listener: {@link #configure} turns a Vert.x {@code NetServerOptions} into
  * a TLS listener whose certificate comes from a {@link CertificateSource} and changes without a restart.
- * TLS 1.2 and 1.3 only; no ALPN is negotiated (Go DERP clients send none and expect HTTP/1.1).
+ * TLS 1.2 and 1.3 only; no ALPN is negotiated (Go DERP clients send none and expect HTTP/1.1), except in
+ * ACME mode with TLS-ALPN-01, where {@code http/1.1} and {@code acme-tls/1} are offered.
  */
 @ApplicationScoped
 public class RelayTls implements ListenerTls {
@@ -35,29 +43,39 @@ public class RelayTls implements ListenerTls {
     private static final Logger LOG = Logger.getLogger(RelayTls.class);
     /** derper disables TLS 1.0 and 1.1: TLS 1.2 is the floor. */
     static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
+    /** After {@code DerpListeners} binds (default observer priority). */
+    private static final int AFTER_LISTENERS = Interceptor.Priority.APPLICATION + 1000;
 
     private final boolean enabled;
     private final TlsEngine engine;
     private final ReloadingKeyManager keyManager;
     private final CertificateSource source;
+    private final boolean acmeTlsAlpn;
 
-    RelayTls(TlsConfig config, RelayConfig relay, DerpServer server, MeterRegistry registry) {
+    RelayTls(TlsConfig config, RelayConfig relay, DerpServer server, MeterRegistry registry,
+            AcmeChallenges challenges) {
         this.enabled = relay.mode() == RelayConfig.Mode.PRODUCTION;
         String hostname = RelayHostname.of(relay);
         if (!enabled) {
             engine = null;
             keyManager = null;
             source = null;
+            acmeTlsAlpn = false;
             return;
-        }
-        if (config.certMode() == TlsConfig.CertMode.ACME) {
-            throw new IllegalStateException("waystation.relay.tls.cert-mode=acme is not available yet; use manual "
-                    + "(PEM files in waystation.relay.tls.cert-dir, or cert-file/key-file)");
         }
         engine = TlsEngine.select(config.engine());
         LOG.infof("DERP TLS runs on the %s", engine.describe());
         TlsMetrics metrics = new TlsMetrics(registry, engine);
         keyManager = new ReloadingKeyManager(ServerNameRule.forHostname(hostname), List.of(metaCertificate(server)));
+        acmeTlsAlpn = config.certMode() == TlsConfig.CertMode.ACME && AcmeSetup.servesTlsAlpn(config.acme(), engine);
+        if (acmeTlsAlpn) {
+            keyManager.override(AcmeSetup.tlsAlpnOverride(challenges));
+        }
+        if (config.certMode() == TlsConfig.CertMode.ACME) {
+            // Started once the listeners are bound (startAcme): the CA validates on them right after an order.
+            source = AcmeSetup.source(config.acme(), hostname, challenges, engine, registry, metrics);
+            return;
+        }
         Path certFile = config.certFile().orElse(config.certDir().resolve(CertificateFileNames.certificate(hostname)));
         Path keyFile = config.keyFile().orElse(config.certDir().resolve(CertificateFileNames.key(hostname)));
         source = new ManualCertificateSource(certFile, keyFile, hostname, config.reloadCheckInterval(),
@@ -70,6 +88,12 @@ public class RelayTls implements ListenerTls {
             return MetaCertificate.forServerKey(server.publicKey().toBytes(), Instant.now());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot create the DERP meta-certificate", e);
+        }
+    }
+
+    void startAcme(@Observes @Priority(AFTER_LISTENERS) StartupEvent event) {
+        if (source instanceof AcmeCertificateSource acme) {
+            acme.start(keyManager::install);
         }
     }
 
@@ -91,6 +115,9 @@ public class RelayTls implements ListenerTls {
                     + "dev mode (plain HTTP, like derper -dev)");
         }
         applyTls(options, engine, keyManager);
+        if (acmeTlsAlpn) {
+            options.setSslEngineOptions(AcmeSetup.withAlpn(engine.vertxOptions()));
+        }
     }
 
     static NetServerOptions applyTls(NetServerOptions options, TlsEngine engine, ReloadingKeyManager keyManager) {
@@ -107,6 +134,11 @@ public class RelayTls implements ListenerTls {
             return Optional.empty();
         }
         return Optional.of(source.problem().orElse("no TLS certificate loaded"));
+    }
+
+    /** The certificate source's last problem (a failed reload or ACME order), even while a certificate serves. */
+    public Optional<String> problem() {
+        return enabled ? source.problem() : Optional.empty();
     }
 
     /** The certificate presented to new connections, if any. */

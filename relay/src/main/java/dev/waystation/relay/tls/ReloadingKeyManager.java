@@ -6,7 +6,9 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 import javax.net.ssl.ExtendedSSLSession;
@@ -27,6 +29,7 @@ import javax.net.ssl.X509ExtendedKeyManager;
 final class ReloadingKeyManager extends X509ExtendedKeyManager {
 
     private static final String ALIAS_PREFIX = "waystation-";
+    private static final String OVERRIDE_ALIAS_PREFIX = "override-";
 
     private record Installed(String alias, CertifiedKey key, List<X509Certificate> presentedChain) {
     }
@@ -37,6 +40,10 @@ final class ReloadingKeyManager extends X509ExtendedKeyManager {
     private volatile Installed previous;
     private final List<X509Certificate> trailing;
     private long generation;
+    private volatile CertificateOverride override;
+    // Override certificates by alias: the newest few only (an engine may still ask for the one chosen just before).
+    private final Map<String, CertifiedKey> overrides = new ConcurrentHashMap<>();
+    private static final int MAX_OVERRIDE_ALIASES = 4;
 
     /**
      * @param trailing certificates appended after the chain on every handshake (derper's meta-certificate
@@ -55,13 +62,38 @@ final class ReloadingKeyManager extends X509ExtendedKeyManager {
         previous = current.getAndSet(new Installed(ALIAS_PREFIX + generation, key, List.copyOf(presented)));
     }
 
+    /** Lets {@code override} replace the certificate of the handshakes it picks (at most one override). */
+    void override(CertificateOverride override) {
+        this.override = override;
+    }
+
     Optional<CertifiedKey> installed() {
         return Optional.ofNullable(current.get()).map(Installed::key);
     }
 
     @Override
     public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-        return chooseAlias(keyType, engine == null ? null : engine.getHandshakeSession());
+        SSLSession handshake = engine == null ? null : engine.getHandshakeSession();
+        CertificateOverride hook = override;
+        if (hook != null && engine != null) {
+            Optional<CertifiedKey> replacement = hook.forHandshake(engine, requestedHostName(handshake));
+            if (replacement.isPresent()) {
+                return overrideAlias(replacement.get(), keyType);
+            }
+        }
+        return chooseAlias(keyType, handshake);
+    }
+
+    private String overrideAlias(CertifiedKey replacement, String keyType) {
+        if (!replacement.key().getAlgorithm().equals(keyType)) {
+            return null;
+        }
+        String alias = OVERRIDE_ALIAS_PREFIX + replacement.pin();
+        if (!overrides.containsKey(alias) && overrides.size() >= MAX_OVERRIDE_ALIASES) {
+            overrides.clear();
+        }
+        overrides.put(alias, replacement);
+        return alias;
     }
 
     @Override
@@ -104,12 +136,20 @@ final class ReloadingKeyManager extends X509ExtendedKeyManager {
 
     @Override
     public X509Certificate[] getCertificateChain(String alias) {
+        CertifiedKey replacement = overrides.get(alias);
+        if (replacement != null) {
+            return replacement.chain().toArray(X509Certificate[]::new);
+        }
         Installed installed = byAlias(alias);
         return installed == null ? null : installed.presentedChain().toArray(X509Certificate[]::new);
     }
 
     @Override
     public PrivateKey getPrivateKey(String alias) {
+        CertifiedKey replacement = overrides.get(alias);
+        if (replacement != null) {
+            return replacement.key();
+        }
         Installed installed = byAlias(alias);
         return installed == null ? null : installed.key().key();
     }

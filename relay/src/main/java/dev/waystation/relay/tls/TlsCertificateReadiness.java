@@ -28,6 +28,7 @@ public class TlsCertificateReadiness implements HealthCheck {
         tls.engine().ifPresent(engine -> response.withData("engine", engine.label()));
         tls.certificate().ifPresent(certificate -> response.withData("notAfter", certificate.notAfter().toString())
                 .withData("pin", certificate.pin()));
+        tls.problem().ifPresent(problem -> response.withData("problem", problem));
         return response.build();
     }
 }

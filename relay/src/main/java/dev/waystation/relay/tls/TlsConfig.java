@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
+import dev.waystation.relay.tls.acme.AcmeConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -15,7 +16,7 @@ public interface TlsConfig {
     enum CertMode {
         /** PEM files, reloaded when they change; self-signed when the hostname is an IP and the files are absent. */
         MANUAL,
-        /** Obtained and renewed through ACME (not built yet: the relay refuses to start with a clear message). */
+        /** Obtained and renewed through ACME (Let's Encrypt or any RFC 8555 CA), see {@link #acme()}. */
         ACME
     }
 
@@ -43,4 +44,7 @@ public interface TlsConfig {
     /** Certificate files are watched for changes; this is the fallback re-check period. */
     @WithDefault("10s")
     Duration reloadCheckInterval();
+
+    /** ACME certificate mode ({@code waystation.relay.tls.acme.*}); read only when {@link #certMode()} is {@code acme}. */
+    AcmeConfig acme();
 }

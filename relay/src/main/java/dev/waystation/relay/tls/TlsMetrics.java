@@ -12,7 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * {@code waystation_tls_certificate_expiry_timestamp_seconds} (leaf NotAfter, for expiry alerts) and
  * {@code waystation_tls_engine_info{engine="openssl"|"jdk"} 1}.
  */
-final class TlsMetrics {
+public final class TlsMetrics {
 
     private final Counter reloaded;
     private final Counter failed;
@@ -30,14 +30,14 @@ final class TlsMetrics {
                 .description("TLS engine of the DERP listener").register(registry);
     }
 
-    void loaded(CertifiedKey certified, boolean first) {
+    public void loaded(CertifiedKey certified, boolean first) {
         expiry.set(certified.notAfter().getEpochSecond());
         if (!first) {
             reloaded.increment();
         }
     }
 
-    void reloadFailed() {
+    public void reloadFailed() {
         failed.increment();
     }
 }

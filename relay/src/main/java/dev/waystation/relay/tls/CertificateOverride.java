@@ -1,0 +1,16 @@
+package dev.waystation.relay.tls;
+
+import java.util.Optional;
+
+import javax.net.ssl.SSLEngine;
+
+/**
+ * A certificate that replaces the installed one for particular handshakes, decided while the
+ * handshake chooses its certificate: ACME's TLS-ALPN-01 validation ({@code acme-tls/1}) must be
+ * answered with the challenge certificate on the DERP port, while every other client keeps the real one.
+ */
+public interface CertificateOverride {
+
+    /** The certificate for this handshake, or empty for the installed one. */
+    Optional<CertifiedKey> forHandshake(SSLEngine engine, Optional<String> serverName);
+}
