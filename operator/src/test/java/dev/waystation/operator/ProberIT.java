@@ -47,6 +47,7 @@ import dev.waystation.testing.GoHarness;
 import dev.waystation.testing.RelayProcess;
 import dev.waystation.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
@@ -72,6 +73,7 @@ class ProberIT {
      */
     private static final List<String> RELAY_NAMES = ADDRESSES;
     private static final String MAP_HOSTNAME = "localhost";
+    private static final String TLS_SECRET = "prb-tls";
     /** Longer than the week within which derpprobe and the prober fail a certificate. */
     private static final int CERTIFICATE_DAYS = 30;
     private static final int WITHHOLD_AFTER = 2;
@@ -115,6 +117,14 @@ class ProberIT {
         environment.put("WAYSTATION_OPERATOR_PROBE_CA_FILE", certificates.caCertificate().toString());
         operator = OperatorProcess.start(cluster, environment);
         Regions.namespace(client, NS);
+        // The relays serve the test CA's certificate: the region says so (Manual), otherwise the operator
+        // would publish the pins of SelfSigned certificates these hand-started relays never load.
+        client.secrets().inNamespace(NS).resource(new SecretBuilder()
+                .withNewMetadata().withName(TLS_SECRET).addToLabels("waystation.dev/tls-secret", "true").endMetadata()
+                .withType("kubernetes.io/tls")
+                .addToStringData("tls.crt", Files.readString(certificates.certificate()))
+                .addToStringData("tls.key", Files.readString(certificates.key()))
+                .build()).create();
         client.resource(Manifests.derpRegion(REGION, NS, """
                 regionId: %d
                 regionCode: %s
@@ -123,12 +133,15 @@ class ProberIT {
                 hostnames: ["%s", "%s"]
                 derpPort: %d
                 stunPort: %d
+                tls:
+                  mode: Manual
+                  secretName: %s
                 service:
                   type: ClusterIP
                   nodes:
                     - ipv4: %s
                     - ipv4: %s
-                """.formatted(REGION_ID, REGION, MAP_HOSTNAME, MAP_HOSTNAME, derpPort, stunPort,
+                """.formatted(REGION_ID, REGION, MAP_HOSTNAME, MAP_HOSTNAME, derpPort, stunPort, TLS_SECRET,
                 ADDRESSES.get(0), ADDRESSES.get(1)))).create();
         RelayPods.markReady(client, NS, REGION, 0);
         RelayPods.markReady(client, NS, REGION, 1);
