@@ -52,7 +52,9 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
     private final DerpServer server;
     private final DerpTransport transport;
     private final EventLoop loop;
-    private final HttpRequestHead request;
+    /** The upgrade request; dropped once admitted, so an idle connection does not keep its headers. */
+    private HttpRequestHead request;
+    private final InetSocketAddress remoteAddress;
     private final FrameReader reader;
     private final ReceiveBudget.Account budget;
     private final DerpMetrics metrics;
@@ -97,6 +99,7 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
         this.transport = transport;
         this.loop = transport.eventLoop();
         this.request = request;
+        this.remoteAddress = request.remoteAddress() != null ? request.remoteAddress() : transport.remoteAddress();
         this.metrics = server.metrics();
         this.registry = server.registry();
         this.reader = new FrameReader(transport.alloc(), this);
@@ -128,7 +131,7 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
     }
 
     InetSocketAddress remoteAddress() {
-        return request.remoteAddress() != null ? request.remoteAddress() : transport.remoteAddress();
+        return remoteAddress;
     }
 
     byte presentFlags() {
@@ -345,6 +348,9 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
             metrics.currentNotIdealConnections.incrementAndGet();
         }
         ServerInfo serverInfo = server.serverInfoProvider().serverInfo(key, info);
+        // Needed only until here: an idle connection should hold no more than it must.
+        info = null;
+        request = null;
         byte[] sealed = NaclBox.seal(server.privateKey(), key, serverInfo.toJson(), server.random());
         transport.write(Frames.serverInfo(transport.alloc(), sealed));
         transport.flush();
