@@ -234,10 +234,6 @@ public class DerpServer {
         return meshKey.map(byte[]::clone);
     }
 
-    SecureRandom random() {
-        return random;
-    }
-
     ClientAdmission admission() {
         return admission;
     }
