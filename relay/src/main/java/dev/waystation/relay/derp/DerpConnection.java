@@ -1,7 +1,6 @@
 package dev.waystation.relay.derp;
 
 import java.net.InetSocketAddress;
-import java.security.Key;
 import java.security.MessageDigest;
 import java.util.HashSet;
 import java.util.Set;
@@ -78,8 +77,6 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
 
     private NodeKey key;
     private ClientInfo info;
-    /** The box key shared with the client, from ClientInfo until ServerInfo is sealed with it. */
-    private Key boxKey;
     private boolean meshPeer;
     private byte presentFlags;
     private ReadThrottle.Throttle throttle;
@@ -305,9 +302,7 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
         buffer.getBytes(start + Protocol.KEY_LENGTH, box);
         ClientInfo parsed;
         try {
-            Key agreed = NaclBox.agree(server.privateKey(), clientKey);
-            byte[] json = NaclBox.open(agreed, box);
-            boxKey = agreed;
+            byte[] json = NaclBox.open(server.privateKey(), clientKey, box);
             parsed = ClientInfo.parse(json);
         } catch (NaclBox.BoxOpenException e) {
             throw new ProtocolViolationException(ProtocolError.CLIENT_INFO_BOX, "ClientInfo from " + clientKey
@@ -356,8 +351,7 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
         // Needed only until here: an idle connection should hold no more than it must.
         info = null;
         request = null;
-        boxKey = null;
-        byte[] sealed = NaclBox.seal(boxKey, serverInfo.toJson());
+        byte[] sealed = NaclBox.seal(server.privateKey(), key, serverInfo.toJson(), server.random());
         transport.write(Frames.serverInfo(transport.alloc(), sealed));
         transport.flush();
         state = State.ACTIVE;

@@ -234,6 +234,10 @@ public class DerpServer {
         return meshKey.map(byte[]::clone);
     }
 
+    SecureRandom random() {
+        return random;
+    }
+
     ClientAdmission admission() {
         return admission;
     }

@@ -1,11 +1,9 @@
 package dev.waystation.relay.derp;
 
-import java.security.Key;
 import java.security.SecureRandom;
 import java.util.Arrays;
 
 import software.pando.crypto.nacl.CryptoBox;
-import software.pando.crypto.nacl.SecretBox;
 
 /**
  * NaCl {@code crypto_box} (X25519, XSalsa20, Poly1305) in the layout DERP's info frames use:
@@ -16,28 +14,6 @@ public final class NaclBox {
     private NaclBox() {
     }
 
-    /**
-     * The box key two parties share (X25519, then HSalsa20: NaCl's {@code crypto_box_beforenm}). It is
-     * the expensive part of a box, so a handshake computes it once and uses it to open ClientInfo and
-     * to seal ServerInfo.
-     */
-    public static Key agree(NodePrivateKey own, NodeKey peer) {
-        return CryptoBox.agree(own.jdkKey(), CryptoBox.publicKey(peer.toBytes()));
-    }
-
-    /** Seals {@code plaintext} with a box key from {@link #agree} and a fresh random nonce. */
-    public static byte[] seal(Key boxKey, byte[] plaintext) {
-        try (SecretBox box = SecretBox.encrypt(boxKey, plaintext)) {
-            return combined(box.getNonce(), box.getCiphertextWithTag());
-        }
-    }
-
-    private static byte[] combined(byte[] nonce, byte[] sealed) {
-        byte[] out = Arrays.copyOf(nonce, Protocol.NONCE_LENGTH + sealed.length);
-        System.arraycopy(sealed, 0, out, Protocol.NONCE_LENGTH, sealed.length);
-        return out;
-    }
-
     /** Seals {@code plaintext} from {@code sender} to {@code recipient} with the given nonce. */
     public static byte[] seal(NodePrivateKey sender, NodeKey recipient, byte[] nonce, byte[] plaintext) {
         if (nonce.length != Protocol.NONCE_LENGTH) {
@@ -45,7 +21,10 @@ public final class NaclBox {
         }
         try (CryptoBox box = CryptoBox.encrypt(sender.jdkKey(), CryptoBox.publicKey(recipient.toBytes()), nonce,
                 plaintext)) {
-            return combined(nonce, box.getCiphertextWithTag());
+            byte[] sealed = box.getCiphertextWithTag();
+            byte[] out = Arrays.copyOf(nonce, Protocol.NONCE_LENGTH + sealed.length);
+            System.arraycopy(sealed, 0, out, Protocol.NONCE_LENGTH, sealed.length);
+            return out;
         }
     }
 
@@ -62,18 +41,13 @@ public final class NaclBox {
      * @throws BoxOpenException when the box is too short or does not authenticate
      */
     public static byte[] open(NodePrivateKey recipient, NodeKey sender, byte[] nonceAndBox) throws BoxOpenException {
-        return open(agree(recipient, sender), nonceAndBox);
-    }
-
-    /** Opens {@code nonce ‖ tag ‖ ciphertext} with a box key from {@link #agree}. */
-    public static byte[] open(Key boxKey, byte[] nonceAndBox) throws BoxOpenException {
         if (nonceAndBox.length < Protocol.NONCE_LENGTH + Protocol.BOX_OVERHEAD) {
             throw new BoxOpenException("box of " + nonceAndBox.length + " bytes is shorter than nonce and tag");
         }
         byte[] nonce = Arrays.copyOf(nonceAndBox, Protocol.NONCE_LENGTH);
         byte[] sealed = Arrays.copyOfRange(nonceAndBox, Protocol.NONCE_LENGTH, nonceAndBox.length);
-        try (SecretBox box = SecretBox.fromCombined(nonce, sealed)) {
-            return box.decrypt(boxKey);
+        try (CryptoBox box = CryptoBox.fromCombined(nonce, sealed)) {
+            return box.decrypt(recipient.jdkKey(), CryptoBox.publicKey(sender.toBytes()));
         } catch (RuntimeException e) {
             throw new BoxOpenException("box does not open: " + e.getMessage());
         }

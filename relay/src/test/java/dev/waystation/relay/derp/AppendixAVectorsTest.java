@@ -82,17 +82,6 @@ class AppendixAVectorsTest {
                 + "667f982ac0ba2a09a9163fb407d3cc0b" + "acd7b4f0dbaa70c1686cac3164");
     }
 
-    /** The handshake agrees on the box key once; what it seals must open with the two keys as libsodium's box does. */
-    @Test
-    void serverInfoSealedWithTheAgreedKeyOpensWithTheClientsKeys() throws Exception {
-        java.security.Key agreed = NaclBox.agree(SERVER, CLIENT.publicKey());
-        byte[] json = ServerInfo.UNLIMITED.toJson();
-        byte[] sealed = NaclBox.seal(agreed, json);
-        assertThat(NaclBox.open(CLIENT, SERVER.publicKey(), sealed)).isEqualTo(json);
-        byte[] fromClient = NaclBox.seal(CLIENT, SERVER.publicKey(), new byte[24], json);
-        assertThat(NaclBox.open(agreed, fromClient)).isEqualTo(json);
-    }
-
     @Test
     void tamperedBoxDoesNotOpen() {
         byte[] nonce = new byte[24];
