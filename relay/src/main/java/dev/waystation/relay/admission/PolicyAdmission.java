@@ -9,6 +9,7 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import dev.waystation.relay.derp.ClientAdmission;
+import dev.waystation.relay.logging.ConnectionEventLog;
 import dev.waystation.relay.policy.AdmissionPolicy;
 import dev.waystation.relay.policy.RelayPolicy;
 import io.vertx.core.Future;
@@ -18,7 +19,8 @@ import io.vertx.core.Vertx;
  * Client admission from the resultant policy, checked at handshake in derper's order and then some:
  * deny list, allow list (exclusive when non-empty), the client's own {@code Client.Allowed} (User
  * scope), then the verify webhook when {@code Admission.VerifyURL} is set. Mesh peers never get here.
- * Each decision is counted by reason and logged once per client and outcome.
+ * Each decision is counted by reason; a rejection is logged once per client and reason (rate-limited),
+ * an admission only at DEBUG: an INFO line per connection cost more CPU than its handshake.
  */
 @Singleton
 public class PolicyAdmission implements ClientAdmission {
@@ -38,6 +40,8 @@ public class PolicyAdmission implements ClientAdmission {
     ClientSessions sessions;
     @Inject
     AdmissionConfig config;
+    @Inject
+    ConnectionEventLog connectionLog;
 
     private VerifyWebhook webhook;
     private final VerdictCache verdicts = new VerdictCache(TimeUnit.SECONDS.toNanos(VERDICT_TTL_SECONDS),
@@ -108,21 +112,24 @@ public class PolicyAdmission implements ClientAdmission {
         return null;
     }
 
-    /** Logs a client's outcome once, and again only when it changes. */
-    private static final class DecisionLog {
-        private final java.util.Map<String, AdmissionReason> last = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Logs a client's rejection once per reason (again after it was admitted in between). */
+    private final class DecisionLog {
+        /** Keys whose last decision was a rejection, with its reason; admitted keys are not kept. */
+        private final java.util.Map<String, AdmissionReason> lastRejected = new java.util.concurrent.ConcurrentHashMap<>();
 
         void log(String nodeKey, String source, AdmissionReason reason) {
-            if (last.size() > MAX_CACHED_VERDICTS) {
-                last.clear();
-            }
-            if (last.put(nodeKey, reason) == reason) {
+            if (reason.admitted()) {
+                if (!lastRejected.isEmpty()) {
+                    lastRejected.remove(nodeKey);
+                }
+                LOG.debugf("admitted %s from %s (%s)", nodeKey, source, reason.label());
                 return;
             }
-            if (reason.admitted()) {
-                LOG.infof("admitted %s from %s (%s)", nodeKey, source, reason.label());
-            } else {
-                LOG.warnf("rejected %s from %s (%s)", nodeKey, source, reason.label());
+            if (lastRejected.size() > MAX_CACHED_VERDICTS) {
+                lastRejected.clear();
+            }
+            if (lastRejected.put(nodeKey, reason) != reason) {
+                connectionLog.warn(LOG, "rejected %s from %s (%s)", nodeKey, source, reason.label());
             }
         }
     }

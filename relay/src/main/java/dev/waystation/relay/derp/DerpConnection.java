@@ -52,7 +52,9 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
     private final DerpServer server;
     private final DerpTransport transport;
     private final EventLoop loop;
-    private final HttpRequestHead request;
+    /** The upgrade request; dropped once admitted, so an idle connection does not keep its headers. */
+    private HttpRequestHead request;
+    private final InetSocketAddress remoteAddress;
     private final FrameReader reader;
     private final ReceiveBudget.Account budget;
     private final DerpMetrics metrics;
@@ -64,6 +66,8 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final PacketQueue.Consumer packetWriter = this::writePacket;
     private final PacketQueue.Consumer goneDropper = this::dropGone;
+    /** The one drain task, made once: scheduling it per packet must not allocate. */
+    private final Runnable drainTask = this::drain;
     private final long acceptedAt = System.nanoTime();
 
     private State state = State.HANDSHAKE;
@@ -97,6 +101,7 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
         this.transport = transport;
         this.loop = transport.eventLoop();
         this.request = request;
+        this.remoteAddress = request.remoteAddress() != null ? request.remoteAddress() : transport.remoteAddress();
         this.metrics = server.metrics();
         this.registry = server.registry();
         this.reader = new FrameReader(transport.alloc(), this);
@@ -128,7 +133,7 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
     }
 
     InetSocketAddress remoteAddress() {
-        return request.remoteAddress() != null ? request.remoteAddress() : transport.remoteAddress();
+        return remoteAddress;
     }
 
     byte presentFlags() {
@@ -200,7 +205,7 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
     /** An allocation for this connection failed: it alone is closed, the event loop goes on. */
     private void outOfMemory(OutOfMemoryError e) {
         server.transportMetrics().outOfMemoryCloses.increment();
-        LOG.warnf("%s: closing: out of memory (%s)", this, e.getMessage());
+        server.connectionLog().warn(LOG, "%s: closing: out of memory (%s)", this, e.getMessage());
         close();
     }
 
@@ -270,35 +275,34 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
     }
 
     @Override
-    public void onFrame(byte type, ByteBuf payload) throws ProtocolViolationException {
+    public void onFrame(byte type, ByteBuf buffer, int offset, int length) throws ProtocolViolationException {
         switch (type) {
-            case FrameType.CLIENT_INFO -> onClientInfo(payload);
-            case FrameType.SEND_PACKET -> onSendPacket(payload);
-            case FrameType.FORWARD_PACKET -> onForwardPacket(payload);
-            case FrameType.NOTE_PREFERRED -> onNotePreferred(payload.getByte(payload.readerIndex()) != 0);
+            case FrameType.CLIENT_INFO -> onClientInfo(buffer, offset, length);
+            case FrameType.SEND_PACKET -> onSendPacket(buffer, offset, length);
+            case FrameType.FORWARD_PACKET -> onForwardPacket(buffer, offset, length);
+            case FrameType.NOTE_PREFERRED -> onNotePreferred(buffer.getByte(offset) != 0);
             case FrameType.WATCH_CONNS -> {
                 if (!key.equals(server.publicKey())) {
                     watching = true;
                     registry.addWatcher(this);
                 }
             }
-            case FrameType.CLOSE_PEER -> server.closeClient(NodeKey.fromBuffer(payload, payload.readerIndex()));
-            case FrameType.PING -> onPing(payload.getLong(payload.readerIndex()));
+            case FrameType.CLOSE_PEER -> server.closeClient(NodeKey.fromBuffer(buffer, offset));
+            case FrameType.PING -> onPing(buffer.getLong(offset));
             default -> throw new IllegalStateException("frame type not delivered: " + type);
         }
         if (throttle != null && state == State.ACTIVE) {
-            long waitNanos = throttle.charge(Protocol.FRAME_HEADER_LENGTH + payload.readableBytes());
+            long waitNanos = throttle.charge(Protocol.FRAME_HEADER_LENGTH + length);
             if (waitNanos > 0) {
                 pauseReading(waitNanos);
             }
         }
     }
 
-    private void onClientInfo(ByteBuf payload) throws ProtocolViolationException {
-        int start = payload.readerIndex();
-        NodeKey clientKey = NodeKey.fromBuffer(payload, start);
-        byte[] box = new byte[payload.readableBytes() - Protocol.KEY_LENGTH];
-        payload.getBytes(start + Protocol.KEY_LENGTH, box);
+    private void onClientInfo(ByteBuf buffer, int start, int length) throws ProtocolViolationException {
+        NodeKey clientKey = NodeKey.fromBuffer(buffer, start);
+        byte[] box = new byte[length - Protocol.KEY_LENGTH];
+        buffer.getBytes(start + Protocol.KEY_LENGTH, box);
         ClientInfo parsed;
         try {
             byte[] json = NaclBox.open(server.privateKey(), clientKey, box);
@@ -348,7 +352,8 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
         }
         if (!admitted) {
             metrics.protocolError(ProtocolError.ADMISSION_DENIED);
-            LOG.infof("%s: admission refused %s from %s", this, key, remoteAddress());
+            // The admission seam logs why (rate-limited); this line only ties it to the connection.
+            LOG.debugf("%s: admission refused %s from %s", this, key, remoteAddress());
             close();
             return;
         }
@@ -361,9 +366,14 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
         // Active from the moment it is registered, so a failure below still unregisters it on close.
         state = State.ACTIVE;
         ServerInfo serverInfo = server.serverInfoProvider().serverInfo(key, info);
+        // Needed only until here: an idle connection should hold no more than it must.
+        info = null;
+        request = null;
         byte[] sealed = NaclBox.seal(server.privateKey(), key, serverInfo.toJson(), server.random());
         transport.write(Frames.serverInfo(transport.alloc(), sealed));
         transport.flush();
+        // Counted (derp_accepts, admission decisions), not logged at INFO: that line cost more CPU than the handshake.
+        LOG.debugf("%s: admitted", this);
         if (!meshPeer) {
             throttle = server.readThrottle().forClient(key);
         }
@@ -381,49 +391,48 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
         scheduleDrain();
     }
 
-    private void onSendPacket(ByteBuf payload) {
-        int start = payload.readerIndex();
-        int packetLength = payload.readableBytes() - Protocol.KEY_LENGTH;
-        ByteBuf packet = payload.slice(start + Protocol.KEY_LENGTH, packetLength);
-        boolean disco = Frames.isDisco(packet);
+    private void onSendPacket(ByteBuf buffer, int start, int length) {
+        int packetStart = start + Protocol.KEY_LENGTH;
+        int packetLength = length - Protocol.KEY_LENGTH;
+        boolean disco = Frames.isDisco(buffer, packetStart, packetLength);
         metrics.packetsReceived.increment();
         metrics.bytesReceived.add(packetLength);
         (disco ? metrics.packetsReceivedDisco : metrics.packetsReceivedOther).increment();
-        route(key, payload, start, packet, disco, DropReason.UNKNOWN_DEST);
+        route(key, buffer, start, packetStart, packetLength, disco, DropReason.UNKNOWN_DEST);
     }
 
     /** A mesh peer's packet: delivered only locally, never forwarded again (one hop at most). */
-    private void onForwardPacket(ByteBuf payload) {
-        int start = payload.readerIndex();
-        int packetLength = payload.readableBytes() - 2 * Protocol.KEY_LENGTH;
-        ByteBuf packet = payload.slice(start + 2 * Protocol.KEY_LENGTH, packetLength);
+    private void onForwardPacket(ByteBuf buffer, int start, int length) {
+        int packetStart = start + 2 * Protocol.KEY_LENGTH;
+        int packetLength = length - 2 * Protocol.KEY_LENGTH;
         metrics.packetsForwardedIn.increment();
-        route(NodeKey.fromBuffer(payload, start), payload, start + Protocol.KEY_LENGTH, packet,
-                Frames.isDisco(packet), DropReason.UNKNOWN_DEST_ON_FWD);
+        route(NodeKey.fromBuffer(buffer, start), buffer, start + Protocol.KEY_LENGTH, packetStart, packetLength,
+                Frames.isDisco(buffer, packetStart, packetLength), DropReason.UNKNOWN_DEST_ON_FWD);
     }
 
     /**
-     * Delivers {@code packet} from {@code source} to the key at {@code destinationIndex} of
-     * {@code frame}: to its active local connection, else (local sends only) through a mesh forwarder
-     * when the key has no local connection at all, else dropped as derper does.
+     * Delivers the packet at {@code packetStart} of {@code frame} from {@code source} to the key at
+     * {@code destinationIndex}: to its active local connection, else (local sends only) through a mesh
+     * forwarder when the key has no local connection at all, else dropped as derper does. A delivered
+     * packet is a retained slice of the received buffer: pooled and recycled, so routing allocates nothing.
      */
-    private void route(NodeKey source, ByteBuf frame, int destinationIndex, ByteBuf packet, boolean disco,
-            DropReason unknown) {
+    private void route(NodeKey source, ByteBuf frame, int destinationIndex, int packetStart, int packetLength,
+            boolean disco, DropReason unknown) {
         ClientSet set = registry.lookup(probe.set(frame, destinationIndex));
         DerpConnection destination = set == null ? null : set.active;
         if (destination != null) {
-            destination.enqueue(source, packet.retain(), disco);
+            destination.enqueue(source, frame.retainedSlice(packetStart, packetLength), disco);
             return;
         }
         if (set == null && unknown == DropReason.UNKNOWN_DEST) {
             PacketForwarder forwarder = registry.forwarder(probe);
             if (forwarder != null) {
                 metrics.packetsForwardedOut.increment();
-                forwarder.forward(source, probe.toKey(), packet.retain());
+                forwarder.forward(source, probe.toKey(), frame.retainedSlice(packetStart, packetLength));
                 return;
             }
         }
-        metrics.dropped(set == null ? unknown : DropReason.DUP_CLIENT, disco, packet.readableBytes());
+        metrics.dropped(set == null ? unknown : DropReason.DUP_CLIENT, disco, packetLength);
         if (set == null && disco) {
             notHere(probe.toKey());
         }
@@ -522,7 +531,7 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
 
     private void scheduleDrain() {
         if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
-            loop.execute(this::drain);
+            loop.execute(drainTask);
         }
     }
 
@@ -679,7 +688,7 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
 
     private void fail(ProtocolViolationException e) {
         metrics.protocolError(e.reason());
-        LOG.infof("%s: closing: %s", this, e.getMessage());
+        server.connectionLog().info(LOG, "%s: closing: %s", this, e.getMessage());
         close();
     }
 

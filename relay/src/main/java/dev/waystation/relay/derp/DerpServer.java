@@ -20,6 +20,7 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import dev.waystation.relay.logging.ConnectionEventLog;
 import dev.waystation.relay.metrics.DerpMetrics;
 import dev.waystation.relay.metrics.TransportMetrics;
 import io.netty.buffer.ByteBuf;
@@ -52,6 +53,8 @@ public class DerpServer {
     WebSocketUpgrade webSocketUpgrade;
     @Inject
     TransportMetrics transportMetrics;
+    @Inject
+    ConnectionEventLog connectionLog;
 
     private final SecureRandom random = new SecureRandom();
     private final Set<DerpConnection> connections = ConcurrentHashMap.newKeySet();
@@ -206,6 +209,11 @@ public class DerpServer {
     /** Transport bounds' metrics; public for the WebSocket transport and endpoints. */
     public TransportMetrics transportMetrics() {
         return transportMetrics;
+    }
+
+    /** Rate-limited log lines about refused or failed connections. */
+    public ConnectionEventLog connectionLog() {
+        return connectionLog;
     }
 
     ReceiveBudget receiveBudget() {

@@ -5,7 +5,8 @@ import io.netty.buffer.ByteBufAllocator;
 
 /**
  * Splits a DERP byte stream, arriving in arbitrary chunks, into frames. Complete frames are handed
- * out as slices of the received buffer (no copy); only a frame that straddles reads is copied, into
+ * out in place, as an offset and length into the received buffer (no copy, and no view object per
+ * frame: this is the per-packet path); only a frame that straddles reads is copied, into
  * a pooled buffer that grows with the bytes actually received (never with what a header claims).
  * Frames the sink chooses to skip are never buffered. Nothing is held once the received bytes are
  * consumed, so an idle connection keeps no buffer. Not thread-safe: used on the connection's event loop.
@@ -25,10 +26,11 @@ final class FrameReader {
         Disposition onHeader(byte type, long length) throws ProtocolViolationException;
 
         /**
-         * A complete frame. {@code payload} is valid only during the call (retain a slice to keep it);
-         * the sink may {@link FrameReader#suspend()} further delivery.
+         * A complete frame: its payload is the {@code length} bytes at {@code offset} of {@code buffer}
+         * (absolute indices; the buffer's own indices say nothing about the frame). Valid only during
+         * the call: retain a slice to keep bytes. The sink may {@link FrameReader#suspend()} further delivery.
          */
-        void onFrame(byte type, ByteBuf payload) throws ProtocolViolationException;
+        void onFrame(byte type, ByteBuf buffer, int offset, int length) throws ProtocolViolationException;
     }
 
     /** Unused room a kept partial frame may have before it is copied into a buffer of its own size. */
@@ -154,10 +156,11 @@ final class FrameReader {
                     skipRemaining = length;
                 } else if (cumulation.readableBytes() - Protocol.FRAME_HEADER_LENGTH >= length) {
                     cumulation.skipBytes(Protocol.FRAME_HEADER_LENGTH);
-                    int payloadStart = cumulation.readerIndex();
-                    ByteBuf payload = cumulation.slice(payloadStart, (int) length);
-                    cumulation.readerIndex(payloadStart + (int) length);
-                    sink.onFrame(type, payload);
+                    ByteBuf buffer = cumulation;
+                    int payloadStart = buffer.readerIndex();
+                    // Consumed before the call: the sink may re-enter (resume) or release the reader.
+                    buffer.readerIndex(payloadStart + (int) length);
+                    sink.onFrame(type, buffer, payloadStart, (int) length);
                 } else {
                     break;
                 }

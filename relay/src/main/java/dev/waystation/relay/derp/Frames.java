@@ -79,12 +79,16 @@ public final class Frames {
 
     /** True when {@code packet} (its readable bytes) is a disco packet: at least 62 bytes starting {@code "TS💬"}. */
     public static boolean isDisco(ByteBuf packet) {
-        if (packet.readableBytes() < Protocol.MIN_DISCO_PACKET_LENGTH) {
+        return isDisco(packet, packet.readerIndex(), packet.readableBytes());
+    }
+
+    /** True when the {@code length} bytes at {@code start} of {@code buffer} are a disco packet. */
+    public static boolean isDisco(ByteBuf buffer, int start, int length) {
+        if (length < Protocol.MIN_DISCO_PACKET_LENGTH) {
             return false;
         }
-        int start = packet.readerIndex();
         for (int i = 0; i < Protocol.DISCO_MAGIC.length; i++) {
-            if (packet.getByte(start + i) != Protocol.DISCO_MAGIC[i]) {
+            if (buffer.getByte(start + i) != Protocol.DISCO_MAGIC[i]) {
                 return false;
             }
         }

@@ -85,9 +85,9 @@ class FrameReaderFuzzTest {
             }
 
             @Override
-            public void onFrame(byte type, ByteBuf payload) {
-                delivered.add(new Frame(type, ByteBufUtil.getBytes(payload)));
-                if ((payload.readableBytes() & 3) == 1) {
+            public void onFrame(byte type, ByteBuf buffer, int offset, int length) {
+                delivered.add(new Frame(type, ByteBufUtil.getBytes(buffer, offset, length)));
+                if ((length & 3) == 1) {
                     self[0].suspend(); // as a connection does while admitting a client
                 }
             }
@@ -164,8 +164,8 @@ class FrameReaderFuzzTest {
             }
 
             @Override
-            public void onFrame(byte t, ByteBuf p) {
-                delivered.add(new Frame(t, ByteBufUtil.getBytes(p)));
+            public void onFrame(byte t, ByteBuf buffer, int offset, int length) {
+                delivered.add(new Frame(t, ByteBufUtil.getBytes(buffer, offset, length)));
             }
         });
         ByteBuf frame = Frames.header(alloc, type, payload.length, Protocol.FRAME_HEADER_LENGTH + payload.length)

@@ -41,7 +41,8 @@ class FrameReaderTest {
         }
 
         @Override
-        public void onFrame(byte type, ByteBuf payload) {
+        public void onFrame(byte type, ByteBuf buffer, int offset, int length) {
+            ByteBuf payload = buffer.slice(offset, length);
             frames.add(type + ":" + ByteBufUtil.hexDump(payload));
             kept.add(payload.retainedSlice());
         }
