@@ -30,7 +30,9 @@
 # LOADER_CONNS=15000 (idle connections per load-generator process) SOURCES=8 (source addresses each)
 # STUN_DURATION=6s STUN_WORKERS=4 STUN_WINDOW=64 STUN_LIGHT_WINDOW=8 STUN_ROUNDS=3 READY_STARTS=5
 # SERVER_CPU=0 LOAD_CPUS=1 POLICY_CLIENTS="10000 50000 100000" (policy fan-out phase; empty skips it)
-# RELAY_JVM_OPTS="-Xms128m -Xmx128m -XX:MaxDirectMemorySize=256m -XX:+UseG1GC" (stated in the report)
+# RELAY_JVM_OPTS="-Xms128m -Xmx128m -Xmn16m -XX:MaxDirectMemorySize=256m -XX:+UseG1GC -XX:SharedArchiveFile=app-cds.jsa"
+#   (stated in the report; the relay starts in the jar's directory, as README's run command does, so
+#   the AppCDS archive the build writes there applies)
 # DERP_RS_BIN=/path/to/derp-rs adds a derp-rs column; its command line is DERP_RS_ARGS (plain) and
 # DERP_RS_TLS_ARGS (TLS; empty skips derp-rs there) with {addr} {port} {stun_port} {dir} {key}
 # replaced; the defaults are derper's flags. Its readiness is a 2xx from DERP_RS_READY_PATH.
@@ -65,7 +67,7 @@ STUN_ROUNDS=${STUN_ROUNDS:-3}
 READY_STARTS=${READY_STARTS:-5}
 SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPUS=${LOAD_CPUS:-1}
-RELAY_JVM_OPTS=${RELAY_JVM_OPTS:--Xms128m -Xmx128m -XX:MaxDirectMemorySize=256m -XX:+UseG1GC}
+RELAY_JVM_OPTS=${RELAY_JVM_OPTS:--Xms128m -Xmx128m -Xmn16m -XX:MaxDirectMemorySize=256m -XX:+UseG1GC -XX:SharedArchiveFile=app-cds.jsa}
 POLICY_CLIENTS=${POLICY_CLIENTS-10000 50000 100000}
 DERP_RS_BIN=${DERP_RS_BIN:-}
 DERP_RS_ARGS=${DERP_RS_ARGS:-"-a {addr} -c {key} -http-port -1 -stun-port {stun_port}"}
@@ -234,8 +236,9 @@ start_server() {
       READY[$name]="$scheme://$HOST:$port/generate_204" ;;
     waystation)
       mgmt=$(free_port tcp)
+      # From the jar's directory, as README's run command: the AppCDS archive fits only that layout.
       # shellcheck disable=SC2206 # the JVM options are a word list on purpose
-      cmd+=(java $RELAY_JVM_OPTS)
+      cmd+=(env -C "$(dirname "$RELAY_JAR")" java $RELAY_JVM_OPTS)
       # profiled in the load sessions only: a recording costs start-up time and memory
       [ "$PROFILE" = 1 ] && [ "$tag" = "$SESSION" ] && [ "${SESSION%%-*}" != memory ] && cmd+=("-XX:StartFlightRecording=filename=$OUT/$tag-relay.jfr,settings=profile,dumponexit=true")
       cmd+=(-Dwaystation.relay.host="$HOST" -Dwaystation.relay.port="$port"
