@@ -45,6 +45,8 @@ class AdversarialConfigMapIT extends AdversarialSuite {
     private static final String DOCUMENT = "configmap " + NS + "/" + CONFIG_MAP;
     private static final String REGION = "Profile(default)";
     private static final String DENIED = "Admission.DeniedClients";
+    private static final String DENY_LIST_REJECTIONS =
+            "waystation_admission_decisions_total{reason=\"deny_list\",result=\"rejected\"}";
     private static final String RELOAD_ERRORS = "waystation_policy_reloads_total{result=\"error\"}";
     private static final Duration BOUND = Duration.ofSeconds(30);
     /** Updates in the churn: alternately a good and a broken document. */
@@ -88,7 +90,7 @@ class AdversarialConfigMapIT extends AdversarialSuite {
         Awaitility.await("the base ConfigMap in force").atMost(BOUND).until(() -> documentError().isEmpty()
                 && relay.policy(REGION).path("healthy").asBoolean()
                 && deniedList().equals(relay.setting(REGION, DENIED).path("value").toString()));
-        assertThat(policyRelay.tryConnect(denied.get(0))).as("the denied key after the attack").isFalse();
+        assertRefusedByDenyList("the denied key after the attack");
     }
 
     @AfterAll
@@ -106,7 +108,9 @@ class AdversarialConfigMapIT extends AdversarialSuite {
         Awaitility.await("the deletion reported, counted as a failed reload").atMost(BOUND)
                 .until(() -> documentError().contains("was deleted") && relay.metric(RELOAD_ERRORS) > errors);
         assertThat(documentError()).contains("keeping the last good policy").contains("version: 1");
-        assertThat(policyRelay.tryConnect(denied.get(0))).as("the denied key without its ConfigMap").isFalse();
+        assertRefusedByDenyList("the denied key without its ConfigMap");
+        assertThat(policyRelay.tryConnect(PolicyFileRelay.newKeyPair().get(0))).as("another key without the ConfigMap")
+                .isTrue();
         assertThat(deniedSetting()).isEqualTo(deniedList());
     }
 
@@ -118,6 +122,7 @@ class AdversarialConfigMapIT extends AdversarialSuite {
         AtomicBoolean churning = new AtomicBoolean(true);
         AtomicInteger attempts = new AtomicInteger();
         // Tries the denied key again and again while the ConfigMap churns: it must never get in.
+        double rejectionsBefore = relay.metric(DENY_LIST_REJECTIONS);
         CompletableFuture<Boolean> everAdmitted = CompletableFuture.supplyAsync(() -> {
             boolean admitted = false;
             while (churning.get() || attempts.get() == 0) {
@@ -138,10 +143,16 @@ class AdversarialConfigMapIT extends AdversarialSuite {
         }
         assertThat(everAdmitted.get()).as("the denied key admitted during the churn (%d tries)", attempts.get())
                 .isFalse();
+        Awaitility.await("every try counted as a deny-list rejection").atMost(BOUND)
+                .until(() -> relay.metric(DENY_LIST_REJECTIONS) - rejectionsBefore == attempts.get());
         Awaitility.await("a broken version reported, counted as a failed reload").atMost(BOUND)
                 .until(() -> !documentError().isEmpty() && relay.metric(RELOAD_ERRORS) > errors);
         assertThat(deniedSetting()).isEqualTo(deniedList());
-        assertThat(policyRelay.tryConnect(denied.get(0))).as("the denied key after the churn").isFalse();
+        assertRefusedByDenyList("the denied key after the churn");
+        assertThat(policyRelay.tryConnect(PolicyFileRelay.newKeyPair().get(0))).as("another key after the churn")
+                .isTrue();
+        System.out.printf("churn: %d updates, %d tries of the denied key, %.0f failed reloads%n", CHURN_UPDATES,
+                attempts.get(), relay.metric(RELOAD_ERRORS) - errors);
     }
 
     // ------------------------------------------------------------------ ConfigMap near the size limit
@@ -156,7 +167,7 @@ class AdversarialConfigMapIT extends AdversarialSuite {
         writeDocument(basePolicy(padding));
         Awaitility.await("the near-limit document applied").atMost(BOUND)
                 .until(() -> documentError().isEmpty() && deniedList().equals(deniedSetting()));
-        assertThat(policyRelay.tryConnect(denied.get(0))).as("the denied key under a 1 MiB document").isFalse();
+        assertRefusedByDenyList("the denied key under a 1 MiB document");
 
         // Just under the limit and broken (a list never closed, its items an empty deny list): refused.
         double errors = relay.metric(RELOAD_ERRORS);
@@ -167,13 +178,17 @@ class AdversarialConfigMapIT extends AdversarialSuite {
         Awaitility.await("the near-limit broken document refused, counted as a failed reload").atMost(BOUND)
                 .until(() -> !documentError().isEmpty() && relay.metric(RELOAD_ERRORS) > errors);
         assertThat(deniedSetting()).isEqualTo(deniedList());
+        System.out.printf("near-limit broken document (%d bytes): error of %d chars%n", broken.length(),
+                documentError().length());
 
         // Over the limit: the API server refuses it, the relay never sees it.
         String over = basePolicy(padding + padding);
         assertThat(over.length()).isGreaterThan(CONFIG_MAP_LIMIT);
         assertThat(catchThrowable(() -> writeDocument(over)))
                 .isInstanceOf(KubernetesClientException.class);
-        assertThat(policyRelay.tryConnect(denied.get(0))).as("the denied key after the broken 1 MiB").isFalse();
+        assertRefusedByDenyList("the denied key after the broken 1 MiB");
+        assertThat(policyRelay.tryConnect(PolicyFileRelay.newKeyPair().get(0))).as("another key after the broken 1 MiB")
+                .isTrue();
     }
 
     // ------------------------------------------------------------------ helpers
@@ -181,6 +196,14 @@ class AdversarialConfigMapIT extends AdversarialSuite {
     private void writeDocument(String yaml) {
         client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata().withName(CONFIG_MAP)
                 .endMetadata().addToData("policy.yaml", yaml).build()).forceConflicts().serverSideApply();
+    }
+
+    /** The denied key tries to connect: refused, and by the deny list (not by some other failure). */
+    private void assertRefusedByDenyList(String when) {
+        double before = relay.metric(DENY_LIST_REJECTIONS);
+        assertThat(policyRelay.tryConnect(denied.get(0))).as(when).isFalse();
+        Awaitility.await("counted as a deny-list rejection: " + when).atMost(BOUND)
+                .until(() -> relay.metric(DENY_LIST_REJECTIONS) == before + 1);
     }
 
     private String deniedList() {
