@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -141,8 +142,8 @@ class AdversarialConfigMapIT extends AdversarialSuite {
         } finally {
             churning.set(false);
         }
-        assertThat(everAdmitted.get()).as("the denied key admitted during the churn (%d tries)", attempts.get())
-                .isFalse();
+        assertThat(everAdmitted.get(BOUND.toSeconds(), TimeUnit.SECONDS))
+                .as("the denied key admitted during the churn (%d tries)", attempts.get()).isFalse();
         Awaitility.await("every try counted as a deny-list rejection").atMost(BOUND)
                 .until(() -> relay.metric(DENY_LIST_REJECTIONS) - rejectionsBefore == attempts.get());
         Awaitility.await("a broken version reported, counted as a failed reload").atMost(BOUND)
