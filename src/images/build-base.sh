@@ -87,7 +87,9 @@ done
 libs="$(find "$root$JAVA_DIR" -type f \( -name '*.so' -o -perm -u+x \) -print0 \
   | xargs -0 ldd 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u)"
 for extra in libgcc_s.so.1 libdl.so.2 librt.so.1 libpthread.so.0 libnss_dns.so.2 libresolv.so.2; do
-  extra_path="$(ldconfig -p 2>/dev/null | awk -v lib="$extra" '$1 == lib && /x86-64/ { print $NF; exit }')"
+  # awk reads to the end: leaving early would kill ldconfig with SIGPIPE, which pipefail turns into
+  # this script's exit status (141), at random, depending on where the library sits in the list.
+  extra_path="$(ldconfig -p 2>/dev/null | awk -v lib="$extra" '!found && $1 == lib && /x86-64/ { print $NF; found = 1 }')"
   [[ -n "$extra_path" ]] || fail "$extra not found (ldconfig -p): it is part of glibc/libgcc on every Debian"
   libs+=$'\n'"$extra_path"
 done
