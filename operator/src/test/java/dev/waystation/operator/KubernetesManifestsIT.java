@@ -40,8 +40,14 @@ class KubernetesManifestsIT {
                     .isNotEmpty().allMatch(line -> line.endsWith(" unchanged"));
 
             cluster.kubectl("get", "deployment/waystation-operator", "-n", "waystation-system").assertSuccess();
+            // The alerts are a PrometheusRule: a cluster with the Prometheus Operator has its CRD.
+            cluster.kubectl("apply", "-f", Path.of("src/test/resources/prometheusrule-crd.yaml").toAbsolutePath().toString())
+                    .assertSuccess();
+            cluster.kubectl("wait", "--for=condition=Established", "crd/prometheusrules.monitoring.coreos.com",
+                    "--timeout=60s").assertSuccess();
             assertThat(cluster.kubectl("apply", "-f", kubernetes.resolve("monitoring").toString()).assertSuccess()
-                    .output()).contains("configmap/waystation-grafana-dashboard created");
+                    .output()).contains("configmap/waystation-grafana-dashboard created",
+                            "prometheusrule.monitoring.coreos.com/waystation-prober created");
             cluster.kubectl("auth", "can-i", "patch", "derpregions.waystation.dev/status",
                     "--as=system:serviceaccount:waystation-system:waystation-operator", "-n", "default").assertSuccess();
             cluster.kubectl("auth", "can-i", "update", "leases.coordination.k8s.io",
