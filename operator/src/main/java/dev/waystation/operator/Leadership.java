@@ -1,5 +1,8 @@
 package dev.waystation.operator;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
 import jakarta.inject.Singleton;
 
 /**
@@ -11,13 +14,20 @@ import jakarta.inject.Singleton;
 public class Leadership {
 
     private volatile boolean leader;
+    private final List<Runnable> onLeading = new CopyOnWriteArrayList<>();
 
     public boolean isLeader() {
         return leader;
     }
 
+    /** Runs {@code action} each time this replica becomes the leader (before JOSDK starts its event processing). */
+    public void whenLeading(Runnable action) {
+        onLeading.add(action);
+    }
+
     void started() {
         leader = true;
+        onLeading.forEach(Runnable::run);
     }
 
     void stopped() {
