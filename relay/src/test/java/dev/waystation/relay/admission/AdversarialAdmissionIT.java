@@ -5,6 +5,13 @@ import static dev.waystation.relay.testing.PolicyDocs.list;
 import static dev.waystation.relay.testing.PolicyDocs.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
+import java.io.UncheckedIOException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -225,15 +232,37 @@ class AdversarialAdmissionIT extends AdversarialSuite {
         byte[] bytes = padded.getBytes(StandardCharsets.US_ASCII);
         double errors = relay.metric(RELOAD_ERRORS);
         String deniedList = "[\"" + denied.get(1) + "\"]";
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        AtomicInteger written = new AtomicInteger();
+        ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor();
         try (OutputStream out = Files.newOutputStream(policyRelay.file(), StandardOpenOption.TRUNCATE_EXISTING)) {
-            for (int i = 0; i < bytes.length; i += 16) {
-                out.write(bytes, i, Math.min(16, bytes.length - i));
-                out.flush();
-                assertThat(relay.setting(REGION, "Admission.DeniedClients").path("value").toString())
-                        .as("the deny list after %d of %d bytes", i, bytes.length).isEqualTo(deniedList);
-                Thread.sleep(50); // the careless writer's pace: what this attack is, not a wait for the relay
+            try {
+                // The careless writer's pace (what this attack is): a piece every 50 ms.
+                writer.scheduleAtFixedRate(() -> {
+                    int from = written.get();
+                    if (from < bytes.length) {
+                        try {
+                            out.write(bytes, from, Math.min(16, bytes.length - from));
+                            out.flush();
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                        written.set(Math.min(bytes.length, from + 16));
+                    }
+                }, 0, 50, TimeUnit.MILLISECONDS);
+                // The deny list in force is read all along, until the last piece is written.
+                Awaitility.await("the policy file written piece by piece").atMost(BOUND)
+                        .pollInterval(Duration.ofMillis(20))
+                        .until(() -> {
+                            seen.add(relay.setting(REGION, "Admission.DeniedClients").path("value").toString());
+                            return written.get() == bytes.length;
+                        });
+            } finally {
+                writer.shutdownNow();
+                writer.awaitTermination(BOUND.toSeconds(), TimeUnit.SECONDS);
             }
         }
+        assertThat(seen).as("deny lists in force while the file was half written").containsOnly(deniedList);
         assertThat(relay.metric(RELOAD_ERRORS)).as("reload errors (a half file read)").isEqualTo(errors);
     }
 

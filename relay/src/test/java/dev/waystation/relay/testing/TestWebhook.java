@@ -64,6 +64,7 @@ public final class TestWebhook implements AutoCloseable {
     private final Map<Behaviour, AtomicInteger> calls = new EnumMap<>(Behaviour.class);
     private final AtomicLong hugeBytesWritten = new AtomicLong();
     private volatile CountDownLatch release = new CountDownLatch(0);
+    private final CountDownLatch closed = new CountDownLatch(1);
 
     private TestWebhook(HttpServer server, int refusedPort) {
         this.server = server;
@@ -143,7 +144,7 @@ public final class TestWebhook implements AutoCloseable {
             case DENY -> answer(exchange, 200, "{\"Allow\":false}");
             case ERROR -> answer(exchange, 500, "{\"Allow\":true}");
             case TIMEOUT -> {
-                pause(TIMEOUT_SLEEP_MS);
+                awaitClose(TIMEOUT_SLEEP_MS);
                 answer(exchange, 200, "{\"Allow\":true}");
             }
             case HUGE -> streamHuge(exchange);
@@ -173,23 +174,24 @@ public final class TestWebhook implements AutoCloseable {
         }
     }
 
-    private static void trickle(HttpExchange exchange) throws IOException {
+    private void trickle(HttpExchange exchange) throws IOException {
         exchange.sendResponseHeaders(200, 0);
         try (OutputStream out = exchange.getResponseBody()) {
             for (byte b : "{\"Allow\":true}                                        ".getBytes(StandardCharsets.US_ASCII)) {
                 out.write(b);
                 out.flush();
-                // The fake webhook's pace (its behaviour), not a wait in a test.
-                pause(TRICKLE_PAUSE_MS);
+                // The fake webhook's pace (its behaviour); a closing webhook stops trickling at once.
+                awaitClose(TRICKLE_PAUSE_MS);
             }
         } catch (IOException hungUp) {
             // the relay's deadline passed and it hung up
         }
     }
 
-    private static void pause(long millis) {
+    /** Waits until this webhook closes, at most {@code millis}: a slow answer that a closing test ends. */
+    private void awaitClose(long millis) {
         try {
-            Thread.sleep(millis);
+            closed.await(millis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -205,6 +207,7 @@ public final class TestWebhook implements AutoCloseable {
 
     @Override
     public void close() {
+        closed.countDown();
         release.countDown();
         server.stop(0);
     }
