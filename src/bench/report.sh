@@ -285,8 +285,10 @@ Same run, same machine. Each server runs as a two-node region over TLS (the run'
 with \`mesh-with\`, \`mesh-key-file\` and the test CA as \`mesh-ca-file\`. The load generator
 (\`derpload -receiver-url\`) connects its $(m .pairs) senders to node A and their receivers to node B, so
 every packet crosses the mesh link as a ForwardPacket. Both nodes and the load generator share the
-cores; one pair is under load at a time, $(m .rounds) rounds rotating which goes first, median round
-shown. The latency rate is half of the derper pair's median cross-node throughput.
+cores; each pair first gets $(cat "$OUT/mesh-warmup-pass" 2>/dev/null || echo "?") of unmeasured cross-node load, then one pair
+is under load at a time, $(m .rounds) rounds rotating which goes first, median round shown. The latency
+rate is a quarter of the derper pair's median cross-node throughput (at half, with two nodes and the
+load generator on the same cores, the paced senders fall behind).
 
 | metric | derper pair | Waystation pair | Waystation / derper | A/A | goal | met |
 | --- | ---: | ---: | ---: | ---: | --- | --- |
