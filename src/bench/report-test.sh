@@ -61,6 +61,12 @@ fixture() {
     put waystation "memory-$sec-100000" '{"error": "not measured: open-file hard limit 20000 < 101000"}'
   done
   rounds derper ready '{"ready_ms": 120}' '{"ready_ms": 130}' '{"ready_ms": 110}' '{"ready_ms": 120}' '{"ready_ms": 125}'
+  # Cross-node: the Waystation pair is faster, but one of its latency rounds fell behind its rate.
+  echo 20000 >"$DIR/mesh-latency-rate"
+  rounds derper mesh-throughput "$(tp 40000 4)" "$(tp 41000 4)" "$(tp 39000 4)"
+  rounds waystation mesh-throughput "$(tp 48000 4)" "$(tp 50000 4)" "$(tp 49000 4)"
+  rounds derper mesh-latency "$(paced 19990 1 2000)" "$(paced 19990 1 2000)" "$(paced 19990 1 2000)"
+  rounds waystation mesh-latency "$(paced 20000 1 1000)" "$(paced 18000 1 1000)" "$(paced 20000 1 1000)"
   rounds waystation ready '{"ready_ms": 900}' '{"ready_ms": 1700}' '{"ready_ms": 1000}' '{"ready_ms": 950}' '{"ready_ms": 980}'
 }
 
@@ -85,12 +91,15 @@ expect "100k not measured, with the reason" '^\| RSS per idle connection, 100000
 expect "ready median 980 ms meets < 1500 ms" '^\| ready after process start, median of 5 fresh starts, ms \| 120 \| 980 \| .*\| yes \|$'
 expect "STUN median skips the failed derper round" '^\| STUN answers/s at capacity, shared \| 80000 \| 130000 \| \*\*1\.62\*\* .*\| yes \|$'
 expect "p99 at the latency rate counts" '^\| relay latency p99 at 15000 packets/s .*\*\*0\.50\*\* .*\| yes \|$'
+expect "cross-node throughput ratio 1.23 meets >= 1.0x" '^\| cross-node throughput, packets/s \(window 16 per pair\) \| 40000 \| 49000 \| \*\*1\.23\*\* .*\| yes \|$'
+expect "a cross-node round at 90 % of its rate invalidates the p99 row" '^\| cross-node latency p99 at 20000 packets/s, µs \| 2000 \| 1000 \| \*\*0\.50\*\* .*\*\*invalid\*\*: waystation reached only 90 %'
 refuse "no derp-rs column without DERP_RS_BIN" 'derp-rs'
 expect "a failed STUN round shows why in the raw numbers" 'derper 80000 / 80000 / failed: no answer; Waystation 130000 / 130000 / 130000'
 
 meta "derp-rs 0.1 (/x/derp-rs)"
 rounds derprs plain-throughput "$(tp 80000 4)" "$(tp 80000 4)" "$(tp 80000 4)"
 "$BENCH/report.sh" "$DIR" >"$DIR/report.md"
+expect "no derp-rs column in the cross-node table" '^\| cross-node throughput, packets/s \(window 16 per pair\) \| 40000 \| 49000 \| \*\*1\.23\*\* \|  \| >= 1\.0x'
 expect "derp-rs column and ratio with DERP_RS_BIN" '^\| throughput, shared cores, packets/s \| 51000 \| 104000 \| \*\*2\.04\*\* \| 80000 \| 1\.57 \| 0\.98 \| >= 2\.0x \| yes \|$'
 
 if [ -s "$DIR/report.err" ]; then echo "FAILED: report.sh wrote errors: $(head -3 "$DIR/report.err")"; failures=$((failures + 1)); fi

@@ -268,3 +268,36 @@ Raw answers/s, every round, at capacity shared: derper $(all derper plain-stun "
 Pinned: derper $(all derper pinned-stun "$stun_raw"); Waystation $(all waystation pinned-stun "$stun_raw").
 Invalid, late and timed-out answers over all STUN rounds: derper $(rounds derper plain-stun '(.invalid_answers // 0) + (.late_answers // 0) + (.timeouts // 0)' | awk '{ s += $1 } END { print s + 0 }'), Waystation $(rounds waystation plain-stun '(.invalid_answers // 0) + (.late_answers // 0) + (.timeouts // 0)' | awk '{ s += $1 } END { print s + 0 }').
 EOF
+
+# --- cross-node (the mesh session): a pair of each server, senders on node A, receivers on node B ---
+mesh_rate=$(cat "$OUT/mesh-latency-rate" 2>/dev/null || true)
+mesh_lat=$(pace_check mesh-latency | sed 's/ $//')
+mesh_raw() { # mesh_raw NAME: that pair's rounds, throughput and p50, p99
+  printf '%s packets/s; %s µs' "$(all "$1" mesh-throughput 'if .error then "failed" else .packets_per_sec|floor end')" \
+    "$(all "$1" mesh-latency 'if .error then "failed" else "\(.p50_us|floor), \(.p99_us|floor)" end')"
+}
+cat <<EOF
+
+## Cross-node (2-node mesh)
+
+Same run, same machine. Each server runs as a two-node region over TLS (the run's test certificate for
+127.0.0.1), each node meshed with the other: derper with \`-mesh-with\` and \`-mesh-psk-file\`, Waystation
+with \`mesh-with\`, \`mesh-key-file\` and the test CA as \`mesh-ca-file\`. The load generator
+(\`derpload -receiver-url\`) connects its $(m .pairs) senders to node A and their receivers to node B, so
+every packet crosses the mesh link as a ForwardPacket. Both nodes and the load generator share the
+cores; each pair first gets $(cat "$OUT/mesh-warmup-pass" 2>/dev/null || echo "?") of unmeasured cross-node load, then one pair
+is under load at a time, $(m .rounds) rounds rotating which goes first, median round shown. The latency
+rate is a quarter of the derper pair's median cross-node throughput (at half, with two nodes and the
+load generator on the same cores, the paced senders fall behind).
+
+| metric | derper pair | Waystation pair | Waystation / derper | A/A | goal | met |
+| --- | ---: | ---: | ---: | ---: | --- | --- |
+$(HAS_RS=0 row "cross-node throughput, packets/s (window $(m .window) per pair)" 0 mesh-throughput .packets_per_sec ">= 1.0x" ge 1.0)
+$(HAS_RS=0 INVALID=$mesh_lat row "cross-node latency p99 at $(fmt "$mesh_rate") packets/s, µs" 0 mesh-latency .p99_us "<= 1.0x" le 1.0)
+$(HAS_RS=0 info_row "cross-node latency p50 at the same rate, µs" 0 mesh-latency .p50_us)
+
+Achieved rates (median received packets/s) at $(fmt "$mesh_rate") offered: $(achieved mesh-latency). The p99 row
+is marked invalid when any round of either pair reached less than 95 % of the offered rate (the load
+generator or the pair fell behind). Raw rounds (throughput; latency p50, p99): derper $(mesh_raw derper);
+Waystation $(mesh_raw waystation).
+EOF

@@ -21,6 +21,8 @@
 #   pinned        servers on core SERVER_CPU, load generators on LOAD_CPUS (taskset): throughput,
 #                 moderate fixed rate, STUN, connection set-up
 #   tls, tls-pinned  the same servers with TLS (one test CA): throughput, connection set-up
+#   mesh          two-node regions over TLS (a derper pair, a Waystation pair, each node meshed with
+#                 the other), senders on node A, receivers on node B: throughput, latency
 #   memory        a fresh server per measurement: idle connections at each IDLE_SIZES, plain and TLS
 #   ready         a fresh server READY_STARTS times: process start to readiness 200
 # Raw JSON results and server logs go to src/bench/target/<UTC timestamp>/.
@@ -213,7 +215,7 @@ wait_ready() { # wait_ready URL PID SECONDS: until the URL answers 2xx (20 ms be
 start_server() {
   local name=$1 tag=${2:-$SESSION} port stun mgmt scheme=http logfile dir
   dir="$OUT/keys/$tag-$name"
-  port=$(free_port tcp)
+  port=${FIXED_PORT:-$(free_port tcp)} # FIXED_PORT: a mesh node's port, known to its peer before it starts
   stun=$(free_port udp)
   logfile="$OUT/$tag-$name.log"
   [ "$SECURITY" = tls ] && scheme=https
@@ -230,6 +232,7 @@ start_server() {
       cmd+=("$BIN/derper" -a "$HOST:$port" -c "$dir/derper.key" -http-port -1)
       if [ "$SECURITY" = tls ]; then
         cmd+=(-stun=false -certmode manual -certdir "$TLS_DIR" -hostname "$HOST")
+        if [ -n "${MESH_WITH:-}" ]; then cmd+=(-mesh-psk-file "$MESH_KEY" -mesh-with "$MESH_WITH"); fi
       else
         cmd+=(-stun-port "$stun")
       fi
@@ -248,6 +251,10 @@ start_server() {
         cmd+=(-Dwaystation.relay.mode=production -Dwaystation.relay.http-port=-1 -Dwaystation.relay.hostname="$HOST"
           -Dwaystation.relay.key-file="$dir/derper.key" -Dwaystation.relay.tls.cert-file="$TLS_DIR/$HOST.crt"
           -Dwaystation.relay.tls.key-file="$TLS_DIR/$HOST.key")
+        if [ -n "${MESH_WITH:-}" ]; then
+          cmd+=(-Dwaystation.relay.mesh-key-file="$MESH_KEY" -Dwaystation.relay.mesh-with="$MESH_WITH"
+            -Dwaystation.relay.mesh-ca-file="$TLS_DIR/ca.pem")
+        fi
       else
         cmd+=(-Dwaystation.relay.mode=dev)
       fi
@@ -349,8 +356,9 @@ each_round() {
   done
 }
 
+# RECEIVER_URL (default: the same server) is where the receivers connect: node B in the mesh session.
 phase_throughput() {
-  measured "$1" "$2" "$3" "$BIN/derpload" -mode throughput -url "${URL[$1]}" \
+  measured "$1" "$2" "$3" "$BIN/derpload" -mode throughput -url "${URL[$1]}" -receiver-url "${RECEIVER_URL:-${URL[$1]}}" \
     -pairs "$PAIRS" -size "$SIZE" -window "$WINDOW" -duration "$DURATION" -warmup "$WARMUP"
   log "$1: $2 #$3 $(jq -c '{packets_per_sec, server_cpu_seconds, error}' "$OUT/$1-$2-$3.json")"
 }
@@ -362,7 +370,7 @@ phase_overload() {
 # Fixed offered rates (latency and moderate) use derpload's paced senders; a sender that falls
 # behind its schedule is counted (late_sends), and the report checks the achieved rate.
 paced() { # paced NAME PHASE ROUND RATE
-  measured "$1" "$2" "$3" "$BIN/derpload" -mode latency -url "${URL[$1]}" \
+  measured "$1" "$2" "$3" "$BIN/derpload" -mode latency -url "${URL[$1]}" -receiver-url "${RECEIVER_URL:-${URL[$1]}}" \
     -pairs "$PAIRS" -size "$SIZE" -rate "$4" -duration "$DURATION" -warmup "$WARMUP"
   log "$1: $2 #$3 $(jq -c '{offered_packets_per_sec, received_packets_per_sec, p99_us, late_sends, server_cpu_seconds, error}' "$OUT/$1-$2-$3.json")"
 }
@@ -382,6 +390,10 @@ stun_load() { # stun_load NAME PHASE ROUND WINDOW
 }
 phase_stun() { stun_load "$1" "$2" "$3" "$STUN_WINDOW"; }
 phase_stun_light() { stun_load "$1" "$2" "$3" "$STUN_LIGHT_WINDOW"; }
+
+# Cross-node: the mesh session and its phases (a derper pair and a Waystation pair).
+# shellcheck source=src/bench/mesh-session.sh
+. "$BENCH/mesh-session.sh"
 
 # --- memory of idle connections, each measured on a freshly started server ---------------------------
 heap_info() { # heap_info PID TAG: for JVMs, the live heap after a full GC (diagnostic only)
@@ -515,6 +527,14 @@ each_round connect phase_connect "$ROUNDS" "${MAIN[@]}"
 session tls-pinned tls 1 "${MAIN[@]}"
 each_round throughput phase_throughput "$ROUNDS" "${MAIN[@]}"
 each_round connect phase_connect "$ROUNDS" "${MAIN[@]}"
+
+mesh_session
+each_round throughput phase_mesh_throughput "$ROUNDS" derper waystation
+# Latency through the mesh at a quarter of the derper pair's peak through it: two nodes and the load
+# generator share the cores, and at half the paced senders already fall behind.
+MESH_LATENCY_RATE=$(for r in $(seq "$ROUNDS"); do jq .packets_per_sec "$OUT/derper-mesh-throughput-$r.json"; done | median | awk '{ printf "%d", $1 / 4 }')
+echo "$MESH_LATENCY_RATE" >"$OUT/mesh-latency-rate"
+each_round latency phase_mesh_latency "$ROUNDS" derper waystation
 for name in "${!PID[@]}"; do stop_pid "${PID[$name]}"; done
 PID=()
 

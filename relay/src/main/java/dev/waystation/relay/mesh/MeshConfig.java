@@ -24,7 +24,8 @@ public interface MeshConfig {
 
     /**
      * A file listing more peers in the same form (separated by commas, spaces or new lines; {@code #}
-     * starts a comment), re-read every {@link #meshWithReloadInterval()}: peers come and go without a restart.
+     * starts a comment), re-read when it changes (a Kubernetes volume's symlink swap included) and every
+     * {@link #meshWithReloadInterval()} as a safety net: peers come and go without a restart.
      */
     Optional<Path> meshWithFile();
 
@@ -32,8 +33,9 @@ public interface MeshConfig {
     Duration meshWithReloadInterval();
 
     /**
-     * PEM file of the CAs that sign peer certificates. Without it, or when the file does not exist,
-     * the JVM's default trust store is used. Peer certificates are always verified for the entry's name; there is no switch to skip it.
+     * PEM file of the CAs that sign peer certificates, or of the peers' own self-signed certificates,
+     * re-read when it changes ({@link MeshTrust}). Without it, or while the file does not exist, the JVM's
+     * default trust store is used. Peer certificates are always verified for the entry's name; there is no switch to skip it.
      */
     Optional<Path> meshCaFile();
 

@@ -2,10 +2,12 @@ package dev.waystation.relay.mesh;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import java.util.concurrent.atomic.LongAdder;
 
 import jakarta.inject.Singleton;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -31,6 +33,8 @@ public class MeshMetrics {
     final AtomicInteger peers = new AtomicInteger();
 
     private final MeterRegistry registry;
+    private final Counter trustReloads;
+    private final Counter trustReloadFailures;
 
     public MeshMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -45,6 +49,25 @@ public class MeshMetrics {
                 .description("mesh peers this relay dials (its own entry excluded)").register(registry);
         Gauge.builder("waystation.mesh.peer.list.invalid.entries", invalidPeerEntries, AtomicInteger::get)
                 .description("malformed entries of the mesh peer list, left out").register(registry);
+        trustReloads = trustReloadCounter("success");
+        trustReloadFailures = trustReloadCounter("failure");
+    }
+
+    private Counter trustReloadCounter(String result) {
+        return Counter.builder("waystation.mesh.trust.reloads").tag("result", result)
+                .description("loads of the mesh CA file: success installs it, failure keeps the last good trust")
+                .register(registry);
+    }
+
+    void trustReloaded(boolean success) {
+        (success ? trustReloads : trustReloadFailures).increment();
+    }
+
+    /** The number of certificates the mesh trusts from its CA file (0 while it uses the JVM's store). */
+    void trustedCertificates(IntSupplier count) {
+        Gauge.builder("waystation.mesh.trust.certificates", count, IntSupplier::getAsInt)
+                .description("certificates the mesh CA file holds (0: the JVM's trust store)").strongReference(true)
+                .register(registry);
     }
 
     private Meter counter(String name, String help, LongAdder adder, Tags tags) {

@@ -1,9 +1,9 @@
 package dev.waystation.relay.mesh;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -12,9 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
@@ -29,13 +26,15 @@ import dev.waystation.relay.derp.DerpServer;
 import dev.waystation.relay.derp.ListenerSpec;
 import dev.waystation.relay.derp.RelayConfig;
 import dev.waystation.relay.derp.RelayHostname;
+import dev.waystation.relay.tls.FileChangeWatcher;
+import dev.waystation.relay.tls.TlsConfig;
 import io.micrometer.core.instrument.Meter;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
-import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.TrustOptions;
 
 /**
  * The relay's side of the region mesh: one {@link MeshLink} per peer of {@code mesh-with} and of
@@ -63,6 +62,8 @@ public class RegionMesh {
     DerpListeners listeners;
     @Inject
     MeshMetrics metrics;
+    @Inject
+    TlsConfig tlsConfig;
 
     private final SecureRandom random = new SecureRandom();
     private final Map<MeshPeerAddress, Entry> links = new LinkedHashMap<>();
@@ -72,7 +73,8 @@ public class RegionMesh {
     private boolean tls;
     private String selfName;
     private int selfPort;
-    private ScheduledExecutorService reloader;
+    private FileChangeWatcher peerFileWatcher;
+    private MeshTrust trust;
     private List<String> lastErrors = List.of();
 
     private record Entry(MeshLink link, List<Meter> meters) {
@@ -88,22 +90,37 @@ public class RegionMesh {
         selfName = RelayHostname.of(relayConfig);
         selfPort = listeners.port(ListenerSpec.DERP);
         routes = new MeshRoutes(server, metrics);
+        if (tls) {
+            trust = new MeshTrust(config.meshCaFile(), metrics);
+            watching(() -> trust.start(tlsConfig.reloadCheckInterval()));
+        }
         netClient = vertx.createNetClient(clientOptions());
         LOG.infof("region mesh: %s links (%s), peers from %s%s", tls ? "TLS" : "plain-HTTP (dev mode)",
-                tls ? "certificates verified for each peer's name against "
-                        + meshCaFile().map(Object::toString).orElse("the JVM's trust store") : "no TLS",
+                tls ? "certificates verified for each peer's name against " + trust.describe() : "no TLS",
                 config.meshWith().map(Object::toString).orElse("[]"),
-                config.meshWithFile().map(f -> " and " + f + " (re-read every " + config.meshWithReloadInterval() + ")")
-                        .orElse(""));
+                config.meshWithFile().map(f -> " and " + f + " (re-read when it changes, checked every "
+                        + config.meshWithReloadInterval() + ")").orElse(""));
         reload();
         if (config.meshWithFile().isPresent()) {
-            reloader = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread thread = new Thread(r, "waystation-mesh-peers");
-                thread.setDaemon(true);
-                return thread;
+            // Watched, so a Secret or ConfigMap update (a symlink swap) applies at once; polled as a safety net.
+            watching(() -> {
+                peerFileWatcher = new FileChangeWatcher(Set.of(config.meshWithFile().get()),
+                        config.meshWithReloadInterval(), this::reload);
+                peerFileWatcher.start();
             });
-            long every = config.meshWithReloadInterval().toMillis();
-            reloader.scheduleWithFixedDelay(this::reload, every, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Something that starts watching files: the file system's watch service may refuse. */
+    private interface FileWatchStart {
+        void run() throws IOException;
+    }
+
+    private static void watching(FileWatchStart start) {
+        try {
+            start.run();
+        } catch (IOException e) {
+            throw new UncheckedIOException("region mesh: cannot watch its files: " + e.getMessage(), e);
         }
     }
 
@@ -115,23 +132,12 @@ public class RegionMesh {
             // (MeshLink), since it dials an address that need not be that name. Vert.x wants the
             // algorithm stated: none at the engine, because the link owns the name check.
             options.setSsl(true).setHostnameVerificationAlgorithm("");
-            meshCaFile().ifPresent(ca -> options.setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())));
+            // Asked on every handshake, so a changed mesh CA file applies to the next dial. The operator
+            // points Manual regions at the TLS Secret's optional ca.crt: without one the certificates
+            // chain to a CA the JVM already trusts (say, Let's Encrypt), so peers are still verified.
+            options.setTrustOptions(TrustOptions.wrap(trust));
         }
         return options;
-    }
-
-    /**
-     * The configured mesh CA file, when it exists. The operator points Manual regions at the TLS
-     * Secret's optional {@code ca.crt}: a Secret without one means the certificates chain to a CA the
-     * JVM already trusts (say, Let's Encrypt), so peers are still verified, against the default store.
-     */
-    private Optional<Path> meshCaFile() {
-        Optional<Path> file = config.meshCaFile();
-        if (file.isPresent() && !Files.exists(file.get())) {
-            LOG.infof("region mesh: %s does not exist; peers are verified against the JVM's trust store", file.get());
-            return Optional.empty();
-        }
-        return file;
     }
 
     /** Reads the peer list again and starts or stops links to match it. */
@@ -193,8 +199,11 @@ public class RegionMesh {
     }
 
     void stop(@Observes @Priority(AFTER_LISTENERS) ShutdownEvent event) {
-        if (reloader != null) {
-            reloader.shutdownNow();
+        if (peerFileWatcher != null) {
+            peerFileWatcher.close();
+        }
+        if (trust != null) {
+            trust.close();
         }
         synchronized (this) {
             for (Entry entry : links.values()) {

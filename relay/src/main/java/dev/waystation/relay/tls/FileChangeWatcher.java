@@ -25,7 +25,7 @@ import org.jboss.logging.Logger;
  * see an event), and also fires every {@code pollInterval} as a safety net for file systems without
  * change notification. The callback decides whether anything really changed; spurious calls are fine.
  */
-final class FileChangeWatcher implements AutoCloseable {
+public final class FileChangeWatcher implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(FileChangeWatcher.class);
     private static final long BURST_SETTLE_MILLIS = 100;
@@ -37,17 +37,17 @@ final class FileChangeWatcher implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
 
-    FileChangeWatcher(Set<Path> files, Duration pollInterval, Runnable onChange) throws IOException {
+    public FileChangeWatcher(Set<Path> files, Duration pollInterval, Runnable onChange) throws IOException {
         this.files = Set.copyOf(files);
         this.pollInterval = pollInterval;
         this.onChange = onChange;
         this.watchService = FileSystems.getDefault().newWatchService();
         registerDirectories();
-        this.thread = new Thread(this::run, "waystation-tls-file-watcher");
+        this.thread = new Thread(this::run, "waystation-file-watcher");
         thread.setDaemon(true);
     }
 
-    void start() {
+    public void start() {
         thread.start();
     }
 
@@ -74,7 +74,7 @@ final class FileChangeWatcher implements AutoCloseable {
             try {
                 directory.register(watchService, ENTRY_CREATE, ENTRY_MODIFY, ENTRY_DELETE);
             } catch (IOException e) {
-                LOG.warnf("cannot watch %s for certificate changes (%s); relying on polling every %s", directory,
+                LOG.warnf("cannot watch %s for changes (%s); relying on polling every %s", directory,
                         e.getMessage(), pollInterval);
             }
         }
@@ -97,7 +97,7 @@ final class FileChangeWatcher implements AutoCloseable {
             } catch (InterruptedException | ClosedWatchServiceException e) {
                 return;
             } catch (RuntimeException e) {
-                LOG.warn("certificate change check failed", e);
+                LOG.warn("file change check failed", e);
             }
         }
     }

@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -21,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 
+import dev.waystation.relay.tls.CertifiedKey;
+import dev.waystation.relay.tls.PemFiles;
 import dev.waystation.relay.tls.TestPemFiles;
 import dev.waystation.relay.tls.TestPki;
 import dev.waystation.testing.GoCheck;
@@ -55,7 +58,10 @@ final class MeshRegion implements AutoCloseable {
         /** Extra relay configuration, applied over the defaults at each start. */
         final Map<String, String> extraConfig = new LinkedHashMap<>();
 
-        Node(String name, boolean derper, String... moreNames) throws Exception {
+        /** The node's certificate: from the region's test CA, or self-signed as in a SelfSigned region. */
+        final CertifiedKey certificate;
+
+        Node(String name, boolean derper, boolean selfSigned, String... moreNames) throws Exception {
             this.name = name;
             this.derper = derper;
             this.port = freePort();
@@ -63,7 +69,8 @@ final class MeshRegion implements AutoCloseable {
             String[] names = new String[moreNames.length + 1];
             names[0] = name;
             System.arraycopy(moreNames, 0, names, 1, moreNames.length);
-            TestPemFiles.write(pki.issue(name, names), home.resolve(derper ? name + ".crt" : "tls.crt"),
+            certificate = selfSigned ? TestPki.selfSigned(names) : pki.issue(name, names);
+            TestPemFiles.write(certificate, home.resolve(derper ? name + ".crt" : "tls.crt"),
                     home.resolve(derper ? name + ".key" : "tls.key"));
         }
 
@@ -214,13 +221,24 @@ final class MeshRegion implements AutoCloseable {
 
     /** A Waystation node whose certificate carries {@code name} and {@code moreNames}. */
     Node waystation(String name, String... moreNames) throws Exception {
-        Node node = new Node(name, false, moreNames);
+        Node node = new Node(name, false, false, moreNames);
         nodes.put(name, node);
         return node;
     }
 
+    /**
+     * A Waystation node with a self-signed certificate, as in a SelfSigned region: relays trust it only
+     * by pinning it (their mesh CA file lists it); the Go clients of {@link #goEnv()} trust it.
+     */
+    Node selfSignedWaystation(String name) throws Exception {
+        Node node = new Node(name, false, true);
+        nodes.put(name, node);
+        Files.writeString(caFile, PemFiles.encodeChain(node.certificate.chain()), StandardOpenOption.APPEND);
+        return node;
+    }
+
     Node derper(String name) throws Exception {
-        Node node = new Node(name, true);
+        Node node = new Node(name, true, false);
         nodes.put(name, node);
         return node;
     }

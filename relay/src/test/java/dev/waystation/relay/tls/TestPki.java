@@ -48,6 +48,22 @@ public final class TestPki {
                 new X500Name(caCertificate.getSubjectX500Principal().getName()), serial(),
                 Date.from(Instant.now().minus(Duration.ofHours(1))), Date.from(Instant.now().plus(Duration.ofDays(30))),
                 new X500Name("CN=" + commonName), leafKey.getPublic());
+        addLeafExtensions(builder, names);
+        return new CertifiedKey(List.of(sign(builder, caKey), caCertificate), leafKey.getPrivate());
+    }
+
+    /** A self-signed leaf for {@code names}, as the operator issues one per node of a SelfSigned region. */
+    public static CertifiedKey selfSigned(String... names) throws Exception {
+        KeyPair leafKey = ecKey();
+        X500Name subject = new X500Name("CN=" + names[0]);
+        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial(),
+                Date.from(Instant.now().minus(Duration.ofHours(1))), Date.from(Instant.now().plus(Duration.ofDays(30))),
+                subject, leafKey.getPublic());
+        addLeafExtensions(builder, names);
+        return new CertifiedKey(List.of(sign(builder, leafKey)), leafKey.getPrivate());
+    }
+
+    private static void addLeafExtensions(X509v3CertificateBuilder builder, String... names) throws Exception {
         GeneralName[] sans = new GeneralName[names.length];
         for (int i = 0; i < names.length; i++) {
             boolean ip = names[i].matches("[0-9.:a-fA-F]*[.:][0-9.:a-fA-F]*") && !names[i].matches(".*[g-zG-Z].*");
@@ -55,7 +71,6 @@ public final class TestPki {
         }
         builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-        return new CertifiedKey(List.of(sign(builder, caKey), caCertificate), leafKey.getPrivate());
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair signer) throws Exception {
