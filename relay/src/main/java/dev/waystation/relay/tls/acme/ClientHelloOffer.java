@@ -74,7 +74,11 @@ record ClientHelloOffer(Optional<String> serverName, List<String> protocols) {
         if (in.getUnsignedByte(start) != CONTENT_TYPE_HANDSHAKE) {
             return NONE;
         }
-        int recordEnd = start + RECORD_HEADER + in.getUnsignedShort(start + 3);
+        int recordLength = in.getUnsignedShort(start + 3);
+        if (recordLength > MAX_RECORD_LENGTH) {
+            return NONE;
+        }
+        int recordEnd = start + RECORD_HEADER + recordLength;
         int message = start + RECORD_HEADER;
         if (in.getUnsignedByte(message) != HANDSHAKE_CLIENT_HELLO) {
             return NONE;
