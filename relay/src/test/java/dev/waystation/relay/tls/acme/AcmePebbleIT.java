@@ -138,7 +138,8 @@ class AcmePebbleIT {
         config.put("waystation.relay.tls.engine", engine);
         relay = RelayProcess.startListening(config);
         awaitReady();
-        assertThat(relay.logText()).contains("via tls-alpn-01");
+        // Logged once the order completes, which may be just after the certificate went live.
+        await("issue logged").atMost(ISSUE_TIMEOUT).until(() -> relay.logText().contains("via tls-alpn-01"));
         assertThat(relay.metric("waystation_tls_engine_info{engine=\"" + engine + "\"}")).as(relay.metrics())
                 .isEqualTo(1);
         assertDerphttpExchangesTrustingPebble();
