@@ -22,6 +22,7 @@
 //	region    MAPURL ID      for every node of region ID in the DERP map at MAPURL: two clients reach the
 //	                         node through the address the map publishes (as tailscaled dials it) and
 //	                         exchange packets; prints "NODE <name> <host> <ipv4> <derpPort> OK" per node
+//	https     URL            Go's stock HTTPS client (ALPN h2 and http/1.1) fetches URL; http/1.1 must be negotiated
 package main
 
 import (
@@ -83,6 +84,8 @@ func main() {
 	case "steady":
 		secs, _ := strconv.Atoi(arg(3, "10"))
 		err = steady(ctx, serverURL, time.Duration(secs)*time.Second)
+	case "https":
+		err = httpsGet(ctx, serverURL)
 	case "pair":
 		secs, _ := strconv.Atoi(arg(3, "600"))
 		err = pair(ctx, serverURL, time.Duration(secs)*time.Second)

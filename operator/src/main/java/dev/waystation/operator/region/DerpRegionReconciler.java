@@ -227,8 +227,9 @@ public class DerpRegionReconciler implements Reconciler<DerpRegion> {
     }
 
     /**
-     * SelfSigned: every node's pair exists before the StatefulSet that mounts it, and carries the name
-     * the DERP map publishes for the node (an address the cluster assigned, once known).
+     * SelfSigned: the Secret exists before the StatefulSet that mounts it; a node's pair carries the
+     * name the DERP map publishes for it, so a node published under an address the cluster assigns
+     * gets its pair once that address is known (its relay waits, not ready, until then).
      */
     private Secret ensureNodeCertificates(DerpRegion region, Context<DerpRegion> context, Secret cached) {
         if (RegionDefaults.tlsMode(region.getSpec()) != TlsMode.SelfSigned) {

@@ -26,7 +26,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * key and certificate ({@link NodeCertificateIssuer}), mounted into every relay pod, which loads its own
  * pair by its hostname. One Secret rather than one per node, so the pod template (one for all pods of a
  * StatefulSet) stays the same when the region scales and the mount follows rotations without a restart.
- * Written only when a pair is missing, lacks a name the node now needs, or is due for renewal.
+ * Written only when a pair is missing, lacks a name the node now needs, or is due for renewal; a node
+ * published under a cluster-assigned address gets its first pair once that address is known, so the
+ * first pin is final.
  */
 @ApplicationScoped
 class NodeCertificateSecret {
@@ -36,28 +38,21 @@ class NodeCertificateSecret {
      * written, or {@code existing} when nothing needed to change).
      *
      * @param existing the Secret as cached, or null
-     * @param publishedNames per node index, the name the DERP map publishes when it is not the relay's
-     *        own (an address the cluster assigned): the certificate carries it too, since clients check it
+     * @param publishedNames per node index, the name the DERP map publishes (configured, or an address
+     *        the cluster assigned): the certificate carries it too, since clients check it; a node
+     *        missing here has no address yet and gets its pair once it has one
      */
     Secret ensure(DerpRegion region, Secret existing, Map<Integer, String> publishedNames, KubernetesClient client,
             Instant now) {
-        List<NodeCertificateIssuer.Node> nodes = new ArrayList<>();
-        for (int i = 0; i < region.getSpec().getNodes(); i++) {
-            Set<String> names = new LinkedHashSet<>();
-            names.add(RelayEnvironment.relayHostname(region, i));
-            names.add(RelayEnvironment.podDnsName(region, i));
-            Optional.ofNullable(publishedNames.get(i)).ifPresent(names::add);
-            nodes.add(new NodeCertificateIssuer.Node(RelayEnvironment.relayHostname(region, i), List.copyOf(names)));
-        }
-        if (existing != null && wanted(region, existing, nodes, now).equals(existing.getData())) {
+        if (existing != null && unchanged(wanted(region, existing, publishedNames, now), existing)) {
             return existing;
         }
         // The cache may lag behind our own last write: decide on the live Secret, so a pair issued a
         // moment ago is never replaced by another (which would change the node's pin for nothing).
         Secret live = client.secrets().inNamespace(region.getMetadata().getNamespace())
                 .withName(RegionObjects.nodeCertificateSecret(region)).get();
-        Map<String, String> data = wanted(region, live, nodes, now);
-        if (live != null && data.equals(live.getData())) {
+        Map<String, String> data = wanted(region, live, publishedNames, now);
+        if (live != null && unchanged(data, live)) {
             return live;
         }
         Secret secret = new SecretBuilder()
@@ -70,14 +65,29 @@ class NodeCertificateSecret {
                 .fieldManager(ManagedLabels.FIELD_MANAGER).forceConflicts().serverSideApply();
     }
 
-    private static Map<String, String> wanted(DerpRegion region, Secret existing, List<NodeCertificateIssuer.Node> nodes,
+    /** The Secret data wanted (see {@link #ensure}), keeping every pair of {@code existing} that still serves. */
+    static Map<String, String> wanted(DerpRegion region, Secret existing, Map<Integer, String> publishedNames,
             Instant now) {
+        List<NodeCertificateIssuer.Node> nodes = new ArrayList<>();
+        for (int i = 0; i < region.getSpec().getNodes(); i++) {
+            Set<String> names = new LinkedHashSet<>();
+            names.add(RelayEnvironment.relayHostname(region, i));
+            names.add(RelayEnvironment.podDnsName(region, i));
+            Optional.ofNullable(publishedNames.get(i)).ifPresent(names::add);
+            nodes.add(new NodeCertificateIssuer.Node(RelayEnvironment.relayHostname(region, i), List.copyOf(names),
+                    !publishedNames.containsKey(i)));
+        }
         try {
             return NodeCertificateIssuer.data(existing == null ? null : existing.getData(), nodes, now);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot issue the node certificates of DerpRegion "
                     + region.getMetadata().getName() + ": " + e.getMessage(), e);
         }
+    }
+
+    // The API server stores a Secret without data as one whose data is absent.
+    private static boolean unchanged(Map<String, String> data, Secret secret) {
+        return data.equals(secret.getData() == null ? Map.of() : secret.getData());
     }
 
     /** What node {@code index} serves according to the Secret, when the region is SelfSigned. */

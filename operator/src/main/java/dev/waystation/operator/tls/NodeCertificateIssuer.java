@@ -19,7 +19,8 @@ import dev.waystation.tls.SelfSignedCertificate;
  * ({@code <hostname>.crt}/{@code .key}, {@link CertificateFileNames}), plus {@link #MESH_CA_KEY}, every
  * node's certificate in one bundle the relays trust for the mesh. A node's pair is kept as long as it
  * carries every name the node needs and is not due for renewal, so pins survive restarts, rescheduling
- * and operator restarts; a pair is issued only when missing, short of a name, or near its end.
+ * and operator restarts; a pair is issued only when missing, short of a name, or near its end, and
+ * not before the node's every name is known.
  * Pure apart from key generation: data in, data out, both base64 as a Secret's {@code data}.
  */
 public final class NodeCertificateIssuer {
@@ -32,8 +33,17 @@ public final class NodeCertificateIssuer {
      *
      * @param hostname the relay's own name (its files are named after it); always in the certificate
      * @param names every name the certificate must carry, {@code hostname} first
+     * @param addressPending the DERP map will publish the node under an address the cluster has not
+     *        assigned yet (no hostname configured): a pair issued now would lack that name and be
+     *        replaced, pin and all, as soon as it is known, so none is issued until then (a pair the
+     *        node already has is kept)
      */
-    public record Node(String hostname, List<String> names) {
+    public record Node(String hostname, List<String> names, boolean addressPending) {
+
+        /** A node whose every name is known. */
+        public Node(String hostname, List<String> names) {
+            this(hostname, names, false);
+        }
     }
 
     private NodeCertificateIssuer() {
@@ -48,6 +58,9 @@ public final class NodeCertificateIssuer {
             String certKey = CertificateFileNames.certificate(node.hostname());
             String keyKey = CertificateFileNames.key(node.hostname());
             Optional<String> kept = usable(existing, certKey, keyKey, node, now);
+            if (kept.isEmpty() && node.addressPending()) {
+                continue;
+            }
             String certPem;
             if (kept.isPresent()) {
                 certPem = kept.get();
@@ -62,7 +75,10 @@ public final class NodeCertificateIssuer {
             data.put(certKey, encode(certPem));
             bundle.append(certPem);
         }
-        data.put(MESH_CA_KEY, encode(bundle.toString()));
+        if (!bundle.isEmpty()) {
+            // No empty bundle: a relay given a mesh CA file that names no CA could not verify anyone.
+            data.put(MESH_CA_KEY, encode(bundle.toString()));
+        }
         return data;
     }
 

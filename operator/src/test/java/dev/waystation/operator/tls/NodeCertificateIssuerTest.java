@@ -91,4 +91,19 @@ class NodeCertificateIssuerTest {
         assertThat(ServedCertificate.fromPem(new String(Base64.getDecoder().decode(repaired.get("derp0.example.com.crt")),
                 StandardCharsets.US_ASCII))).isPresent();
     }
+
+    @Test
+    void aNodeAwaitingItsAddressGetsNoPairYetButKeepsTheOneItHas() throws Exception {
+        NodeCertificateIssuer.Node waiting = new NodeCertificateIssuer.Node("home-1.home-mesh.edge.svc",
+                List.of("home-1.home-mesh.edge.svc"), true);
+
+        Map<String, String> none = NodeCertificateIssuer.data(null, List.of(waiting), T0);
+        assertThat(none).isEmpty();
+
+        NodeCertificateIssuer.Node addressed = new NodeCertificateIssuer.Node("home-1.home-mesh.edge.svc",
+                List.of("home-1.home-mesh.edge.svc", "10.96.0.11"));
+        Map<String, String> issued = NodeCertificateIssuer.data(none, List.of(addressed), T0);
+        assertThat(CertificateNames.of(leaf(issued, "home-1.home-mesh.edge.svc.crt"))).contains("10.96.0.11");
+        assertThat(NodeCertificateIssuer.data(issued, List.of(waiting), T0.plusSeconds(60))).isEqualTo(issued);
+    }
 }

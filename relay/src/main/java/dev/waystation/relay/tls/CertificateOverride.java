@@ -2,8 +2,6 @@ package dev.waystation.relay.tls;
 
 import java.util.Optional;
 
-import javax.net.ssl.SSLEngine;
-
 /**
  * A certificate that replaces the installed one for particular handshakes, decided while the
  * handshake chooses its certificate: ACME's TLS-ALPN-01 validation ({@code acme-tls/1}) must be
@@ -11,6 +9,9 @@ import javax.net.ssl.SSLEngine;
  */
 public interface CertificateOverride {
 
-    /** The certificate for this handshake, or empty for the installed one. */
-    Optional<CertifiedKey> forHandshake(SSLEngine engine, Optional<String> serverName);
+    /**
+     * The certificate for the handshake the engine is choosing one for (on the calling thread),
+     * or empty for the installed one.
+     */
+    Optional<CertifiedKey> forCurrentHandshake();
 }

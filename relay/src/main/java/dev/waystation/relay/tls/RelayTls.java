@@ -26,6 +26,7 @@ import dev.waystation.tls.CertificateFileNames;
 import dev.waystation.relay.tls.acme.AcmeCertificateSource;
 import dev.waystation.relay.tls.acme.AcmeChallenges;
 import dev.waystation.relay.tls.acme.AcmeSetup;
+import dev.waystation.relay.tls.acme.TlsAlpnResponder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.net.KeyCertOptions;
@@ -50,7 +51,8 @@ public class RelayTls implements ListenerTls {
     private final TlsEngine engine;
     private final ReloadingKeyManager keyManager;
     private final CertificateSource source;
-    private final boolean acmeTlsAlpn;
+    // Set in ACME mode with TLS-ALPN-01, else null.
+    private final TlsAlpnResponder tlsAlpn;
 
     RelayTls(TlsConfig config, RelayConfig relay, DerpServer server, MeterRegistry registry,
             AcmeChallenges challenges) {
@@ -60,20 +62,21 @@ public class RelayTls implements ListenerTls {
             engine = null;
             keyManager = null;
             source = null;
-            acmeTlsAlpn = false;
+            tlsAlpn = null;
             return;
         }
         engine = TlsEngine.select(config.engine());
         LOG.infof("DERP TLS runs on the %s", engine.describe());
         TlsMetrics metrics = new TlsMetrics(registry, engine);
         keyManager = new ReloadingKeyManager(ServerNameRule.forHostname(hostname), List.of(metaCertificate(server)));
-        acmeTlsAlpn = config.certMode() == TlsConfig.CertMode.ACME && AcmeSetup.servesTlsAlpn(config.acme(), engine);
-        if (acmeTlsAlpn) {
-            keyManager.override(AcmeSetup.tlsAlpnOverride(challenges));
+        boolean acme = config.certMode() == TlsConfig.CertMode.ACME;
+        tlsAlpn = acme && AcmeSetup.servesTlsAlpn(config.acme()) ? AcmeSetup.tlsAlpnResponder(challenges) : null;
+        if (tlsAlpn != null) {
+            keyManager.override(tlsAlpn.certificateOverride());
         }
-        if (config.certMode() == TlsConfig.CertMode.ACME) {
+        if (acme) {
             // Started once the listeners are bound (startAcme): the CA validates on them right after an order.
-            source = AcmeSetup.source(config.acme(), hostname, challenges, engine, registry, metrics);
+            source = AcmeSetup.source(config.acme(), hostname, challenges, registry, metrics);
             return;
         }
         Path certFile = config.certFile().orElse(config.certDir().resolve(CertificateFileNames.certificate(hostname)));
@@ -115,8 +118,8 @@ public class RelayTls implements ListenerTls {
                     + "dev mode (plain HTTP, like derper -dev)");
         }
         applyTls(options, engine, keyManager);
-        if (acmeTlsAlpn) {
-            options.setSslEngineOptions(AcmeSetup.withAlpn(engine.vertxOptions()));
+        if (tlsAlpn != null) {
+            options.setSslEngineOptions(tlsAlpn.engineOptions(engine.vertxOptions()));
         }
     }
 

@@ -75,8 +75,8 @@ final class ReloadingKeyManager extends X509ExtendedKeyManager {
     public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
         SSLSession handshake = engine == null ? null : engine.getHandshakeSession();
         CertificateOverride hook = override;
-        if (hook != null && engine != null) {
-            Optional<CertifiedKey> replacement = hook.forHandshake(engine, requestedHostName(handshake));
+        if (hook != null) {
+            Optional<CertifiedKey> replacement = hook.forCurrentHandshake();
             if (replacement.isPresent()) {
                 return overrideAlias(replacement.get(), keyType);
             }

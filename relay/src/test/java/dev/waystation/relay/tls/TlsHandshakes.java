@@ -27,6 +27,11 @@ final class TlsHandshakes {
 
     /** Connects to {@code port} on loopback, sending {@code sni} if not null, offering only {@code protocols}. */
     static Result handshake(int port, String sni, String... protocols) throws IOException {
+        return handshakeOffering(port, sni, List.of(), protocols);
+    }
+
+    /** As {@link #handshake}, offering the ALPN protocols {@code alpn} (none when empty). */
+    static Result handshakeOffering(int port, String sni, List<String> alpn, String... protocols) throws IOException {
         AtomicReference<X509Certificate[]> seen = new AtomicReference<>();
         TrustManager recorder = new X509TrustManager() {
             @Override
@@ -53,6 +58,9 @@ final class TlsHandshakes {
                 parameters.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));
                 if (protocols.length > 0) {
                     parameters.setProtocols(protocols);
+                }
+                if (!alpn.isEmpty()) {
+                    parameters.setApplicationProtocols(alpn.toArray(String[]::new));
                 }
                 socket.setSSLParameters(parameters);
                 socket.startHandshake();

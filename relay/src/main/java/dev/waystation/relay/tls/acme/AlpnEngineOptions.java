@@ -9,21 +9,33 @@ import io.vertx.core.spi.tls.SslContextFactory;
  * The DERP listener's TLS engine options with ALPN on, offering {@code http/1.1} (as derper does) and
  * {@code acme-tls/1} (TLS-ALPN-01 validation). Vert.x 4's {@code NetServer} has no option for ALPN
  * protocols (only its HTTP server sets them), so the context factory is asked for them directly.
- * Clients that offer no ALPN, as Tailscale's DERP client, negotiate none, exactly as before.
+ * Clients that offer no ALPN, as Tailscale's DERP client, negotiate none, exactly as before. The
+ * server context also reads a ClientHello's offer before the engine ({@link TlsAlpnSslContext}), and
+ * TLS runs on the connection's own thread (no worker-thread option): the certificate choice must
+ * happen inside the step that {@link TlsAlpnValidation} marks.
  */
 final class AlpnEngineOptions extends SSLEngineOptions {
 
     static final List<String> PROTOCOLS = List.of("http/1.1", AcmeChallenges.ACME_TLS_PROTOCOL);
 
     private final SSLEngineOptions engine;
+    private final AcmeChallenges challenges;
+    private final TlsAlpnValidation validation;
 
-    AlpnEngineOptions(SSLEngineOptions engine) {
+    AlpnEngineOptions(SSLEngineOptions engine, AcmeChallenges challenges, TlsAlpnValidation validation) {
         this.engine = engine;
+        this.challenges = challenges;
+        this.validation = validation;
     }
 
     @Override
     public SSLEngineOptions copy() {
-        return new AlpnEngineOptions(engine.copy());
+        return new AlpnEngineOptions(engine.copy(), challenges, validation);
+    }
+
+    @Override
+    public boolean getUseWorkerThread() {
+        return false;
     }
 
     @Override
@@ -79,7 +91,8 @@ final class AlpnEngineOptions extends SSLEngineOptions {
 
             @Override
             public io.netty.handler.ssl.SslContext create() throws javax.net.ssl.SSLException {
-                return factory.useAlpn(true).applicationProtocols(PROTOCOLS).create();
+                io.netty.handler.ssl.SslContext context = factory.useAlpn(true).applicationProtocols(PROTOCOLS).create();
+                return context.isClient() ? context : new TlsAlpnSslContext(context, challenges, validation);
             }
         };
     }

@@ -1,7 +1,6 @@
 package dev.waystation.relay.tls.acme;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
@@ -15,6 +14,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.waystation.testing.GoCheck;
 import dev.waystation.testing.GoHarness;
@@ -124,34 +125,30 @@ class AcmePebbleIT {
         assertThat(pebble.ordersCreated()).as("orders Pebble saw across the restart").isEqualTo(1);
     }
 
-    @Test
-    void tlsAlpn01CertificateServesDerphttpOnTheJdkEngine() throws Exception {
+    /**
+     * TLS-ALPN-01 alone, no plain helper at all (only the DERP TLS port can answer), on each TLS engine;
+     * afterwards Tailscale's DERP client (no ALPN) and Go's HTTPS client (h2 and http/1.1 offered) use
+     * the same listener.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"openssl", "jdk"})
+    void tlsAlpn01CertificateServesDerphttpAndHttpsClientsOnTheSameListener(String engine) throws Exception {
         startPebble(LONG_VALIDITY_SECONDS, Map.of());
-        // No plain helper at all: only the DERP TLS port can answer.
         Map<String, String> config = acmeRelay(derpPort, -1, "tls-alpn-01", dir.resolve("acme-state"));
-        config.put("waystation.relay.tls.engine", "jdk");
+        config.put("waystation.relay.tls.engine", engine);
         relay = RelayProcess.startListening(config);
         awaitReady();
+        // Logged once the order completes, which may be just after the certificate went live.
+        await("issue logged").atMost(ISSUE_TIMEOUT).until(() -> relay.logText().contains("via tls-alpn-01"));
+        assertThat(relay.metric("waystation_tls_engine_info{engine=\"" + engine + "\"}")).as(relay.metrics())
+                .isEqualTo(1);
         assertDerphttpExchangesTrustingPebble();
-        assertThat(relay.logText()).contains("via tls-alpn-01");
+        Path root = pebble.writeIssuingRoot(dir.resolve("pebble-root.pem"));
+        GoCheck.Result https = GoCheck.run("derpcheck", Map.of("SSL_CERT_FILE", root.toString()), GO_TIMEOUT_SECONDS,
+                "https", "https://" + HOSTNAME + ":" + relay.derpPort() + "/generate_204");
+        assertThat(https.ok()).as("%s\nrelay log:\n%s", https.output(), relay.logText()).isTrue();
+        assertThat(https.output()).contains("ALPN \"http/1.1\" STATUS 204");
         assertThat(relay.metric("waystation_acme_orders_total{outcome=\"issued\"}")).isEqualTo(1);
-    }
-
-    @Test
-    void onTheOpenSslEngineTlsAlpn01AloneIsAClearStartupErrorAndBesideHttp01ItIsSkipped() throws Exception {
-        startPebble(LONG_VALIDITY_SECONDS, Map.of());
-        Map<String, String> alone = acmeRelay(derpPort, -1, "tls-alpn-01", dir.resolve("alone"));
-        alone.put("waystation.relay.tls.engine", "openssl");
-        assertThatThrownBy(() -> RelayProcess.startListening(alone)).hasMessageContaining(
-                "challenge-types=tls-alpn-01 needs waystation.relay.tls.engine=jdk");
-
-        Map<String, String> both = acmeRelay(derpPort, httpPort, "tls-alpn-01,http-01", dir.resolve("both"));
-        both.put("waystation.relay.tls.engine", "openssl");
-        relay = RelayProcess.startListening(both);
-        awaitReady();
-        assertDerphttpExchangesTrustingPebble();
-        assertThat(relay.logText()).contains("tls-alpn-01 is skipped on the OpenSSL engine", "via http-01");
-        assertThat(relay.metric("waystation_acme_orders_total{outcome=\"failed\"}")).isZero();
     }
 
     @Test
