@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -65,22 +64,9 @@ class AcmePebbleIT {
     }
 
     private Map<String, String> acmeRelay(int derpPort, int httpPort, String challengeTypes, Path storage) {
-        Map<String, String> config = new LinkedHashMap<>();
-        config.put("waystation.relay.mode", "production");
-        config.put("waystation.relay.host", "127.0.0.1");
-        config.put("waystation.relay.port", Integer.toString(derpPort));
-        config.put("waystation.relay.http-port", Integer.toString(httpPort));
-        config.put("waystation.relay.hostname", HOSTNAME);
+        Map<String, String> config = pebble.relayConfig(HOSTNAME, derpPort, httpPort, challengeTypes);
         config.put("waystation.relay.key-file", dir.resolve("derper.key").toString());
-        config.put("waystation.relay.tls.cert-mode", "acme");
-        config.put("waystation.relay.tls.acme.directory-url", pebble.directoryUrl());
-        config.put("waystation.relay.tls.acme.ca-file", pebble.apiCaFile().toString());
-        config.put("waystation.relay.tls.acme.email", "relay-admin@example.com");
         config.put("waystation.relay.tls.acme.storage-dir", storage.toString());
-        config.put("waystation.relay.tls.acme.challenge-types", challengeTypes);
-        config.put("waystation.relay.tls.acme.retry-min", "1s");
-        config.put("waystation.relay.tls.acme.retry-max", "4s");
-        config.put("waystation.relay.tls.acme.order-timeout", "30s");
         return config;
     }
 

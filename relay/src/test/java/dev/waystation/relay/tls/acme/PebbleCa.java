@@ -14,6 +14,7 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -119,6 +120,28 @@ final class PebbleCa implements AutoCloseable {
 
     String directoryUrl() {
         return "https://127.0.0.1:" + acmePort + "/dir";
+    }
+
+    /**
+     * A production relay in ACME mode for {@code hostname} on the ports this Pebble validates, trusting
+     * Pebble's API certificate, with short retry delays; storage and key file are the caller's.
+     */
+    Map<String, String> relayConfig(String hostname, int derpPort, int httpPort, String challengeTypes) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("waystation.relay.mode", "production");
+        config.put("waystation.relay.host", "127.0.0.1");
+        config.put("waystation.relay.port", Integer.toString(derpPort));
+        config.put("waystation.relay.http-port", Integer.toString(httpPort));
+        config.put("waystation.relay.hostname", hostname);
+        config.put("waystation.relay.tls.cert-mode", "acme");
+        config.put("waystation.relay.tls.acme.directory-url", directoryUrl());
+        config.put("waystation.relay.tls.acme.ca-file", apiCaFile().toString());
+        config.put("waystation.relay.tls.acme.email", "relay-admin@example.com");
+        config.put("waystation.relay.tls.acme.challenge-types", challengeTypes);
+        config.put("waystation.relay.tls.acme.retry-min", "1s");
+        config.put("waystation.relay.tls.acme.retry-max", "4s");
+        config.put("waystation.relay.tls.acme.order-timeout", "30s");
+        return config;
     }
 
     /** The fixed test CA that signed Pebble's own API certificate (the relay's {@code acme.ca-file}). */
