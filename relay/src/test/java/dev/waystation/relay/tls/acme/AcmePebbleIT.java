@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.waystation.testing.GoCheck;
 import dev.waystation.testing.GoHarness;
+import dev.waystation.testing.PebbleCa;
 import dev.waystation.testing.RelayProcess;
 
 /**
@@ -54,7 +55,7 @@ class AcmePebbleIT {
     private void startPebble(long validitySeconds, Map<String, String> environment) throws Exception {
         derpPort = PebbleCa.freePort();
         httpPort = PebbleCa.freePort();
-        pebble = new PebbleCa(dir, httpPort, derpPort, validitySeconds, environment);
+        pebble = PebbleCa.onLoopback(dir, httpPort, derpPort, validitySeconds, environment);
     }
 
     private static String pin(String readiness) {

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.waystation.testing.Closer;
 import dev.waystation.testing.GoCheck;
+import dev.waystation.testing.PebbleCa;
 import dev.waystation.testing.RelayProcess;
 import dev.waystation.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -85,7 +86,7 @@ class AcmeSecretStoreIT {
         relayKubeconfig = cluster.serviceAccountKubeconfig(NS, ACCOUNT);
         derpPort = PebbleCa.freePort();
         httpPort = PebbleCa.freePort();
-        pebble = new PebbleCa(dir, httpPort, derpPort, VALIDITY_SECONDS, Map.of());
+        pebble = PebbleCa.onLoopback(dir, httpPort, derpPort, VALIDITY_SECONDS, Map.of());
     }
 
     @AfterEach

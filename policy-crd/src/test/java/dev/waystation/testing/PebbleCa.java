@@ -1,17 +1,9 @@
-package dev.waystation.relay.tls.acme;
+package dev.waystation.testing;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,29 +13,28 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
-
 import org.awaitility.Awaitility;
-
-import dev.waystation.testing.GoHarness;
-import dev.waystation.testing.LoopbackPorts;
 
 /**
  * Let's Encrypt's Pebble test CA and its DNS server pebble-challtestsrv (built from {@code src/pebble}
- * at the version its go.mod pins), on loopback ports of their own. Every name resolves to 127.0.0.1,
- * and Pebble validates HTTP-01 on {@code httpPort} and TLS-ALPN-01 on {@code tlsPort}: the relay's
- * plain helper and DERP TLS listener. Its API certificate is signed by Pebble's fixed test CA
+ * at the version its go.mod pins), on 127.0.0.1 ports of their own: on the host's loopback
+ * ({@link #onLoopback}) or inside the test node's network namespace ({@link #inNode}), where pods on
+ * the host network reach the same loopback. Every name resolves to one validation address, where
+ * Pebble validates HTTP-01 on {@code httpPort} and TLS-ALPN-01 on {@code tlsPort}: the relay's plain
+ * helper and DERP TLS listener. Its API certificate is signed by Pebble's fixed test CA
  * ({@code test/certs/pebble.minica.pem} in the module), its issuing root is fresh per run.
  */
-final class PebbleCa implements AutoCloseable {
+public final class PebbleCa implements AutoCloseable {
 
     private static final String MODULE = "src/pebble";
     private static final String PEBBLE = "github.com/letsencrypt/pebble/v2/cmd/pebble";
     private static final String CHALLTESTSRV = "github.com/letsencrypt/pebble/v2/cmd/pebble-challtestsrv";
     private static final Pattern ORDER_ADDED = Pattern.compile("Added order \"[^\"]+\" to the db");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration ROOT_TIMEOUT = Duration.ofSeconds(30);
+    private static final String LISTEN_HOST = "127.0.0.1";
 
+    private final List<String> launcher;
     private final Process dns;
     private final Process pebble;
     private final Path log;
@@ -52,11 +43,25 @@ final class PebbleCa implements AutoCloseable {
     private final int managementPort;
 
     /**
+     * On the host's loopback, validating at 127.0.0.1.
+     *
      * @param validitySeconds lifetime of issued certificates
      * @param environment extra environment of the pebble process (its {@code PEBBLE_*} fault knobs)
      */
-    PebbleCa(Path dir, int httpPort, int tlsPort, long validitySeconds, Map<String, String> environment)
+    public static PebbleCa onLoopback(Path dir, int httpPort, int tlsPort, long validitySeconds,
+            Map<String, String> environment) throws IOException {
+        return new PebbleCa(dir, List.of(), LISTEN_HOST, httpPort, tlsPort, validitySeconds, environment);
+    }
+
+    /** In the test node's network namespace, validating at the node's IP (host-network relays bind there). */
+    public static PebbleCa inNode(KubeNode node, Path dir, int httpPort, int tlsPort, long validitySeconds)
             throws IOException {
+        return new PebbleCa(dir, node.namespaced(), node.nodeIp(), httpPort, tlsPort, validitySeconds, Map.of());
+    }
+
+    private PebbleCa(Path dir, List<String> launcher, String validationIp, int httpPort, int tlsPort,
+            long validitySeconds, Map<String, String> environment) throws IOException {
+        this.launcher = List.copyOf(launcher);
         Path pebbleBinary = GoHarness.buildInModule(MODULE, "pebble", PEBBLE);
         Path dnsBinary = GoHarness.buildInModule(MODULE, "pebble-challtestsrv", CHALLTESTSRV);
         Path moduleDir = pebbleModuleDir();
@@ -67,8 +72,8 @@ final class PebbleCa implements AutoCloseable {
         Path config = dir.resolve("pebble-config.json");
         Files.writeString(config, """
                 {"pebble": {
-                  "listenAddress": "127.0.0.1:%d",
-                  "managementListenAddress": "127.0.0.1:%d",
+                  "listenAddress": "%s:%d",
+                  "managementListenAddress": "%s:%d",
                   "certificate": "%s",
                   "privateKey": "%s",
                   "httpPort": %d,
@@ -79,15 +84,16 @@ final class PebbleCa implements AutoCloseable {
                   "keyAlgorithm": "ecdsa",
                   "profiles": {"default": {"description": "test", "validityPeriod": %d}}
                 }}
-                """.formatted(acmePort, managementPort, moduleDir.resolve("test/certs/localhost/cert.pem"),
-                moduleDir.resolve("test/certs/localhost/key.pem"), httpPort, tlsPort, validitySeconds));
+                """.formatted(LISTEN_HOST, acmePort, LISTEN_HOST, managementPort,
+                moduleDir.resolve("test/certs/localhost/cert.pem"), moduleDir.resolve("test/certs/localhost/key.pem"),
+                httpPort, tlsPort, validitySeconds));
         log = dir.resolve("pebble.log");
-        dns = new ProcessBuilder(dnsBinary.toString(), "-dnsserver", "127.0.0.1:" + dnsPort, "-defaultIPv4",
-                "127.0.0.1", "-defaultIPv6", "", "-http01", "", "-https01", "", "-tlsalpn01", "", "-doh", "",
-                "-management", "127.0.0.1:" + freePort()).redirectErrorStream(true)
+        dns = new ProcessBuilder(launched(dnsBinary.toString(), "-dnsserver", LISTEN_HOST + ":" + dnsPort,
+                "-defaultIPv4", validationIp, "-defaultIPv6", "", "-http01", "", "-https01", "", "-tlsalpn01", "",
+                "-doh", "", "-management", LISTEN_HOST + ":" + freePort())).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("challtestsrv.log").toFile()).start();
-        ProcessBuilder builder = new ProcessBuilder(pebbleBinary.toString(), "-config", config.toString(),
-                "-dnsserver", "127.0.0.1:" + dnsPort, "-strict=false").directory(moduleDir.toFile())
+        ProcessBuilder builder = new ProcessBuilder(launched(pebbleBinary.toString(), "-config", config.toString(),
+                "-dnsserver", LISTEN_HOST + ":" + dnsPort, "-strict=false")).directory(moduleDir.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("PEBBLE_VA_NOSLEEP", "1");
         builder.environment().put("PEBBLE_WFE_NONCEREJECT", "0");
@@ -98,8 +104,14 @@ final class PebbleCa implements AutoCloseable {
                     if (!pebble.isAlive()) {
                         throw new IllegalStateException("pebble exited with " + pebble.exitValue() + ":\n" + logText());
                     }
-                    return logText().contains("Listening on: 127.0.0.1:" + acmePort);
+                    return logText().contains("Listening on: " + LISTEN_HOST + ":" + acmePort);
                 });
+    }
+
+    private List<String> launched(String... command) {
+        List<String> full = new ArrayList<>(launcher);
+        full.addAll(List.of(command));
+        return full;
     }
 
     private static Path pebbleModuleDir() throws IOException {
@@ -118,18 +130,24 @@ final class PebbleCa implements AutoCloseable {
         return Path.of(out);
     }
 
-    String directoryUrl() {
-        return "https://127.0.0.1:" + acmePort + "/dir";
+    /** The ACME directory, at an address Pebble's API certificate covers. */
+    public String directoryUrl() {
+        return "https://" + LISTEN_HOST + ":" + acmePort + "/dir";
+    }
+
+    /** The fixed test CA that signed Pebble's own API certificate (the relay's {@code acme.ca-file}). */
+    public Path apiCaFile() {
+        return apiCa;
     }
 
     /**
      * A production relay in ACME mode for {@code hostname} on the ports this Pebble validates, trusting
      * Pebble's API certificate, with short retry delays; storage and key file are the caller's.
      */
-    Map<String, String> relayConfig(String hostname, int derpPort, int httpPort, String challengeTypes) {
+    public Map<String, String> relayConfig(String hostname, int derpPort, int httpPort, String challengeTypes) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("waystation.relay.mode", "production");
-        config.put("waystation.relay.host", "127.0.0.1");
+        config.put("waystation.relay.host", LISTEN_HOST);
         config.put("waystation.relay.port", Integer.toString(derpPort));
         config.put("waystation.relay.http-port", Integer.toString(httpPort));
         config.put("waystation.relay.hostname", hostname);
@@ -144,25 +162,22 @@ final class PebbleCa implements AutoCloseable {
         return config;
     }
 
-    /** The fixed test CA that signed Pebble's own API certificate (the relay's {@code acme.ca-file}). */
-    Path apiCaFile() {
-        return apiCa;
-    }
-
-    /** Writes the root that signs issued certificates (fresh per Pebble run) as PEM to {@code file}. */
-    Path writeIssuingRoot(Path file) throws Exception {
-        HttpResponse<String> root = HttpClient.newBuilder().sslContext(trusting(apiCa)).build().send(
-                HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + managementPort + "/roots/0")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (root.statusCode() != 200) {
-            throw new IOException("Pebble /roots/0 answered " + root.statusCode());
+    /**
+     * Writes the root that signs issued certificates (fresh per Pebble run) as PEM to {@code file}, fetched
+     * from Pebble's management API with curl where Pebble runs (its loopback may be the node's).
+     */
+    public Path writeIssuingRoot(Path file) throws IOException {
+        KubectlResult root = ProcessRun.run(launched("curl", "-sS", "--fail", "--cacert", apiCa.toString(),
+                "https://" + LISTEN_HOST + ":" + managementPort + "/roots/0"), "Pebble /roots/0", ROOT_TIMEOUT);
+        if (root.exitCode() != 0 || !root.output().contains("BEGIN CERTIFICATE")) {
+            throw new IOException("Pebble /roots/0 failed (" + root.exitCode() + "): " + root.output());
         }
-        Files.writeString(file, root.body());
+        Files.writeString(file, root.output());
         return file;
     }
 
     /** Orders Pebble has created so far (from its log): the CA-side proof of whether a relay ordered. */
-    int ordersCreated() {
+    public int ordersCreated() {
         Matcher matcher = ORDER_ADDED.matcher(logText());
         int count = 0;
         while (matcher.find()) {
@@ -171,7 +186,7 @@ final class PebbleCa implements AutoCloseable {
         return count;
     }
 
-    String logText() {
+    public String logText() {
         try {
             return Files.readString(log);
         } catch (IOException e) {
@@ -179,23 +194,8 @@ final class PebbleCa implements AutoCloseable {
         }
     }
 
-    private static SSLContext trusting(Path pem) throws Exception {
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(pem)) {
-            List<Certificate> cas = new ArrayList<>(CertificateFactory.getInstance("X.509").generateCertificates(in));
-            for (int i = 0; i < cas.size(); i++) {
-                trust.setCertificateEntry("ca" + i, cas.get(i));
-            }
-        }
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
-    }
-
-    static int freePort() {
+    /** A port free on the host's loopback (in the node's namespace nothing else binds these either). */
+    public static int freePort() {
         return LoopbackPorts.free();
     }
 
