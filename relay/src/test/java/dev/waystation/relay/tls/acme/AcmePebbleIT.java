@@ -28,8 +28,6 @@ import dev.waystation.testing.RelayProcess;
 class AcmePebbleIT {
 
     private static final String HOSTNAME = "localhost";
-    private static final long GO_TIMEOUT_SECONDS = 180;
-    private static final Duration ISSUE_TIMEOUT = Duration.ofSeconds(90);
     private static final long LONG_VALIDITY_SECONDS = 7 * 24 * 3600;
     private static final long SHORT_VALIDITY_SECONDS = 30;
     private static final Pattern PIN = Pattern.compile("\"pin\"\\s*:\\s*\"([^\"]+)\"");
@@ -72,18 +70,11 @@ class AcmePebbleIT {
     }
 
     private void awaitReady() {
-        await("relay ready with an ACME certificate").atMost(ISSUE_TIMEOUT).pollInterval(Duration.ofMillis(250))
-                .untilAsserted(() -> {
-                    assertThat(relay.process().isAlive()).as(relay.logText()).isTrue();
-                    assertThat(relay.get("/q/health/ready").statusCode()).as(relay.logText()).isEqualTo(200);
-                });
+        AcmeRelayChecks.awaitReady(relay);
     }
 
     private void assertDerphttpExchangesTrustingPebble() throws Exception {
-        Path root = pebble.writeIssuingRoot(dir.resolve("pebble-root.pem"));
-        GoCheck.Result result = GoCheck.run("derpcheck", Map.of("SSL_CERT_FILE", root.toString()), GO_TIMEOUT_SECONDS,
-                "exchange", "https://" + HOSTNAME + ":" + relay.derpPort() + "/derp");
-        assertThat(result.ok()).as("%s\nrelay log:\n%s", result.output(), relay.logText()).isTrue();
+        AcmeRelayChecks.assertDerphttpExchangesTrustingPebble(relay, pebble, HOSTNAME, dir);
     }
 
     private static long rounds(GoCheck.Running pair) {
@@ -153,7 +144,7 @@ class AcmePebbleIT {
                 "150")) {
             await("a pair exchanging").atMost(Duration.ofSeconds(60)).until(() -> rounds(pair) >= 1);
             // Renewal is due 20 s into the 30 s lifetime.
-            await("renewed certificate").atMost(ISSUE_TIMEOUT).pollInterval(Duration.ofMillis(500))
+            await("renewed certificate").atMost(AcmeRelayChecks.ISSUE_TIMEOUT).pollInterval(Duration.ofMillis(500))
                     .until(() -> relay.metric("waystation_acme_orders_total{outcome=\"issued\"}") >= 2);
             long roundsAtRenewal = rounds(pair);
             await("the pair keeps exchanging after the swap").atMost(Duration.ofSeconds(30))
@@ -171,7 +162,7 @@ class AcmePebbleIT {
     void aCaRejectingEveryNonceEndsInRetriesWithBackoffAndAReadableStatusNeverACrash() throws Exception {
         startPebble(LONG_VALIDITY_SECONDS, Map.of("PEBBLE_WFE_NONCEREJECT", "100"));
         relay = RelayProcess.startListening(acmeRelay(derpPort, httpPort, "http-01", dir.resolve("acme-state")));
-        await("three failed orders").atMost(ISSUE_TIMEOUT).pollInterval(Duration.ofMillis(500))
+        await("three failed orders").atMost(AcmeRelayChecks.ISSUE_TIMEOUT).pollInterval(Duration.ofMillis(500))
                 .until(() -> relay.metric("waystation_acme_orders_total{outcome=\"failed\"}") >= 3);
         assertThat(relay.process().isAlive()).isTrue();
         var readiness = relay.get("/q/health/ready");

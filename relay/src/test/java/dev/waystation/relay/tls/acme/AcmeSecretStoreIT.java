@@ -20,7 +20,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.waystation.testing.Closer;
-import dev.waystation.testing.GoCheck;
 import dev.waystation.testing.PebbleCa;
 import dev.waystation.testing.RelayProcess;
 import dev.waystation.testing.TestCluster;
@@ -51,8 +50,6 @@ class AcmeSecretStoreIT {
     private static final String LATE = "fra-2-acme";
     private static final String HOSTNAME = "localhost";
     private static final long VALIDITY_SECONDS = 7 * 24 * 3600;
-    private static final Duration ISSUE_TIMEOUT = Duration.ofSeconds(90);
-    private static final long GO_TIMEOUT_SECONDS = 180;
 
     @TempDir
     static Path dir;
@@ -112,18 +109,11 @@ class AcmeSecretStoreIT {
     }
 
     private void awaitReady() {
-        await("relay ready with an ACME certificate").atMost(ISSUE_TIMEOUT).pollInterval(Duration.ofMillis(250))
-                .untilAsserted(() -> {
-                    assertThat(relay.process().isAlive()).as(relay.logText()).isTrue();
-                    assertThat(relay.get("/q/health/ready").statusCode()).as(relay.logText()).isEqualTo(200);
-                });
+        AcmeRelayChecks.awaitReady(relay);
     }
 
     private void assertDerphttpExchangesTrustingPebble() throws Exception {
-        Path root = pebble.writeIssuingRoot(dir.resolve("pebble-root.pem"));
-        GoCheck.Result result = GoCheck.run("derpcheck", Map.of("SSL_CERT_FILE", root.toString()), GO_TIMEOUT_SECONDS,
-                "exchange", "https://" + HOSTNAME + ":" + relay.derpPort() + "/derp");
-        assertThat(result.ok()).as("%s\nrelay log:\n%s", result.output(), relay.logText()).isTrue();
+        AcmeRelayChecks.assertDerphttpExchangesTrustingPebble(relay, pebble, HOSTNAME, dir);
     }
 
     private static String entry(String secret, String key) {
