@@ -35,7 +35,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * publishes the node's IP and each Service's node port, which the clients reach from inside the
  * node's network namespace) and {@code tls.mode: Manual} with DNS hostnames and a test CA the
  * clients trust; one region uses the default SelfSigned mode, which clients trust by the pin the
- * DERP map publishes.
+ * DERP map publishes, and one LetsEncrypt mode with Pebble running in the node's network namespace.
  */
 class DerpRegionOnNodeIT {
 
