@@ -28,7 +28,7 @@ pod_cidr="10.88.0.0/16"
 cluster_domain="cluster.local"
 apiserver_port=6443
 lock_file="${node_dir}.lock"
-packages=(containerd runc containernetworking-plugins iptables conntrack socat)
+packages=(containerd runc containernetworking-plugins iptables conntrack socat curl)
 cni_bin_dir="/usr/lib/cni"
 start_timeout_seconds=120
 # How long `up` waits for a node another live test run still uses (its owner process) to be released.
@@ -136,7 +136,7 @@ down() {
 
 ensure_packages() {
   local missing=() tool
-  for tool in containerd runc ctr socat conntrack iptables "$cni_bin_dir/bridge"; do
+  for tool in containerd runc ctr socat conntrack iptables curl "$cni_bin_dir/bridge"; do
     command -v "$tool" >/dev/null 2>&1 || [[ -x "$tool" ]] || missing+=("$tool")
   done
   [[ ${#missing[@]} -eq 0 ]] && return 0

@@ -208,7 +208,8 @@ public final class KubeNode {
         }
     }
 
-    private List<String> namespaced(String... command) {
+    /** {@code command} prefixed so that it runs inside the node's network namespace. */
+    public List<String> namespaced(String... command) {
         List<String> full = new ArrayList<>(List.of("nsenter", "--net=/run/netns/" + fact("WAYSTATION_NODE_NETNS"), "--"));
         full.addAll(List.of(command));
         return full;

@@ -11,6 +11,7 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import dev.waystation.crd.v1alpha1.CaConfigMapRef;
 import dev.waystation.crd.v1alpha1.DerpRegion;
 import dev.waystation.crd.v1alpha1.DerpRegionSpec;
 import dev.waystation.crd.v1alpha1.RelayScheduling;
@@ -97,6 +98,13 @@ class RelayStatefulSet implements RegionDependent {
             mounts.add(new VolumeMountBuilder().withName("tls").withMountPath(RelayEnvironment.TLS_DIR)
                     .withReadOnly(true).build());
         }
+        AcmeEnvironment.caConfigMap(region).ifPresent(ca -> {
+            String key = ca.getKey() == null ? CaConfigMapRef.DEFAULT_KEY : ca.getKey();
+            volumes.add(new VolumeBuilder().withName("acme-ca").withNewConfigMap().withName(ca.getName())
+                    .addNewItem().withKey(key).withPath(AcmeEnvironment.CA_FILE).endItem().endConfigMap().build());
+            mounts.add(new VolumeMountBuilder().withName("acme-ca").withMountPath(AcmeEnvironment.CA_DIR)
+                    .withReadOnly(true).build());
+        });
         ContainerBuilder relay = new ContainerBuilder()
                 .withName(CONTAINER)
                 .withImage(spec.getImage() != null ? spec.getImage() : config.relayImage())

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import dev.waystation.testing.GoHarness;
 import dev.waystation.testing.KubeNode;
 import dev.waystation.testing.KubectlResult;
+import dev.waystation.testing.PebbleCa;
 import dev.waystation.testing.ProcessRun;
 import dev.waystation.testing.ToolScript;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -34,7 +35,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * publishes the node's IP and each Service's node port, which the clients reach from inside the
  * node's network namespace) and {@code tls.mode: Manual} with DNS hostnames and a test CA the
  * clients trust; one region uses the default SelfSigned mode, which clients trust by the pin the
- * DERP map publishes.
+ * DERP map publishes, and one LetsEncrypt mode with Pebble running in the node's network namespace.
  */
 class DerpRegionOnNodeIT {
 
@@ -49,6 +50,11 @@ class DerpRegionOnNodeIT {
     /** Public ports of the HostNetwork region, bound on the node itself (unprivileged, free on the test node). */
     private static final int HOST_NETWORK_DERP_PORT = 9443;
     private static final int HOST_NETWORK_STUN_PORT = 3479;
+    /** The LetsEncrypt region's public ports, on the node itself, apart from the HostNetwork region's. */
+    private static final int ACME_DERP_PORT = 9444;
+    private static final int ACME_HTTP_PORT = 9081;
+    private static final int ACME_STUN_PORT = 3480;
+    private static final long ACME_VALIDITY_SECONDS = 30 * 24 * 3600; // past the prober's 7-day minimum
 
     private static OperatorOnNode operator;
     private static KubeNode node;
@@ -271,18 +277,96 @@ class DerpRegionOnNodeIT {
     }
 
     /**
-     * Once the region's first node is in the DERP map, {@code derpcheck} (trusting the test CA) relays
-     * through every node of the region at the map's addresses; its output ({@code NODE ... OK} lines).
+     * {@code tls.mode: LetsEncrypt} against Let's Encrypt's Pebble CA running in the node's network
+     * namespace. The region is on the host network (derper's usual Let's Encrypt setup): the relay
+     * reaches Pebble's directory on the node's loopback, trusting Pebble's API certificate from
+     * {@code letsEncrypt.caConfigMap}, and Pebble validates HTTP-01 at the node name's address (its DNS
+     * resolves every name to the node IP) on the region's {@code httpPort}, where the relay answers. The
+     * pod becomes Ready with Pebble's certificate, a {@code derphttp} client trusting only Pebble's root
+     * relays through the DERP map's address, and a deleted pod comes back from its Secret without a
+     * new order.
      */
-    private String relayThroughMappedRegion(int regionId) {
+    @Test
+    void letsEncryptRegionGetsItsCertificateFromPebbleAndARestartedPodOrdersNoMore() throws IOException {
+        String namespace = OperatorOnNode.HOST_NETWORK_NAMESPACE;
+        Path dir = Files.createTempDirectory("pebble-e2e");
+        try (PebbleCa pebble = PebbleCa.inNode(node, dir, ACME_HTTP_PORT, ACME_DERP_PORT, ACME_VALIDITY_SECONDS)) {
+            node.kubectl("create", "configmap", "pebble-ca", "-n", namespace,
+                    "--from-file=ca.crt=" + pebble.apiCaFile()).assertSuccess();
+            apply("""
+                    apiVersion: waystation.dev/v1alpha1
+                    kind: DerpRegion
+                    metadata:
+                      name: acme
+                      namespace: %s
+                    spec:
+                      regionId: 916
+                      regionCode: acme
+                      regionName: End to end Let's Encrypt
+                      hostnames: [%s]
+                      derpPort: %d
+                      httpPort: %d
+                      stunPort: %d
+                      imagePullPolicy: Never
+                      service:
+                        type: HostNetwork
+                      tls:
+                        mode: LetsEncrypt
+                        letsEncrypt:
+                          email: relay-admin@example.com
+                          directoryUrl: %s
+                          caConfigMap:
+                            name: pebble-ca
+                    """.formatted(namespace, hostname(5), ACME_DERP_PORT, ACME_HTTP_PORT, ACME_STUN_PORT,
+                    pebble.directoryUrl()));
+            awaitReadyRelays(namespace, "acme", 1);
+            assertThat(pebble.ordersCreated()).as(pebble::logText).isEqualTo(1);
+            Path root = pebble.writeIssuingRoot(dir.resolve("pebble-root.pem"));
+            assertThat(relayTrusting(root, 916)).contains("NODE 916a " + hostname(5));
+
+            String firstPod;
+            try (KubernetesClient client = node.client()) {
+                firstPod = client.pods().inNamespace(namespace).withName("acme-0").get().getMetadata().getUid();
+                assertThat(client.secrets().inNamespace(namespace).withName("acme-0-acme").get().getData())
+                        .containsKeys("acme-account.key", "tls.crt", "tls.key");
+            }
+            node.kubectl("delete", "pod", "acme-0", "-n", namespace, "--timeout=120s").assertSuccess();
+            try (KubernetesClient client = node.client()) {
+                await("a new pod acme-0").atMost(PODS_READY).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                    Pod pod = client.pods().inNamespace(namespace).withName("acme-0").get();
+                    return pod != null && !pod.getMetadata().getUid().equals(firstPod);
+                });
+            }
+            awaitReadyRelays(namespace, "acme", 1);
+            assertThat(relayTrusting(root, 916)).contains("NODE 916a " + hostname(5));
+            assertThat(pebble.ordersCreated()).as("orders Pebble saw across the pod's restart").isEqualTo(1);
+            assertThat(node.kubectl("logs", "-n", namespace, "acme-0").output())
+                    .contains("using the stored ACME certificate for " + hostname(5));
+        } finally {
+            node.kubectl("delete", "derpregion", "acme", "-n", namespace, "--ignore-not-found", "--timeout=120s")
+                    .assertSuccess();
+        }
+    }
+
+    /** {@code derpcheck region} through the DERP map, trusting only {@code root}; its output. */
+    private String relayTrusting(Path root, int regionId) {
         String derpMapUrl = operator.derpMapUrl();
         String firstNode = "node " + regionId + "a " + regionId + " ";
         await("region %d in the DERP map".formatted(regionId)).atMost(PODS_READY).pollInterval(Duration.ofSeconds(1))
                 .until(() -> derpMapNodes(derpMapUrl).stream().anyMatch(line -> line.startsWith(firstNode)));
-        KubectlResult relayed = client(CLIENT_TIMEOUT, GoHarness.command("derpcheck").toString(), "region", derpMapUrl,
-                String.valueOf(regionId));
-        assertThat(relayed.exitCode()).as("derpcheck region %d:\n%s", regionId, relayed.output()).isZero();
+        KubectlResult relayed = node.inNamespace(CLIENT_TIMEOUT, "env", "SSL_CERT_FILE=" + root,
+                GoHarness.command("derpcheck").toString(), "region", derpMapUrl, String.valueOf(regionId));
+        assertThat(relayed.exitCode()).as("derpcheck region %d trusting Pebble's root:\n%s", regionId, relayed.output())
+                .isZero();
         return relayed.output();
+    }
+
+    /**
+     * Once the region's first node is in the DERP map, {@code derpcheck} (trusting the test CA) relays
+     * through every node of the region at the map's addresses; its output ({@code NODE ... OK} lines).
+     */
+    private String relayThroughMappedRegion(int regionId) {
+        return relayTrusting(certificates.caCertificate(), regionId);
     }
 
     /** A client connected to node 910a is dropped within two seconds of a Policy denying its key. */

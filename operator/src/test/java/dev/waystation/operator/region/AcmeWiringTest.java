@@ -7,12 +7,15 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.waystation.crd.v1alpha1.CaConfigMapRef;
 import dev.waystation.crd.v1alpha1.DerpRegion;
 import dev.waystation.crd.v1alpha1.RegionTls;
 import dev.waystation.crd.v1alpha1.RelayServiceType;
 import dev.waystation.crd.v1alpha1.TlsMode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 
 /** LetsEncrypt mode: what the relays are told (ACME settings, their storage Secret) and may touch. */
@@ -44,10 +47,36 @@ class AcmeWiringTest {
     }
 
     @Test
+    void aPrivateCasBundleIsMountedReadOnlyAndTrustedForTheAcmeServer() {
+        DerpRegion region = letsEncrypt(1, null, false, "https://pebble.acme.svc:14000/dir");
+        CaConfigMapRef ca = new CaConfigMapRef();
+        ca.setName("pebble-ca");
+        ca.setKey("root.pem");
+        region.getSpec().getTls().getLetsEncrypt().setCaConfigMap(ca);
+
+        assertThat(RelayEnvironment.configMapData(region))
+                .containsEntry("WAYSTATION_RELAY_TLS_ACME_CA_FILE", "/etc/waystation/acme-ca/ca.crt");
+        PodSpec pod = ((StatefulSet) new RelayStatefulSet(Regions.config()).desired(region).get(0)).getSpec()
+                .getTemplate().getSpec();
+        assertThat(pod.getVolumes()).filteredOn(volume -> volume.getConfigMap() != null
+                && "pebble-ca".equals(volume.getConfigMap().getName())).singleElement().satisfies(volume -> {
+            assertThat(volume.getConfigMap().getItems()).singleElement().satisfies(item -> {
+                assertThat(item.getKey()).isEqualTo("root.pem");
+                assertThat(item.getPath()).isEqualTo("ca.crt");
+            });
+        });
+        assertThat(pod.getContainers().get(0).getVolumeMounts()).anySatisfy(mount -> {
+            assertThat(mount.getMountPath()).isEqualTo("/etc/waystation/acme-ca");
+            assertThat(mount.getReadOnly()).isTrue();
+        });
+    }
+
+    @Test
     void withoutOptionalSettingsProductionLetsEncryptAndNoContact() {
         Map<String, String> env = RelayEnvironment.configMapData(letsEncrypt(1, null, false, null));
         assertThat(env).containsEntry("WAYSTATION_RELAY_TLS_ACME_STAGING", "false")
-                .doesNotContainKeys("WAYSTATION_RELAY_TLS_ACME_EMAIL", "WAYSTATION_RELAY_TLS_ACME_DIRECTORY_URL");
+                .doesNotContainKeys("WAYSTATION_RELAY_TLS_ACME_EMAIL", "WAYSTATION_RELAY_TLS_ACME_DIRECTORY_URL",
+                        "WAYSTATION_RELAY_TLS_ACME_CA_FILE");
     }
 
     @Test

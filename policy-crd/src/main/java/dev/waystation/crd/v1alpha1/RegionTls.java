@@ -73,6 +73,9 @@ public class RegionTls {
 
     /** ACME account settings. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @ValidationRule(value = "!has(self.caConfigMap) || has(self.directoryUrl)",
+            message = "tls.letsEncrypt.caConfigMap needs tls.letsEncrypt.directoryUrl (it trusts a private CA, "
+                    + "Let's Encrypt needs none)")
     public static class LetsEncrypt {
 
         @Size(max = 254)
@@ -87,8 +90,21 @@ public class RegionTls {
         @Pattern("^https://[^\\s]+$")
         @JsonPropertyDescription("Directory URL of another ACME CA (a private one such as step-ca or Pebble); "
                 + "default: Let's Encrypt (production, or staging with staging: true). Its HTTPS certificate must "
-                + "be trusted by the relay's JVM.")
+                + "be trusted by the relay's JVM, or signed by a CA in caConfigMap.")
         private String directoryUrl;
+
+        @JsonPropertyDescription("PEM CA certificates the relays trust for the ACME server's own HTTPS instead of "
+                + "the JVM's (a private CA such as step-ca or Pebble), from a ConfigMap in the region's namespace; "
+                + "mounted read-only into the relays.")
+        private CaConfigMapRef caConfigMap;
+
+        public CaConfigMapRef getCaConfigMap() {
+            return caConfigMap;
+        }
+
+        public void setCaConfigMap(CaConfigMapRef caConfigMap) {
+            this.caConfigMap = caConfigMap;
+        }
 
         public String getDirectoryUrl() {
             return directoryUrl;

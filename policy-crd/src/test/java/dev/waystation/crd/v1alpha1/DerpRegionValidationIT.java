@@ -304,4 +304,31 @@ class DerpRegionValidationIT extends CrdOnApiServer {
                     email: "ops at example"
                 """), "spec.tls.letsEncrypt.email in body should match");
     }
+
+    @Test
+    void letsEncryptCaBundleOnlyWithAPrivateDirectory() {
+        assertRejected(region("leca", """
+                regionId: 965
+                regionCode: leca
+                regionName: LE private CA bundle alone
+                hostnames: ["leca.example.com"]
+                tls:
+                  mode: LetsEncrypt
+                  letsEncrypt:
+                    caConfigMap:
+                      name: pebble-ca
+                """), "tls.letsEncrypt.caConfigMap needs tls.letsEncrypt.directoryUrl");
+        client.resource(region("lecaok", """
+                regionId: 966
+                regionCode: lecaok
+                regionName: LE private CA
+                hostnames: ["lecaok.example.com"]
+                tls:
+                  mode: LetsEncrypt
+                  letsEncrypt:
+                    directoryUrl: https://pebble.acme.svc:14000/dir
+                    caConfigMap:
+                      name: pebble-ca
+                """)).create();
+    }
 }

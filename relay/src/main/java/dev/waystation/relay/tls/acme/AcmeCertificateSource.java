@@ -50,6 +50,7 @@ public final class AcmeCertificateSource implements CertificateSource {
     private Consumer<CertifiedKey> install;
     private boolean installedOnce;
     private int failures;
+    private int storeFailures;
     private int challengeIndex;
 
     AcmeCertificateSource(String hostname, AcmeAccount account, AcmeOrder order, AcmeStore store, AcmeBackoff backoff,
@@ -84,7 +85,20 @@ public final class AcmeCertificateSource implements CertificateSource {
         Optional<CertifiedKey> stored;
         try {
             stored = readStored();
-        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+        } catch (IOException e) {
+            // Storage that cannot be read (Secret missing or forbidden, API server away) says nothing
+            // about what it holds: ordering now could replace a valid certificate and spend the CA's
+            // rate limit on every restart. Read again later; no order until the storage answers.
+            storeFailures++;
+            Duration delay = backoff.delay(storeFailures, Optional.empty(), clock.instant());
+            report("cannot read the ACME state in " + store.describe() + ": " + e.getMessage()
+                    + "; no order until it is readable, next attempt in " + delay.toSeconds() + " s");
+            metrics.nextAttemptAt(clock.instant().plus(delay).getEpochSecond());
+            if (!scheduler.isShutdown()) {
+                scheduler.schedule(this::startFromStore, delay.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            return;
+        } catch (GeneralSecurityException | RuntimeException e) {
             report("cannot use the stored ACME certificate in " + store.describe() + ": " + e.getMessage()
                     + "; ordering a new one");
             stored = Optional.empty();

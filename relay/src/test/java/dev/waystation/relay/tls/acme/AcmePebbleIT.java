@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,6 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.waystation.testing.GoCheck;
 import dev.waystation.testing.GoHarness;
+import dev.waystation.testing.PebbleCa;
 import dev.waystation.testing.RelayProcess;
 
 /**
@@ -29,8 +29,6 @@ import dev.waystation.testing.RelayProcess;
 class AcmePebbleIT {
 
     private static final String HOSTNAME = "localhost";
-    private static final long GO_TIMEOUT_SECONDS = 180;
-    private static final Duration ISSUE_TIMEOUT = Duration.ofSeconds(90);
     private static final long LONG_VALIDITY_SECONDS = 7 * 24 * 3600;
     private static final long SHORT_VALIDITY_SECONDS = 30;
     private static final Pattern PIN = Pattern.compile("\"pin\"\\s*:\\s*\"([^\"]+)\"");
@@ -56,7 +54,7 @@ class AcmePebbleIT {
     private void startPebble(long validitySeconds, Map<String, String> environment) throws Exception {
         derpPort = PebbleCa.freePort();
         httpPort = PebbleCa.freePort();
-        pebble = new PebbleCa(dir, httpPort, derpPort, validitySeconds, environment);
+        pebble = PebbleCa.onLoopback(dir, httpPort, derpPort, validitySeconds, environment);
     }
 
     private static String pin(String readiness) {
@@ -66,38 +64,18 @@ class AcmePebbleIT {
     }
 
     private Map<String, String> acmeRelay(int derpPort, int httpPort, String challengeTypes, Path storage) {
-        Map<String, String> config = new LinkedHashMap<>();
-        config.put("waystation.relay.mode", "production");
-        config.put("waystation.relay.host", "127.0.0.1");
-        config.put("waystation.relay.port", Integer.toString(derpPort));
-        config.put("waystation.relay.http-port", Integer.toString(httpPort));
-        config.put("waystation.relay.hostname", HOSTNAME);
+        Map<String, String> config = pebble.relayConfig(HOSTNAME, derpPort, httpPort, challengeTypes);
         config.put("waystation.relay.key-file", dir.resolve("derper.key").toString());
-        config.put("waystation.relay.tls.cert-mode", "acme");
-        config.put("waystation.relay.tls.acme.directory-url", pebble.directoryUrl());
-        config.put("waystation.relay.tls.acme.ca-file", pebble.apiCaFile().toString());
-        config.put("waystation.relay.tls.acme.email", "relay-admin@example.com");
         config.put("waystation.relay.tls.acme.storage-dir", storage.toString());
-        config.put("waystation.relay.tls.acme.challenge-types", challengeTypes);
-        config.put("waystation.relay.tls.acme.retry-min", "1s");
-        config.put("waystation.relay.tls.acme.retry-max", "4s");
-        config.put("waystation.relay.tls.acme.order-timeout", "30s");
         return config;
     }
 
     private void awaitReady() {
-        await("relay ready with an ACME certificate").atMost(ISSUE_TIMEOUT).pollInterval(Duration.ofMillis(250))
-                .untilAsserted(() -> {
-                    assertThat(relay.process().isAlive()).as(relay.logText()).isTrue();
-                    assertThat(relay.get("/q/health/ready").statusCode()).as(relay.logText()).isEqualTo(200);
-                });
+        AcmeRelayChecks.awaitReady(relay);
     }
 
     private void assertDerphttpExchangesTrustingPebble() throws Exception {
-        Path root = pebble.writeIssuingRoot(dir.resolve("pebble-root.pem"));
-        GoCheck.Result result = GoCheck.run("derpcheck", Map.of("SSL_CERT_FILE", root.toString()), GO_TIMEOUT_SECONDS,
-                "exchange", "https://" + HOSTNAME + ":" + relay.derpPort() + "/derp");
-        assertThat(result.ok()).as("%s\nrelay log:\n%s", result.output(), relay.logText()).isTrue();
+        AcmeRelayChecks.assertDerphttpExchangesTrustingPebble(relay, pebble, HOSTNAME, dir);
     }
 
     private static long rounds(GoCheck.Running pair) {
@@ -163,7 +141,7 @@ class AcmePebbleIT {
                 "150")) {
             await("a pair exchanging").atMost(Duration.ofSeconds(60)).until(() -> rounds(pair) >= 1);
             // Renewal is due 20 s into the 30 s lifetime.
-            await("renewed certificate").atMost(ISSUE_TIMEOUT).pollInterval(Duration.ofMillis(500))
+            await("renewed certificate").atMost(AcmeRelayChecks.ISSUE_TIMEOUT).pollInterval(Duration.ofMillis(500))
                     .until(() -> relay.metric("waystation_acme_orders_total{outcome=\"issued\"}") >= 2);
             long roundsAtRenewal = rounds(pair);
             await("the pair keeps exchanging after the swap").atMost(Duration.ofSeconds(30))
@@ -181,7 +159,7 @@ class AcmePebbleIT {
     void aCaRejectingEveryNonceEndsInRetriesWithBackoffAndAReadableStatusNeverACrash() throws Exception {
         startPebble(LONG_VALIDITY_SECONDS, Map.of("PEBBLE_WFE_NONCEREJECT", "100"));
         relay = RelayProcess.startListening(acmeRelay(derpPort, httpPort, "http-01", dir.resolve("acme-state")));
-        await("three failed orders").atMost(ISSUE_TIMEOUT).pollInterval(Duration.ofMillis(500))
+        await("three failed orders").atMost(AcmeRelayChecks.ISSUE_TIMEOUT).pollInterval(Duration.ofMillis(500))
                 .until(() -> relay.metric("waystation_acme_orders_total{outcome=\"failed\"}") >= 3);
         assertThat(relay.process().isAlive()).isTrue();
         var readiness = relay.get("/q/health/ready");
