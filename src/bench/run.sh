@@ -26,7 +26,7 @@
 # Raw JSON results and server logs go to src/bench/target/<UTC timestamp>/.
 #
 # Knobs (environment): PAIRS=10 SIZE=1400 DURATION=6s WARMUP=2s WINDOW=16 ROUNDS=3 WARMUP_PASS=5s
-# MODERATE_RATE=20000 CONNECT_CONNS=1500 CONNECT_DIALERS=4 IDLE_SIZES="10000 100000" SETTLE=5
+# MODERATE_RATE=20000 CONNECT_CONNS=1500 CONNECT_DIALERS=4 WARMUP_CONNECTS=6000 IDLE_SIZES="10000 100000" SETTLE=5
 # LOADER_CONNS=15000 (idle connections per load-generator process) SOURCES=8 (source addresses each)
 # STUN_DURATION=6s STUN_WORKERS=4 STUN_WINDOW=64 STUN_LIGHT_WINDOW=8 STUN_ROUNDS=3 READY_STARTS=5
 # SERVER_CPU=0 LOAD_CPUS=1 POLICY_CLIENTS="10000 50000 100000" (policy fan-out phase; empty skips it)
@@ -54,6 +54,7 @@ WARMUP_PASS=${WARMUP_PASS:-5s}
 MODERATE_RATE=${MODERATE_RATE:-20000}
 CONNECT_CONNS=${CONNECT_CONNS:-1500}
 CONNECT_DIALERS=${CONNECT_DIALERS:-4}
+WARMUP_CONNECTS=${WARMUP_CONNECTS:-6000}
 CONNECT_LIMIT=${CONNECT_LIMIT:-60s}
 IDLE_SIZES=${IDLE_SIZES-10000 100000}
 SETTLE=${SETTLE:-5}
@@ -303,11 +304,17 @@ session() {
     up "$name"
   done
   # A warm-up pass first, results discarded: the JVM compiles its hot paths, every server sizes its
-  # pools, and none pays that inside a measured phase.
+  # pools, and none pays that inside a measured phase. The handshake path is warmed too: a fresh JVM
+  # spent more CPU in its JIT compiler threads than on its event loops over its first ~10k connections,
+  # a one-off per process that would otherwise land in the connection set-up figure.
   for name in "${!PID[@]}"; do
     load timeout 120 "$BIN/derpload" -mode throughput -url "${URL[$name]}" -pairs "$PAIRS" -size "$SIZE" \
       -window "$WINDOW" -duration "$WARMUP_PASS" -warmup 0s >/dev/null 2>"$OUT/$SESSION-$name-warmup.err" \
       || { broken "$name" "warm-up failed: $(tail -3 "$OUT/$SESSION-$name-warmup.err")"; continue; }
+    load timeout 120 "$BIN/derpload" -mode connect -url "${URL[$name]}" -conns "$WARMUP_CONNECTS" \
+      -dialers "$CONNECT_DIALERS" -sources "$SOURCES" -source-first 127.0.9.1 -duration "$CONNECT_LIMIT" \
+      >/dev/null 2>"$OUT/$SESSION-$name-connect-warmup.err" \
+      || { broken "$name" "connect warm-up failed: $(tail -3 "$OUT/$SESSION-$name-connect-warmup.err")"; continue; }
     if [ "$SECURITY" = plain ]; then
       load timeout 120 "$BIN/stunload" -server "${STUN[$name]}" -workers "$STUN_WORKERS" -window "$STUN_WINDOW" \
         -duration "$WARMUP_PASS" -warmup 0s >/dev/null 2>"$OUT/$SESSION-$name-stun-warmup.err" \
@@ -480,7 +487,7 @@ jq -n --arg date "$(date -u '+%Y-%m-%d %H:%M UTC')" --arg nproc "$(nproc)" \
   --arg commit "$(git -C "$ROOT" log -1 --format=%h -- relay 2>/dev/null || echo unknown)" \
   --arg jvm "$RELAY_JVM_OPTS" --arg pairs "$PAIRS" --arg size "$SIZE" --arg duration "$DURATION" \
   --arg self_check "$SELF_CHECK" --arg quick "$QUICK" --arg warmup "$WARMUP" --arg window "$WINDOW" \
-  --arg settle "$SETTLE" --arg rounds "$ROUNDS" --arg warmup_pass "$WARMUP_PASS" \
+  --arg settle "$SETTLE" --arg rounds "$ROUNDS" --arg warmup_pass "$WARMUP_PASS" --arg warmup_connects "$WARMUP_CONNECTS" \
   --arg moderate_rate "$MODERATE_RATE" --arg connect_conns "$CONNECT_CONNS" --arg connect_dialers "$CONNECT_DIALERS" \
   --arg idle_sizes "$IDLE_SIZES" --arg loader_conns "$LOADER_CONNS" --arg sources "$SOURCES" --arg fd_limit "$FD_LIMIT" \
   --arg stun_workers "$STUN_WORKERS" --arg stun_window "$STUN_WINDOW" --arg stun_light_window "$STUN_LIGHT_WINDOW" \
