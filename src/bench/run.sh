@@ -26,7 +26,7 @@
 # Raw JSON results and server logs go to src/bench/target/<UTC timestamp>/.
 #
 # Knobs (environment): PAIRS=10 SIZE=1400 DURATION=6s WARMUP=2s WINDOW=16 ROUNDS=3 WARMUP_PASS=5s
-# MODERATE_RATE=20000 CONNECT_CONNS=1500 CONNECT_DIALERS=4 WARMUP_CONNECTS=6000 IDLE_SIZES="10000 100000" SETTLE=5
+# MODERATE_RATE=20000 CONNECT_CONNS=1500 CONNECT_DIALERS=4 WARMUP_CONNECTS=20000 IDLE_SIZES="10000 100000" SETTLE=5
 # LOADER_CONNS=15000 (idle connections per load-generator process) SOURCES=8 (source addresses each)
 # STUN_DURATION=6s STUN_WORKERS=4 STUN_WINDOW=64 STUN_LIGHT_WINDOW=8 STUN_ROUNDS=3 READY_STARTS=5
 # SERVER_CPU=0 LOAD_CPUS=1 POLICY_CLIENTS="10000 50000 100000" (policy fan-out phase; empty skips it)
@@ -54,7 +54,7 @@ WARMUP_PASS=${WARMUP_PASS:-5s}
 MODERATE_RATE=${MODERATE_RATE:-20000}
 CONNECT_CONNS=${CONNECT_CONNS:-1500}
 CONNECT_DIALERS=${CONNECT_DIALERS:-4}
-WARMUP_CONNECTS=${WARMUP_CONNECTS:-6000}
+WARMUP_CONNECTS=${WARMUP_CONNECTS:-20000}
 CONNECT_LIMIT=${CONNECT_LIMIT:-60s}
 IDLE_SIZES=${IDLE_SIZES-10000 100000}
 SETTLE=${SETTLE:-5}
@@ -84,7 +84,7 @@ for arg in "$@"; do
   case "$arg" in
     --quick)
       QUICK=1 DURATION=2s WARMUP=1s SETTLE=1 STUN_DURATION=2s ROUNDS=1 STUN_ROUNDS=1 WARMUP_PASS=1s WRITE=0
-      CONNECT_CONNS=200 IDLE_SIZES=${QUICK_IDLE_SIZES:-500} READY_STARTS=2 POLICY_CLIENTS=1000 ;;
+      CONNECT_CONNS=200 WARMUP_CONNECTS=2000 IDLE_SIZES=${QUICK_IDLE_SIZES:-500} READY_STARTS=2 POLICY_CLIENTS=1000 ;;
     --no-build) BUILD=0 ;;
     --no-write) WRITE=0 ;;
     --profile) PROFILE=1 ;;
@@ -304,8 +304,8 @@ session() {
     up "$name"
   done
   # A warm-up pass first, results discarded: the JVM compiles its hot paths, every server sizes its
-  # pools, and none pays that inside a measured phase. The handshake path is warmed too: a fresh JVM
-  # spent more CPU in its JIT compiler threads than on its event loops over its first ~10k connections,
+  # pools, and none pays that inside a measured phase. The handshake path is warmed too: a fresh relay
+  # kept its JIT compiler threads busy (more CPU than its event loops) for its first ~20k connections,
   # a one-off per process that would otherwise land in the connection set-up figure.
   for name in "${!PID[@]}"; do
     load timeout 120 "$BIN/derpload" -mode throughput -url "${URL[$name]}" -pairs "$PAIRS" -size "$SIZE" \
