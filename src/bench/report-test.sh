@@ -12,7 +12,7 @@ meta() { # meta DERP_RS: the run's meta.json
   jq -n --arg derp_rs "$1" '{date: "test", nproc: "2", cpu: "cpu", mem: "1 GiB", kernel: "k", load: "0",
     derper: "1.102.3", java: "java", go: "go", commit: "abc", jvm: "-Xmx128m", pairs: "10", size: "1400",
     duration: "6s", self_check: "0", quick: "0", warmup: "2s", window: "16", settle: "5", rounds: "3",
-    warmup_pass: "5s", moderate_rate: "20000", connect_conns: "1500", connect_dialers: "4",
+    warmup_pass: "5s", warmup_connects: "20000", moderate_rate: "20000", connect_conns: "1500", connect_dialers: "4",
     idle_sizes: "10000 100000", loader_conns: "15000", sources: "8", fd_limit: "20000",
     stun_workers: "4", stun_window: "64", stun_light_window: "8", stun_rounds: "3", stun_duration: "6s",
     ready_starts: "5", server_cpu: "0", load_cpus: "1", derp_rs: $derp_rs}' >"$DIR/meta.json"

@@ -189,7 +189,8 @@ done; done)
 
 How it is measured:
 - *Warm-up*: at the start of every session each server gets $(m .warmup_pass) of unmeasured throughput load
-  (and STUN load on plain sessions): the JVM compiles its hot paths; every server sizes its pools.
+  (and STUN load on plain sessions), then $(m .warmup_connects) unmeasured connections set up: the JVM
+  compiles its hot paths (the handshake's too); every server sizes its pools.
 - *Throughput*: $(m .pairs) sender/receiver pairs, $(m .size)-byte packets, each sender keeps at most
   $(m .window) packets in flight (half the relay's per-destination queue, so a relay that keeps up
   never has to drop); $(m .warmup) warm-up, then $(m .duration) counted at the receivers.

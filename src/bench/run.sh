@@ -28,7 +28,7 @@
 # Raw JSON results and server logs go to src/bench/target/<UTC timestamp>/.
 #
 # Knobs (environment): PAIRS=10 SIZE=1400 DURATION=6s WARMUP=2s WINDOW=16 ROUNDS=3 WARMUP_PASS=5s
-# MODERATE_RATE=20000 CONNECT_CONNS=1500 CONNECT_DIALERS=4 IDLE_SIZES="10000 100000" SETTLE=5
+# MODERATE_RATE=20000 CONNECT_CONNS=1500 CONNECT_DIALERS=4 WARMUP_CONNECTS=20000 IDLE_SIZES="10000 100000" SETTLE=5
 # LOADER_CONNS=15000 (idle connections per load-generator process) SOURCES=8 (source addresses each)
 # STUN_DURATION=6s STUN_WORKERS=4 STUN_WINDOW=64 STUN_LIGHT_WINDOW=8 STUN_ROUNDS=3 READY_STARTS=5
 # SERVER_CPU=0 LOAD_CPUS=1 POLICY_CLIENTS="10000 50000 100000" (policy fan-out phase; empty skips it)
@@ -56,6 +56,7 @@ WARMUP_PASS=${WARMUP_PASS:-5s}
 MODERATE_RATE=${MODERATE_RATE:-20000}
 CONNECT_CONNS=${CONNECT_CONNS:-1500}
 CONNECT_DIALERS=${CONNECT_DIALERS:-4}
+WARMUP_CONNECTS=${WARMUP_CONNECTS:-20000}
 CONNECT_LIMIT=${CONNECT_LIMIT:-60s}
 IDLE_SIZES=${IDLE_SIZES-10000 100000}
 SETTLE=${SETTLE:-5}
@@ -85,7 +86,7 @@ for arg in "$@"; do
   case "$arg" in
     --quick)
       QUICK=1 DURATION=2s WARMUP=1s SETTLE=1 STUN_DURATION=2s ROUNDS=1 STUN_ROUNDS=1 WARMUP_PASS=1s WRITE=0
-      CONNECT_CONNS=200 IDLE_SIZES=${QUICK_IDLE_SIZES:-500} READY_STARTS=2 POLICY_CLIENTS=1000 ;;
+      CONNECT_CONNS=200 WARMUP_CONNECTS=2000 IDLE_SIZES=${QUICK_IDLE_SIZES:-500} READY_STARTS=2 POLICY_CLIENTS=1000 ;;
     --no-build) BUILD=0 ;;
     --no-write) WRITE=0 ;;
     --profile) PROFILE=1 ;;
@@ -310,11 +311,17 @@ session() {
     up "$name"
   done
   # A warm-up pass first, results discarded: the JVM compiles its hot paths, every server sizes its
-  # pools, and none pays that inside a measured phase.
+  # pools, and none pays that inside a measured phase. The handshake path is warmed too: a fresh relay
+  # kept its JIT compiler threads busy (more CPU than its event loops) for its first ~20k connections,
+  # a one-off per process that would otherwise land in the connection set-up figure.
   for name in "${!PID[@]}"; do
     load timeout 120 "$BIN/derpload" -mode throughput -url "${URL[$name]}" -pairs "$PAIRS" -size "$SIZE" \
       -window "$WINDOW" -duration "$WARMUP_PASS" -warmup 0s >/dev/null 2>"$OUT/$SESSION-$name-warmup.err" \
       || { broken "$name" "warm-up failed: $(tail -3 "$OUT/$SESSION-$name-warmup.err")"; continue; }
+    load timeout 120 "$BIN/derpload" -mode connect -url "${URL[$name]}" -conns "$WARMUP_CONNECTS" \
+      -dialers "$CONNECT_DIALERS" -sources "$SOURCES" -source-first 127.0.9.1 -duration "$CONNECT_LIMIT" \
+      >/dev/null 2>"$OUT/$SESSION-$name-connect-warmup.err" \
+      || { broken "$name" "connect warm-up failed: $(tail -3 "$OUT/$SESSION-$name-connect-warmup.err")"; continue; }
     if [ "$SECURITY" = plain ]; then
       load timeout 120 "$BIN/stunload" -server "${STUN[$name]}" -workers "$STUN_WORKERS" -window "$STUN_WINDOW" \
         -duration "$WARMUP_PASS" -warmup 0s >/dev/null 2>"$OUT/$SESSION-$name-stun-warmup.err" \
@@ -492,7 +499,7 @@ jq -n --arg date "$(date -u '+%Y-%m-%d %H:%M UTC')" --arg nproc "$(nproc)" \
   --arg commit "$(git -C "$ROOT" log -1 --format=%h -- relay 2>/dev/null || echo unknown)" \
   --arg jvm "$RELAY_JVM_OPTS" --arg pairs "$PAIRS" --arg size "$SIZE" --arg duration "$DURATION" \
   --arg self_check "$SELF_CHECK" --arg quick "$QUICK" --arg warmup "$WARMUP" --arg window "$WINDOW" \
-  --arg settle "$SETTLE" --arg rounds "$ROUNDS" --arg warmup_pass "$WARMUP_PASS" \
+  --arg settle "$SETTLE" --arg rounds "$ROUNDS" --arg warmup_pass "$WARMUP_PASS" --arg warmup_connects "$WARMUP_CONNECTS" \
   --arg moderate_rate "$MODERATE_RATE" --arg connect_conns "$CONNECT_CONNS" --arg connect_dialers "$CONNECT_DIALERS" \
   --arg idle_sizes "$IDLE_SIZES" --arg loader_conns "$LOADER_CONNS" --arg sources "$SOURCES" --arg fd_limit "$FD_LIMIT" \
   --arg stun_workers "$STUN_WORKERS" --arg stun_window "$STUN_WINDOW" --arg stun_light_window "$STUN_LIGHT_WINDOW" \

@@ -1,30 +1,28 @@
 package dev.waystation.relay.derp;
 
-import java.security.GeneralSecurityException;
-import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
 
-import javax.crypto.KeyAgreement;
+import org.bouncycastle.math.ec.rfc7748.X25519;
 
-import software.pando.crypto.nacl.CryptoBox;
-
-/** A Curve25519 private key (the DERP server's identity), with its public key and the JDK key object. */
+/**
+ * A Curve25519 private key (the DERP server's identity) and its public key. X25519 is BouncyCastle's
+ * RFC 7748 arithmetic called directly: a handshake's key agreement is the relay's costliest step per
+ * connection, and the JDK's XDH took several times as long.
+ */
 public final class NodePrivateKey {
 
     public static final String PREFIX = "privkey:";
-    /** The X25519 base point u = 9: multiplying it by the scalar gives the public key. */
-    private static final byte[] BASE_POINT = basePoint();
 
     private final byte[] raw;
-    private final PrivateKey jdkKey;
     private final NodeKey publicKey;
 
     private NodePrivateKey(byte[] raw) {
         this.raw = raw.clone();
-        this.jdkKey = CryptoBox.privateKey(this.raw);
-        this.publicKey = NodeKey.fromBytes(x25519(jdkKey, BASE_POINT));
+        byte[] point = new byte[Protocol.KEY_LENGTH];
+        X25519.scalarMultBase(this.raw, 0, point, 0);
+        this.publicKey = NodeKey.fromBytes(point);
     }
 
     /** A fresh random key, clamped as Tailscale clamps at generation. */
@@ -56,8 +54,18 @@ public final class NodePrivateKey {
         return publicKey;
     }
 
-    PrivateKey jdkKey() {
-        return jdkKey;
+    /**
+     * X25519 of this key and {@code peer} (the scalar clamped as RFC 7748 says).
+     *
+     * @throws IllegalArgumentException when {@code peer} is a point of small order: the result would be
+     *         all zeros, a key anyone knows
+     */
+    byte[] sharedSecret(NodeKey peer) {
+        byte[] secret = new byte[Protocol.KEY_LENGTH];
+        if (!X25519.calculateAgreement(raw, 0, peer.toBytes(), 0, secret, 0)) {
+            throw new IllegalArgumentException("key " + peer + " is a point of small order");
+        }
+        return secret;
     }
 
     public String toText() {
@@ -77,22 +85,5 @@ public final class NodePrivateKey {
     @Override
     public int hashCode() {
         return publicKey.hashCode();
-    }
-
-    private static byte[] x25519(PrivateKey scalar, byte[] point) {
-        try {
-            KeyAgreement agreement = KeyAgreement.getInstance("X25519");
-            agreement.init(scalar);
-            agreement.doPhase(CryptoBox.publicKey(point), true);
-            return agreement.generateSecret();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("X25519 is not available in this JDK", e);
-        }
-    }
-
-    private static byte[] basePoint() {
-        byte[] point = new byte[Protocol.KEY_LENGTH];
-        point[0] = 9;
-        return point;
     }
 }

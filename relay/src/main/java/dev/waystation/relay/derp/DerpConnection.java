@@ -77,6 +77,8 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
 
     private NodeKey key;
     private ClientInfo info;
+    /** The box key with the client, from its ClientInfo until the ServerInfo is sealed with it. */
+    private NaclBox.SharedKey boxKey;
     private boolean meshPeer;
     /** A mesh peer subscribed to connection changes (WatchConns). */
     private boolean watching;
@@ -303,9 +305,17 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
         NodeKey clientKey = NodeKey.fromBuffer(buffer, start);
         byte[] box = new byte[length - Protocol.KEY_LENGTH];
         buffer.getBytes(start + Protocol.KEY_LENGTH, box);
+        NaclBox.SharedKey sharedKey;
+        try {
+            // One key agreement per handshake: the ServerInfo is sealed with the same key.
+            sharedKey = NaclBox.sharedKey(server.privateKey(), clientKey);
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolViolationException(ProtocolError.CLIENT_INFO_BOX, "ClientInfo from " + clientKey
+                    + ": " + e.getMessage());
+        }
         ClientInfo parsed;
         try {
-            byte[] json = NaclBox.open(server.privateKey(), clientKey, box);
+            byte[] json = NaclBox.open(sharedKey, box);
             parsed = ClientInfo.parse(json);
         } catch (NaclBox.BoxOpenException e) {
             throw new ProtocolViolationException(ProtocolError.CLIENT_INFO_BOX, "ClientInfo from " + clientKey
@@ -316,6 +326,7 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
         }
         key = clientKey;
         info = parsed;
+        boxKey = sharedKey;
         meshPeer = parsed.meshKey().isPresent() && server.meshKey().isPresent()
                 && MessageDigest.isEqual(parsed.meshKey().get(), server.meshKey().get());
         String idealNode = request.header(Protocol.IDEAL_NODE_HEADER);
@@ -369,7 +380,8 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
         // Needed only until here: an idle connection should hold no more than it must.
         info = null;
         request = null;
-        byte[] sealed = NaclBox.seal(server.privateKey(), key, serverInfo.toJson(), server.random());
+        byte[] sealed = NaclBox.seal(boxKey, serverInfo.toJson(), server.random());
+        boxKey = null;
         transport.write(Frames.serverInfo(transport.alloc(), sealed));
         transport.flush();
         // Counted (derp_accepts, admission decisions), not logged at INFO: that line cost more CPU than the handshake.
