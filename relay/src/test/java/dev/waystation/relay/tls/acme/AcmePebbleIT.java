@@ -117,12 +117,12 @@ class AcmePebbleIT {
         relay = RelayProcess.startListening(config);
         awaitReady();
         // Logged once the order completes, which may be just after the certificate went live.
-        await("issue logged").atMost(ISSUE_TIMEOUT).until(() -> relay.logText().contains("via tls-alpn-01"));
+        await("issue logged").atMost(AcmeRelayChecks.ISSUE_TIMEOUT).until(() -> relay.logText().contains("via tls-alpn-01"));
         assertThat(relay.metric("waystation_tls_engine_info{engine=\"" + engine + "\"}")).as(relay.metrics())
                 .isEqualTo(1);
         assertDerphttpExchangesTrustingPebble();
         Path root = pebble.writeIssuingRoot(dir.resolve("pebble-root.pem"));
-        GoCheck.Result https = GoCheck.run("derpcheck", Map.of("SSL_CERT_FILE", root.toString()), GO_TIMEOUT_SECONDS,
+        GoCheck.Result https = GoCheck.run("derpcheck", Map.of("SSL_CERT_FILE", root.toString()), AcmeRelayChecks.GO_TIMEOUT_SECONDS,
                 "https", "https://" + HOSTNAME + ":" + relay.derpPort() + "/generate_204");
         assertThat(https.ok()).as("%s\nrelay log:\n%s", https.output(), relay.logText()).isTrue();
         assertThat(https.output()).contains("ALPN \"http/1.1\" STATUS 204");
