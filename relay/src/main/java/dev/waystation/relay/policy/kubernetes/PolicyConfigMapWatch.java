@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.WatchEvent;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -24,10 +25,20 @@ final class PolicyConfigMapWatch implements AutoCloseable {
     /** Resync re-delivers the cached ConfigMap periodically; content is compared downstream, so it is harmless. */
     private static final long RESYNC_MILLIS = 0;
 
+    /**
+     * A watch event of the kind this watch receives. Fabric8 decodes watch events polymorphically and
+     * builds its kind-to-class table on the first one; under load that took seconds, so the first
+     * policy change after start arrived late. Decoding this sample at start pays that cost up front.
+     */
+    private static final String SAMPLE_WATCH_EVENT =
+            "{\"type\":\"MODIFIED\",\"object\":{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\"}}";
+
+    private final KubernetesClient client;
     private final SharedIndexInformer<ConfigMap> informer;
 
     PolicyConfigMapWatch(KubernetesClient client, String namespace, String name, String dataKey,
             Consumer<Optional<String>> onDocument, Runnable onDeleted) {
+        this.client = client;
         this.informer = client.configMaps().inNamespace(namespace).withName(name)
                 .runnableInformer(RESYNC_MILLIS);
         informer.addEventHandler(new ResourceEventHandler<>() {
@@ -57,7 +68,17 @@ final class PolicyConfigMapWatch implements AutoCloseable {
      * first list succeeded: a ConfigMap that exists then has its add event under way.
      */
     CompletionStage<Void> start() {
+        warmUpEventDecoding();
         return informer.start();
+    }
+
+    private void warmUpEventDecoding() {
+        try {
+            client.getKubernetesSerialization().unmarshal(SAMPLE_WATCH_EVENT, WatchEvent.class);
+        } catch (RuntimeException e) {
+            // Only a warm-up: the real events are decoded (and their errors reported) by the informer.
+            LOG.debugf("decoding a sample watch event failed: %s", e);
+        }
     }
 
     /** True when the informer's cache holds no ConfigMap (none exists, as far as it knows). */
