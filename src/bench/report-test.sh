@@ -38,6 +38,8 @@ fixture() {
     rounds waystation "$s-connect" '{"completed": 1500, "connects_per_sec": 500, "server_cpu_seconds": 1.8, "seconds": 3}' \
       '{"completed": 1500, "connects_per_sec": 500, "server_cpu_seconds": 1.8, "seconds": 3}' \
       '{"completed": 1500, "connects_per_sec": 500, "server_cpu_seconds": 1.8, "seconds": 3}'
+    rounds derper "$s-connect-fresh" '{"completed": 20000, "connects_per_sec": 500, "server_cpu_seconds": 12, "seconds": 40}'
+    rounds waystation "$s-connect-fresh" '{"completed": 20000, "connects_per_sec": 500, "server_cpu_seconds": 30, "seconds": 40}'
   done
   for s in plain pinned; do
     rounds derper "$s-moderate" "$(paced 19990 1 900)" "$(paced 19990 1 900)" "$(paced 19990 1 900)"
@@ -86,6 +88,7 @@ expect "TLS pinned throughput meets >= 1.5x" '^\| TLS throughput, pinned, packet
 expect "connection set-up at 2x derper's CPU misses <= 1.0x" '^\| server CPU per connection set up, TLS, pinned, µs \| 600 \| 1200 \| \*\*2\.00\*\* .*\| \*\*no\*\* \|$'
 expect "moderate rate on shared cores counts (every round reached its rate)" '^\| server CPU per packet at 20000 packets/s offered, shared.*\*\*0\.50\*\* .*\| yes \|$'
 expect "a round at 75 % of the offered rate invalidates the pinned row" '^\| server CPU per packet at 20000 packets/s offered, pinned.*\*\*invalid\*\*: waystation reached only 75 %'
+expect "a fresh server's first connections have their own row" '^\| server CPU per connection, first 20000 on a fresh server, plain, shared, µs \| 600 \| 1500 \| \*\*2\.50\*\* .*\| \*\*no\*\* \|$'
 expect "memory 9 KiB meets <= 10 KiB plain" '^\| RSS per idle connection, 10000 plain, fresh server, KiB \| 35\.0 \| 9\.0 \| .*\| yes \|$'
 expect "100k not measured, with the reason" '^\| RSS per idle connection, 100000 tls, .*not measured: open-file hard limit 20000 < 101000 \|$'
 expect "ready median 980 ms meets < 1500 ms" '^\| ready after process start, median of 5 fresh starts, ms \| 120 \| 980 \| .*\| yes \|$'

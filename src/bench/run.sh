@@ -318,10 +318,14 @@ session() {
     load timeout 120 "$BIN/derpload" -mode throughput -url "${URL[$name]}" -pairs "$PAIRS" -size "$SIZE" \
       -window "$WINDOW" -duration "$WARMUP_PASS" -warmup 0s >/dev/null 2>"$OUT/$SESSION-$name-warmup.err" \
       || { broken "$name" "warm-up failed: $(tail -3 "$OUT/$SESSION-$name-warmup.err")"; continue; }
-    load timeout 120 "$BIN/derpload" -mode connect -url "${URL[$name]}" -conns "$WARMUP_CONNECTS" \
-      -dialers "$CONNECT_DIALERS" -sources "$SOURCES" -source-first 127.0.9.1 -duration "$CONNECT_LIMIT" \
-      >/dev/null 2>"$OUT/$SESSION-$name-connect-warmup.err" \
-      || { broken "$name" "connect warm-up failed: $(tail -3 "$OUT/$SESSION-$name-connect-warmup.err")"; continue; }
+    # Measured too (round 1 of phase connect-fresh): what a freshly started server spends on its
+    # first connections, compiler included, is a figure of its own next to the settled one.
+    SOFT=1 measured "$name" "$SESSION-connect-fresh" 1 "$BIN/derpload" -mode connect -url "${URL[$name]}" \
+      -conns "$WARMUP_CONNECTS" -dialers "$CONNECT_DIALERS" -sources "$SOURCES" -source-first 127.0.9.1 \
+      -duration "$CONNECT_LIMIT"
+    if jq -e .error "$OUT/$name-$SESSION-connect-fresh-1.json" >/dev/null; then
+      broken "$name" "connect warm-up failed: $(jq -r .error "$OUT/$name-$SESSION-connect-fresh-1.json")"; continue
+    fi
     if [ "$SECURITY" = plain ]; then
       load timeout 120 "$BIN/stunload" -server "${STUN[$name]}" -workers "$STUN_WORKERS" -window "$STUN_WINDOW" \
         -duration "$WARMUP_PASS" -warmup 0s >/dev/null 2>"$OUT/$SESSION-$name-stun-warmup.err" \
