@@ -80,11 +80,12 @@ final class OperatorProcess implements AutoCloseable {
     }
 
     /**
-     * A second replica: started like {@link #start}, but awaited only until it is alive, since a replica
-     * waiting for the Lease reconciles nothing.
+     * A replica that may have to wait for the Lease ({@code standby}): started like {@link #start}, but
+     * awaited only until it is alive, since a replica waiting for the Lease reconciles nothing.
      */
-    static OperatorProcess startStandby(TestCluster cluster) throws IOException {
-        return start(cluster, Map.of(), "/q/health/live");
+    static OperatorProcess start(TestCluster cluster, Map<String, String> environment, boolean standby)
+            throws IOException {
+        return start(cluster, environment, standby ? "/q/health/live" : "/q/health/ready");
     }
 
     /** Installs {@code kubernetes/crds} on a fresh {@code cluster} and starts the operator against it. */
