@@ -1,5 +1,6 @@
 package dev.waystation.operator;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,6 +32,15 @@ public interface OperatorConfig {
      * DerpRegion cannot run an image of their choice next to the region's Secrets.
      */
     Optional<List<String>> allowedImages();
+
+    /**
+     * How long a Kubernetes watch may be disconnected (its informer listing again, backing off, refused by
+     * the API server) before liveness reports it dead and the kubelet restarts the operator. Informers
+     * retry forever, so a watch that cannot come back (its CRD or permission gone) would otherwise go
+     * unnoticed but for readiness.
+     */
+    @WithDefault("5m")
+    Duration watchDeadAfter();
 
     /** Which Secrets a region's {@code spec.tls.secretName} may mount. */
     TlsConfig tls();

@@ -28,6 +28,7 @@ import dev.waystation.crd.v1alpha1.DerpRegionStatus;
 import dev.waystation.operator.derpmap.DerpMapPublisher;
 import dev.waystation.testing.Closer;
 import dev.waystation.testing.GoHarness;
+import dev.waystation.testing.LoopbackPorts;
 import dev.waystation.testing.RelayProcess;
 import dev.waystation.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -459,7 +460,9 @@ class DerpRegionOperatorIT {
         await().atMost(WAIT).untilAsserted(() -> assertThat(operator.log()).contains("DERP map published"));
         int regions = client.resources(DerpRegion.class).inAnyNamespace().list().getItems().size();
         await().atMost(WAIT).untilAsserted(() -> assertThat(reconciles()).isGreaterThanOrEqualTo(regions));
-        TimeUnit.SECONDS.sleep(2); // let any write the reconciles might (wrongly) make land
+        // A finished reconcile has made its object writes; only its status write follows, and that is
+        // counted before it is sent: so nothing (wrongly) written can still be on its way.
+        assertThat(operator.apiWrites().keySet()).as("API writes of the restarted operator").isSubsetOf("derpmap");
 
         assertThat(resourceVersions("restart-ns")).isEqualTo(before);
     }
@@ -506,7 +509,7 @@ class DerpRegionOperatorIT {
      */
     private static void proveSelfSignedRegion(String name, int regionId, String hostname) throws Exception {
         String namespace = "selfsigned-ns";
-        int derpPort = RelaysAsPods.freePort();
+        int derpPort = LoopbackPorts.free();
         // HostNetwork: no Service (so no cluster IP to publish); the node's address is forced to loopback.
         create(namespace, """
                 regionId: %d

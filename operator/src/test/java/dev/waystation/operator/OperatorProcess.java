@@ -2,7 +2,6 @@ package dev.waystation.operator;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,9 +13,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import dev.waystation.testing.GoHarness;
+import dev.waystation.testing.LoopbackPorts;
 import dev.waystation.testing.TestCluster;
 
 /**
@@ -62,8 +63,8 @@ final class OperatorProcess implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run the integration tests through ./mvnw verify");
         }
-        int httpPort = freePort();
-        int managementPort = freePort();
+        int httpPort = LoopbackPorts.free();
+        int managementPort = LoopbackPorts.free();
         Path log = Files.createTempFile("waystation-operator", ".log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
@@ -79,11 +80,12 @@ final class OperatorProcess implements AutoCloseable {
     }
 
     /**
-     * A second replica: started like {@link #start}, but awaited only until it is alive, since a replica
-     * waiting for the Lease reconciles nothing.
+     * A replica that may have to wait for the Lease ({@code standby}): started like {@link #start}, but
+     * awaited only until it is alive, since a replica waiting for the Lease reconciles nothing.
      */
-    static OperatorProcess startStandby(TestCluster cluster) throws IOException {
-        return start(cluster, Map.of(), "/q/health/live");
+    static OperatorProcess start(TestCluster cluster, Map<String, String> environment, boolean standby)
+            throws IOException {
+        return start(cluster, environment, standby ? "/q/health/live" : "/q/health/ready");
     }
 
     /** Installs {@code kubernetes/crds} on a fresh {@code cluster} and starts the operator against it. */
@@ -125,6 +127,16 @@ final class OperatorProcess implements AutoCloseable {
     double metricSum(String name) {
         return metrics().lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    /** The operator's API writes by kind ({@code statefulset}, {@code derpregion/status}, {@code derpmap}...), from its metrics. */
+    Map<String, Double> apiWrites() {
+        Map<String, Double> writes = new TreeMap<>();
+        metrics().lines().filter(l -> l.startsWith("waystation_operator_api_writes_total{")).forEach(l -> {
+            String kind = l.replaceAll(".*kind=\"([^\"]*)\".*", "$1");
+            writes.put(kind, Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)));
+        });
+        return writes;
     }
 
     String log() {
@@ -170,9 +182,12 @@ final class OperatorProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    /** Ends the process at once (SIGKILL), as a crashed or evicted pod: no Lease released, nothing cleaned up. */
+    void kill() {
+        try {
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

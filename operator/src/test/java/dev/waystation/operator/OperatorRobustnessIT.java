@@ -152,12 +152,12 @@ class OperatorRobustnessIT {
                 """);
         awaitStatus("rob-writes", "w", s -> "0/2".equals(s.getReadyNodes()));
         await().atMost(WAIT).until(() -> client.configMaps().inNamespace("rob-writes").withName("w-relay").get() != null);
-        Map<String, Double> before = writes();
+        Map<String, Double> before = operator.apiWrites();
         assertThat(before).containsKeys("statefulset", "service", "configmap");
 
         RelayPods.markReady(client, "rob-writes", "w", 0);
         awaitStatus("rob-writes", "w", s -> "1/2".equals(s.getReadyNodes()));
-        Map<String, Double> after = writes();
+        Map<String, Double> after = operator.apiWrites();
 
         Map<String, Double> delta = new TreeMap<>();
         after.forEach((kind, count) -> {
@@ -259,13 +259,4 @@ class OperatorRobustnessIT {
         });
     }
 
-    /** The operator's API writes by kind, from its own metrics. */
-    private static Map<String, Double> writes() {
-        Map<String, Double> writes = new TreeMap<>();
-        operator.metrics().lines().filter(l -> l.startsWith("waystation_operator_api_writes_total{")).forEach(l -> {
-            String kind = l.replaceAll(".*kind=\"([^\"]*)\".*", "$1");
-            writes.put(kind, Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)));
-        });
-        return writes;
-    }
 }

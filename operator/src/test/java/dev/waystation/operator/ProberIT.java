@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -44,6 +42,7 @@ import dev.waystation.operator.e2e.TestCertificates;
 import dev.waystation.testing.Closer;
 import dev.waystation.testing.GoCheck;
 import dev.waystation.testing.GoHarness;
+import dev.waystation.testing.LoopbackPorts;
 import dev.waystation.testing.RelayProcess;
 import dev.waystation.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.Event;
@@ -98,8 +97,13 @@ class ProberIT {
         certificates = TestCertificates.issue(List.of(MAP_HOSTNAME, RELAY_NAMES.get(0), RELAY_NAMES.get(1)),
                 CERTIFICATE_DAYS);
         Files.writeString(dir.resolve("mesh.key"), HexFormat.of().formatHex(randomBytes(32)));
-        derpPort = freeTcpPort();
-        stunPort = freeUdpPort();
+        // Each relay binds its own address, both the same ports.
+        List<InetAddress> addresses = new ArrayList<>();
+        for (String address : ADDRESSES) {
+            addresses.add(InetAddress.getByName(address));
+        }
+        derpPort = LoopbackPorts.freeTcp(addresses);
+        stunPort = LoopbackPorts.freeUdp(addresses);
         writePolicy(1, true);
         for (int i = 0; i < 2; i++) {
             startRelay(i);
@@ -343,31 +347,5 @@ class ProberIT {
         byte[] bytes = new byte[n];
         ThreadLocalRandom.current().nextBytes(bytes);
         return bytes;
-    }
-
-    /** A TCP port free on both loopback addresses (each relay binds its own address, same port). */
-    private static int freeTcpPort() throws IOException {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            try (ServerSocket first = new ServerSocket(0, 1, InetAddress.getByName(ADDRESSES.get(0)));
-                    ServerSocket second = new ServerSocket()) {
-                second.bind(new InetSocketAddress(ADDRESSES.get(1), first.getLocalPort()));
-                return first.getLocalPort();
-            } catch (IOException e) {
-                // taken on the second address: try another
-            }
-        }
-        throw new IOException("no TCP port free on both " + ADDRESSES);
-    }
-
-    private static int freeUdpPort() throws IOException {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            try (DatagramSocket first = new DatagramSocket(0, InetAddress.getByName(ADDRESSES.get(0)));
-                    DatagramSocket second = new DatagramSocket(new InetSocketAddress(ADDRESSES.get(1), first.getLocalPort()))) {
-                return first.getLocalPort();
-            } catch (IOException e) {
-                // taken on the second address: try another
-            }
-        }
-        throw new IOException("no UDP port free on both " + ADDRESSES);
     }
 }

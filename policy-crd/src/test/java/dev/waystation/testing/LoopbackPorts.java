@@ -1,8 +1,11 @@
 package dev.waystation.testing;
 
 import java.io.IOException;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -20,16 +23,52 @@ public final class LoopbackPorts {
     private LoopbackPorts() {
     }
 
+    /** A TCP port free on the loopback address. */
     public static int free() {
+        return freeTcp(List.of(InetAddress.getLoopbackAddress()));
+    }
+
+    /** A TCP port free on every one of {@code addresses} (processes on several loopback addresses, one port). */
+    public static int freeTcp(List<InetAddress> addresses) {
+        return find("TCP", addresses, (port, address) -> {
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new InetSocketAddress(address, port), 1);
+            }
+        });
+    }
+
+    /** A UDP port free on every one of {@code addresses}. */
+    public static int freeUdp(List<InetAddress> addresses) {
+        return find("UDP", addresses, (port, address) -> {
+            try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(address, port))) {
+                // bound: free
+            }
+        });
+    }
+
+    private interface Bind {
+        void bind(int port, InetAddress address) throws IOException;
+    }
+
+    private static int find(String protocol, List<InetAddress> addresses, Bind bind) {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             int candidate = ThreadLocalRandom.current().nextInt(LOW, HIGH);
-            try (ServerSocket socket = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress())) {
-                return socket.getLocalPort();
-            } catch (IOException taken) {
-                // in use: try another
+            if (freeOnAll(candidate, addresses, bind)) {
+                return candidate;
             }
         }
-        throw new IllegalStateException("no free loopback port in " + LOW + "-" + HIGH + " after " + ATTEMPTS
-                + " attempts");
+        throw new IllegalStateException("no " + protocol + " port free on " + addresses + " in " + LOW + "-" + HIGH
+                + " after " + ATTEMPTS + " attempts");
+    }
+
+    private static boolean freeOnAll(int port, List<InetAddress> addresses, Bind bind) {
+        for (InetAddress address : addresses) {
+            try {
+                bind.bind(port, address);
+            } catch (IOException taken) {
+                return false;
+            }
+        }
+        return true;
     }
 }

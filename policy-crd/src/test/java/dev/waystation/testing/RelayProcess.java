@@ -37,11 +37,6 @@ public final class RelayProcess implements AutoCloseable {
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(90);
     private static final Pattern DERP_PORT = Pattern.compile("\"derp-port\"\\s*:\\s*(\\d+)");
     private static final ObjectMapper JSON = new ObjectMapper();
-    /**
-     * Subsystems hear of a policy change through typed views, notified on the policy listener thread
-     * just after the resultant policy (which /debug/policy reads) has it; give that hop a moment.
-     */
-    private static final Duration VIEW_SETTLE = Duration.ofMillis(500);
     private static final Pattern HTTP_PORT = Pattern.compile("\"http-port\"\\s*:\\s*(-?\\d+)");
 
     private final Process process;
@@ -175,21 +170,26 @@ public final class RelayProcess implements AutoCloseable {
         }
     }
 
-    /** Waits until {@code key} has {@code expected} (as JSON text) in the resultant policy of {@code scope}. */
+    /**
+     * Waits until {@code key} has {@code expected} (as JSON text) in the resultant policy of {@code scope}
+     * and every listener of that policy has handled the change: subsystems hear of it through typed views,
+     * notified on the policy listener thread just after /debug/policy shows it.
+     */
     public void awaitSetting(String scope, String key, String expectedJson) {
-        Awaitility.await(key + " = " + expectedJson + " at " + scope).atMost(Duration.ofSeconds(15))
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> expectedJson.equals(setting(scope, key).path("value").toString()));
-        try {
-            Thread.sleep(VIEW_SETTLE.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Awaitility.await(key + " = " + expectedJson + " at " + scope + ", delivered to its listeners")
+                .atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                    JsonNode policy = policy(scope);
+                    return expectedJson.equals(setting(policy, key).path("value").toString())
+                            && policy.path("delivered").asLong(-1) >= policy.path("generation").asLong();
+                });
     }
 
     /** One setting's entry in {@code /debug/policy} at {@code scope}. */
     public JsonNode setting(String scope, String key) throws IOException {
-        JsonNode policy = policy(scope);
+        return setting(policy(scope), key);
+    }
+
+    private static JsonNode setting(JsonNode policy, String key) {
         for (JsonNode setting : policy.path("settings")) {
             if (key.equals(setting.path("key").asText())) {
                 return setting;

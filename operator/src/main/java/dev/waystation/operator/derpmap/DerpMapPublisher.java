@@ -117,6 +117,11 @@ public class DerpMapPublisher {
         return informer == null || informer.isRunning();
     }
 
+    /** Whether the DerpRegion watch is connected (false while it lists again, backs off or is refused). */
+    public boolean watching() {
+        return informer == null || informer.isWatching();
+    }
+
     private void publish() {
         try {
             DerpMap map = DerpMapAssembler.assemble(informer.getStore().list(), config.derpMap().regionNamespaces(),

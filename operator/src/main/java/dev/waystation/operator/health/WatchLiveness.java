@@ -1,10 +1,9 @@
 package dev.waystation.operator.health;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,6 +12,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 
+import dev.waystation.operator.OperatorConfig;
 import dev.waystation.operator.derpmap.DerpMapPublisher;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.RegisteredController;
@@ -20,55 +20,55 @@ import io.javaoperatorsdk.operator.health.InformerHealthIndicator;
 import io.javaoperatorsdk.operator.health.InformerWrappingEventSourceHealthIndicator;
 
 /**
- * Liveness DOWN when a watch is dead for good: an informer that ran and has stopped (Fabric8 gave up
- * on it), or the DERP map's DerpRegion watch. A watch that is only reconnecting stays UP (readiness
- * shows that); a stopped one never recovers in this process, so the kubelet should restart it.
+ * Liveness DOWN when a watch is dead ({@link WatchStates}): every JOSDK informer (named
+ * {@code controller/event-source/namespace}) and the DERP map's DerpRegion watch. The check's data
+ * names each watch that is not watching, with since when. One only reconnecting stays UP (JOSDK's
+ * readiness looks at running and synced informers only, so this data is where a broken watch shows
+ * first); one without a watch for longer than {@code waystation.operator.watch-dead-after} will not
+ * heal by waiting (its CRD or permission is gone), so the kubelet should restart the process.
  */
 @Liveness
 @ApplicationScoped
 public class WatchLiveness implements HealthCheck {
 
+    static final String DERP_MAP_WATCH = "derp-map/derpregions";
+
     private final Operator operator;
     private final DerpMapPublisher derpMap;
-    /** Informers seen running: only those can be dead (others may not have started, e.g. on a standby replica). */
-    private final Set<String> seenRunning = ConcurrentHashMap.newKeySet();
+    private final WatchStates states;
+    private final Clock clock = Clock.systemUTC();
 
     @Inject
-    public WatchLiveness(Operator operator, DerpMapPublisher derpMap) {
+    public WatchLiveness(Operator operator, DerpMapPublisher derpMap, OperatorConfig config) {
         this.operator = operator;
         this.derpMap = derpMap;
+        this.states = new WatchStates(config.watchDeadAfter());
     }
 
     @Override
     public HealthCheckResponse call() {
-        List<String> dead = new ArrayList<>();
         if (!operator.getRuntimeInfo().isStarted()) {
             return HealthCheckResponse.up("Kubernetes watches"); // nothing started yet (or never: tests, standby)
         }
+        Instant now = clock.instant();
+        Map<String, WatchStates.Trouble> troubles = new TreeMap<>();
         for (RegisteredController<?> controller : operator.getRuntimeInfo().getRegisteredControllers()) {
             Map<String, InformerWrappingEventSourceHealthIndicator> sources =
                     controller.getControllerHealthInfo().informerEventSourceHealthIndicators();
             for (Map.Entry<String, InformerWrappingEventSourceHealthIndicator> source : sources.entrySet()) {
                 Map<String, InformerHealthIndicator> informers = source.getValue().informerHealthIndicators();
-                informers.forEach((namespace, informer) -> check(controller.getConfiguration().getName() + "/"
-                        + source.getKey() + "/" + namespace, informer, dead));
+                informers.forEach((namespace, informer) -> {
+                    String name = controller.getConfiguration().getName() + "/" + source.getKey() + "/" + namespace;
+                    states.observe(name, informer.isRunning(), informer.isWatching(), now)
+                            .ifPresent(trouble -> troubles.put(name, trouble));
+                });
             }
         }
-        if (!derpMap.watchRunning()) {
-            dead.add("derp-map/derpregions");
-        }
-        var response = HealthCheckResponse.named("Kubernetes watches").status(dead.isEmpty());
-        if (!dead.isEmpty()) {
-            response.withData("stopped", String.join(", ", dead));
-        }
+        states.observe(DERP_MAP_WATCH, derpMap.watchRunning(), derpMap.watching(), now)
+                .ifPresent(trouble -> troubles.put(DERP_MAP_WATCH, trouble));
+        boolean dead = troubles.values().stream().anyMatch(WatchStates.Trouble::dead);
+        var response = HealthCheckResponse.named("Kubernetes watches").status(!dead);
+        troubles.forEach((name, trouble) -> response.withData(name, trouble.reason()));
         return response.build();
-    }
-
-    private void check(String name, InformerHealthIndicator informer, List<String> dead) {
-        if (informer.isRunning()) {
-            seenRunning.add(name);
-        } else if (seenRunning.contains(name)) {
-            dead.add(name);
-        }
     }
 }

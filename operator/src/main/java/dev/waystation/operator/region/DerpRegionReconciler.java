@@ -87,8 +87,6 @@ public class DerpRegionReconciler implements Reconciler<DerpRegion> {
     private static final String POD_SELECTOR = ManagedLabels.NAME + "=waystation-relay," + ManagedLabels.DERP_REGION;
     /** The certificate chain's key in a Manual or CertManager region's kubernetes.io/tls Secret. */
     private static final String MANUAL_CERTIFICATE_KEY = "tls.crt";
-    /** After becoming the leader, until every region is reconciled once more (see reconcileAllOnLeading). */
-    private static final Duration LEADING_RECONCILE_DELAY = Duration.ofSeconds(2);
     private static final String OPTIONAL_CRDS_SOURCE = NAME + "-optional-crds";
     /** CRDs of other projects whose objects a region gets once they are installed. */
     private static final Set<String> OPTIONAL_CRDS = Set.of(RelayServiceMonitor.CRD, RegionCertificate.CRD);
@@ -157,17 +155,16 @@ public class DerpRegionReconciler implements Reconciler<DerpRegion> {
     }
 
     /**
-     * Every region reconciled once shortly after this replica becomes the leader. While it waits for the
-     * Lease, JOSDK (5.3.2) skips the informer's ADD events and replays the ones it marked when event
-     * processing starts; a restart test saw one region of 17 left out now and then (not reconciled until
-     * its next event or the 10-hour maximum interval). The callback runs before event processing starts,
-     * hence the delay; a reconcile of a region that is already right writes nothing.
+     * Every region reconciled once when this replica has become the leader and processes events. While it
+     * waits for the Lease, JOSDK (5.3.2, the newest this build can use) skips the informer's ADD events
+     * and replays only the ones it marked when event processing starts; a restart test saw one region of 17
+     * left out now and then (not reconciled until its next event or the 10-hour maximum interval). A
+     * reconcile of a region that is already right writes nothing.
      */
     @SuppressWarnings({ "unchecked", "rawtypes" }) // JOSDK types the timer's primary as HasMetadata
     private EventSource<?, DerpRegion> reconcileAllOnLeading(EventSourceContext<DerpRegion> context) {
         TimerEventSource<DerpRegion> timer = new TimerEventSource<>(NAME + "-on-leading", false);
-        leadership.whenLeading(() -> context.getPrimaryCache().list()
-                .forEach(region -> timer.scheduleOnce(region, LEADING_RECONCILE_DELAY.toMillis())));
+        leadership.whenLeading(() -> context.getPrimaryCache().list().forEach(region -> timer.scheduleOnce(region, 0)));
         return (EventSource) timer;
     }
 

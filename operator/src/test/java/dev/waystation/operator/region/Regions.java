@@ -75,6 +75,11 @@ final class Regions {
             }
 
             @Override
+            public java.time.Duration watchDeadAfter() {
+                throw new UnsupportedOperationException("not used by the object builders");
+            }
+
+            @Override
             public LeaderElectionConfig leaderElection() {
                 throw new UnsupportedOperationException("not used by the object builders");
             }

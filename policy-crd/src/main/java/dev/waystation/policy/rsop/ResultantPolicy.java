@@ -79,7 +79,7 @@ public final class ResultantPolicy {
      * any number of reloads; cancel to stop.
      */
     public Subscription subscribe(Consumer<PolicyChange> listener) {
-        return subscribers.add(listener);
+        return subscribers.add(listener, generation);
     }
 
     /**
@@ -107,7 +107,7 @@ public final class ResultantPolicy {
             settings.add(new SettingExplanation(Effective.of(definition, current.get(key)),
                     PolicyMerge.candidates(key, snapshots)));
         }
-        return new PolicyExplanation(scope, currentGeneration, settings,
+        return new PolicyExplanation(scope, currentGeneration, subscribers.deliveredThrough(currentGeneration), settings,
                 mine.stream().map(RegisteredSource::status).toList());
     }
 
@@ -149,8 +149,9 @@ public final class ResultantPolicy {
                 effective = next;
             } else if (!previous.equalItems(next)) {
                 Set<SettingKey> changed = previous.changedKeys(next);
-                effective = next;
+                // The generation moves before the snapshot: whoever sees the new snapshot sees its generation.
                 long current = ++generation;
+                effective = next;
                 subscribers.publish(new PolicyChange(scope, current, previous, next, changed));
             } else if (!previous.equals(next)) {
                 // Same items, another summary (a shadowed source came or went): no event.

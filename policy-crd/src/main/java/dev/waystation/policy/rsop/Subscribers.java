@@ -24,8 +24,9 @@ final class Subscribers {
         this.executor = executor;
     }
 
-    Subscription add(Consumer<PolicyChange> listener) {
-        Delivery delivery = new Delivery(listener);
+    /** @param generation the policy's generation now: the listener hears of later ones only */
+    Subscription add(Consumer<PolicyChange> listener, long generation) {
+        Delivery delivery = new Delivery(listener, generation);
         deliveries.add(delivery);
         return () -> {
             delivery.cancelled = true;
@@ -39,6 +40,15 @@ final class Subscribers {
         }
     }
 
+    /** The newest generation every listener has handled; {@code current} when there are none. */
+    long deliveredThrough(long current) {
+        long through = current;
+        for (Delivery delivery : deliveries) {
+            through = Math.min(through, delivery.delivered);
+        }
+        return through;
+    }
+
     int size() {
         return deliveries.size();
     }
@@ -49,9 +59,11 @@ final class Subscribers {
         private final Queue<PolicyChange> queue = new ArrayDeque<>();
         private boolean draining;
         private volatile boolean cancelled;
+        private volatile long delivered;
 
-        Delivery(Consumer<PolicyChange> listener) {
+        Delivery(Consumer<PolicyChange> listener, long generation) {
             this.listener = listener;
+            this.delivered = generation;
         }
 
         void offer(PolicyChange change) {
@@ -75,14 +87,14 @@ final class Subscribers {
                         return;
                     }
                 }
-                if (cancelled) {
-                    continue;
+                if (!cancelled) {
+                    try {
+                        listener.accept(next);
+                    } catch (RuntimeException e) {
+                        LOG.log(System.Logger.Level.WARNING, "policy change listener failed for " + next.scope(), e);
+                    }
                 }
-                try {
-                    listener.accept(next);
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "policy change listener failed for " + next.scope(), e);
-                }
+                delivered = next.generation();
             }
         }
     }

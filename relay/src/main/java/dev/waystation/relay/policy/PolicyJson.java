@@ -25,6 +25,8 @@ final class PolicyJson {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("scope", explanation.scope().toString());
         out.put("generation", explanation.generation());
+        // The newest generation the relay's subsystems have taken in (they follow through change listeners).
+        out.put("delivered", explanation.delivered());
         out.put("healthy", healthy);
         List<Object> settings = new ArrayList<>();
         for (SettingExplanation setting : explanation.settings()) {

@@ -61,7 +61,7 @@ class ClientRateLimitIT {
                 relay.writePolicy(document(source("limits", "User(" + limited.get(1) + ")",
                         "Client.RateLimitBytesPerSecond: " + LIMIT)));
                 relay.awaitSetting(clientScope, "Client.RateLimitBytesPerSecond", Long.toString(LIMIT));
-                Thread.sleep(2500); // let the starting burst and the queued backlog drain
+                awaitRateNear(sinkA, LIMIT); // the starting burst and the queued backlog have drained
                 double limitedRate = rateOver(sinkA, Duration.ofSeconds(5));
                 double freeRate = rateOver(sinkB, Duration.ofSeconds(1));
                 System.out.printf("limited %.0f B/s (limit %d), unlimited %.0f B/s%n", limitedRate, LIMIT, freeRate);
@@ -71,7 +71,7 @@ class ClientRateLimitIT {
                 relay.writePolicy(document(source("limits", "User(" + limited.get(1) + ")",
                         "Client.RateLimitBytesPerSecond: " + RAISED)));
                 relay.awaitSetting(clientScope, "Client.RateLimitBytesPerSecond", Long.toString(RAISED));
-                Thread.sleep(2500);
+                awaitRateNear(sinkA, RAISED);
                 double raisedRate = rateOver(sinkA, Duration.ofSeconds(5));
                 System.out.printf("raised %.0f B/s (limit %d)%n", raisedRate, RAISED);
                 assertThat(raisedRate).as("after raising the limit, same connection").isCloseTo(RAISED,
@@ -145,11 +145,38 @@ class ClientRateLimitIT {
         assertThat(client.output()).contains("CONNECTED");
     }
 
+    /**
+     * Waits until a sink's rate over its last second of samples is within 10 % of {@code target}: what was
+     * queued before a limit changed has been delivered, and the new limit holds the connection.
+     */
+    private static void awaitRateNear(GoCheck.Running sink, long target) {
+        Awaitility.await("sink rate within 10 % of " + target + " B/s").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> recentRate(sink, Duration.ofSeconds(1)), rate -> Math.abs(rate - target) <= target * 0.10);
+    }
+
+    /** Bytes per second over the sink's samples of the last {@code window}; NaN while it has too few. */
+    private static double recentRate(GoCheck.Running sink, Duration window) {
+        List<Sample> samples = samples(sink);
+        if (samples.isEmpty()) {
+            return Double.NaN;
+        }
+        Sample end = samples.get(samples.size() - 1);
+        for (int i = samples.size() - 1; i >= 0; i--) {
+            Sample start = samples.get(i);
+            if (end.millis - start.millis >= window.toMillis()) {
+                return (end.bytes - start.bytes) * 1000.0 / (end.millis - start.millis);
+            }
+        }
+        return Double.NaN;
+    }
+
     /** Bytes per second a sink received over the next {@code window}, from its own timestamps. */
-    private static double rateOver(GoCheck.Running sink, Duration window) throws InterruptedException {
+    private static double rateOver(GoCheck.Running sink, Duration window) {
         Sample start = last(sink);
-        Thread.sleep(window.toMillis());
-        Sample end = last(sink);
+        Sample end = Awaitility.await("sink samples over " + window).atMost(window.multipliedBy(3))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> last(sink), sample -> sample.millis - start.millis >= window.toMillis());
         return (end.bytes - start.bytes) * 1000.0 / (end.millis - start.millis);
     }
 

@@ -3,7 +3,7 @@ package dev.waystation.relay.endpoints;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.awaitility.Awaitility;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.waystation.testing.GoCheck;
 import dev.waystation.testing.GoHarness;
+import dev.waystation.testing.LoopbackPorts;
 import dev.waystation.testing.RelayProcess;
 
 /**
@@ -33,8 +35,8 @@ class DebugCheckIT {
     void answersLikeDerper() throws Exception {
         Path derper = GoHarness.build("derper", "tailscale.com/cmd/derper");
         Path work = Files.createTempDirectory("debug-check");
-        int port = freePort();
-        int stun = freePort();
+        int port = LoopbackPorts.free();
+        int stun = LoopbackPorts.freeUdp(List.of(InetAddress.getLoopbackAddress()));
         String derperBase = "http://127.0.0.1:" + port;
         try (GoCheck.Running derperProcess = GoCheck.start(derper, Map.of(), "-a", "127.0.0.1:" + port, "-c",
                 work.resolve("derper.key").toString(), "-http-port", "-1", "-stun-port", Integer.toString(stun));
@@ -64,11 +66,5 @@ class DebugCheckIT {
     private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
