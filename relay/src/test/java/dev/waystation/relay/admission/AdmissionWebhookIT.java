@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.waystation.relay.testing.PolicyFileRelay;
 import dev.waystation.relay.testing.TestWebhook;
 import dev.waystation.relay.testing.TestWebhook.Behaviour;
@@ -38,6 +40,8 @@ class AdmissionWebhookIT {
     private static final int POOL = 2;
     private static final int QUEUE = 2;
     private static final String HTTP_ALLOWED = "Admission.VerifyURLAllowHTTP: true";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static TestWebhook webhook;
     private static PolicyFileRelay relay;
@@ -60,6 +64,34 @@ class AdmissionWebhookIT {
         if (webhook != null) {
             webhook.close();
         }
+    }
+
+    /**
+     * Writes a policy with this webhook and these admission settings (the others at their defaults)
+     * and waits until every admission setting is in force as written. Waiting for the webhook URL
+     * alone is not enough: the previous test may have left the same URL with other flags or lists.
+     */
+    private static void useWebhook(String verifyUrl, boolean allowHttp, boolean failOpen, List<String> deniedKeys,
+            List<String> allowedKeys) {
+        List<String> settings = new ArrayList<>(List.of("Admission.VerifyURL: '" + verifyUrl + "'"));
+        if (allowHttp) {
+            settings.add(HTTP_ALLOWED);
+        }
+        if (failOpen) {
+            settings.add("Admission.VerifyURLFailOpen: true");
+        }
+        if (!deniedKeys.isEmpty()) {
+            settings.add("Admission.DeniedClients: " + list(deniedKeys));
+        }
+        if (!allowedKeys.isEmpty()) {
+            settings.add("Admission.AllowedClients: " + list(allowedKeys));
+        }
+        relay.writePolicy(document(source("webhook", "Device", settings.toArray(String[]::new))));
+        relay.awaitSetting(REGION, "Admission.VerifyURL", JSON.valueToTree(verifyUrl).toString());
+        relay.awaitSetting(REGION, "Admission.VerifyURLAllowHTTP", Boolean.toString(allowHttp));
+        relay.awaitSetting(REGION, "Admission.VerifyURLFailOpen", Boolean.toString(failOpen));
+        relay.awaitSetting(REGION, "Admission.DeniedClients", JSON.valueToTree(deniedKeys).toString());
+        relay.awaitSetting(REGION, "Admission.AllowedClients", JSON.valueToTree(allowedKeys).toString());
     }
 
     private static String url(String behaviour) {
@@ -85,10 +117,7 @@ class AdmissionWebhookIT {
         "huge,    true,  false, webhook_answer_too_large",
     })
     void outcomeTable(String behaviour, boolean failOpen, boolean admitted, String reason) {
-        relay.writePolicy(document(source("webhook", "Device", "Admission.VerifyURL: '" + url(behaviour) + "'",
-                HTTP_ALLOWED, "Admission.VerifyURLFailOpen: " + failOpen)));
-        relay.awaitSetting(REGION, "Admission.VerifyURL", "\"" + url(behaviour) + "\"");
-        relay.awaitSetting(REGION, "Admission.VerifyURLFailOpen", Boolean.toString(failOpen));
+        useWebhook(url(behaviour), true, failOpen, List.of(), List.of());
         String decisions = "waystation_admission_decisions_total{reason=\"" + reason + "\",result=\""
                 + (admitted ? "admitted" : "rejected") + "\"}";
         double before = relay.relay.metric(decisions);
@@ -105,10 +134,7 @@ class AdmissionWebhookIT {
 
     @Test
     void plainHttpIsRefusedWithoutTheFlagEvenWithFailOpen() {
-        relay.writePolicy(document(source("webhook", "Device", "Admission.VerifyURL: '" + url("allow") + "'",
-                "Admission.VerifyURLFailOpen: true")));
-        relay.awaitSetting(REGION, "Admission.VerifyURL", "\"" + url("allow") + "\"");
-        relay.awaitSetting(REGION, "Admission.VerifyURLAllowHTTP", "false");
+        useWebhook(url("allow"), false, true, List.of(), List.of());
         String refused = "waystation_admission_decisions_total{reason=\"webhook_url_not_allowed\",result=\"rejected\"}";
         double before = relay.relay.metric(refused);
         int callsBefore = webhook.calls(Behaviour.ALLOW);
@@ -120,10 +146,7 @@ class AdmissionWebhookIT {
 
     @Test
     void aHandshakeFloodWithFailOpenNeverAdmitsAKeyTheWebhookDenies() {
-        relay.writePolicy(document(source("webhook", "Device", "Admission.VerifyURL: '" + url("held-deny") + "'",
-                HTTP_ALLOWED, "Admission.VerifyURLFailOpen: true")));
-        relay.awaitSetting(REGION, "Admission.VerifyURL", "\"" + url("held-deny") + "\"");
-        relay.awaitSetting(REGION, "Admission.VerifyURLFailOpen", "true");
+        useWebhook(url("held-deny"), true, true, List.of(), List.of());
         String overloaded = "waystation_admission_decisions_total{reason=\"webhook_overloaded\",result=\"rejected\"}";
         String denied = "waystation_admission_decisions_total{reason=\"webhook_denied\",result=\"rejected\"}";
         double overloadedBefore = relay.relay.metric(overloaded);
@@ -153,9 +176,7 @@ class AdmissionWebhookIT {
         assertThat(relay.relay.metric(overloaded) - overloadedBefore).isEqualTo(FLOOD - POOL - QUEUE);
         assertThat(relay.relay.metric(denied) - deniedBefore).isEqualTo(POOL + QUEUE);
 
-        relay.writePolicy(document(source("webhook", "Device", "Admission.VerifyURL: '" + url("allow") + "'",
-                HTTP_ALLOWED, "Admission.VerifyURLFailOpen: true")));
-        relay.awaitSetting(REGION, "Admission.VerifyURL", "\"" + url("allow") + "\"");
+        useWebhook(url("allow"), true, true, List.of(), List.of());
         assertThat(relay.tryConnect(PolicyFileRelay.newKeyPair().get(0))).as("a healthy webhook admits again")
                 .isTrue();
     }
@@ -164,11 +185,7 @@ class AdmissionWebhookIT {
     void theListsDecideBeforeTheWebhookIsAsked() {
         List<String> denied = PolicyFileRelay.newKeyPair();
         List<String> listed = PolicyFileRelay.newKeyPair();
-        relay.writePolicy(document(source("webhook", "Device", "Admission.VerifyURL: '" + url("allow") + "'",
-                HTTP_ALLOWED, "Admission.DeniedClients: " + list(List.of(denied.get(1))),
-                "Admission.AllowedClients: " + list(List.of(denied.get(1), listed.get(1))))));
-        relay.awaitSetting(REGION, "Admission.VerifyURL", "\"" + url("allow") + "\"");
-        relay.awaitSetting(REGION, "Admission.DeniedClients", "[\"" + denied.get(1) + "\"]");
+        useWebhook(url("allow"), true, false, List.of(denied.get(1)), List.of(denied.get(1), listed.get(1)));
         String denyList = "waystation_admission_decisions_total{reason=\"deny_list\",result=\"rejected\"}";
         double deniedBefore = relay.relay.metric(denyList);
         int callsBefore = webhook.calls(Behaviour.ALLOW);
@@ -184,9 +201,7 @@ class AdmissionWebhookIT {
 
     @Test
     void aWebhookThatCannotBeReachedAfterAChangeKeepsConnectedClients() throws Exception {
-        relay.writePolicy(document(source("webhook", "Device", "Admission.VerifyURL: '" + url("allow") + "'",
-                HTTP_ALLOWED)));
-        relay.awaitSetting(REGION, "Admission.VerifyURL", "\"" + url("allow") + "\"");
+        useWebhook(url("allow"), true, false, List.of(), List.of());
         String kept = "waystation_admission_reverify_kept_total";
         List<String> client = PolicyFileRelay.newKeyPair();
         try (GoCheck.Running held = GoCheck.holdConnection(relay.relay.derpUrl(), client.get(0), 60)) {
@@ -202,9 +217,7 @@ class AdmissionWebhookIT {
 
     @Test
     void aWebhookChangeAsksAgainAboutConnectedClients() throws Exception {
-        relay.writePolicy(document(source("webhook", "Device", "Admission.VerifyURL: '" + url("allow") + "'",
-                HTTP_ALLOWED)));
-        relay.awaitSetting(REGION, "Admission.VerifyURL", "\"" + url("allow") + "\"");
+        useWebhook(url("allow"), true, false, List.of(), List.of());
         List<String> client = PolicyFileRelay.newKeyPair();
         try (GoCheck.Running held = GoCheck.holdConnection(relay.relay.derpUrl(), client.get(0), 60)) {
             relay.writePolicy(document(source("webhook", "Device", "Admission.VerifyURL: '" + url("deny") + "'",
