@@ -79,7 +79,14 @@ public final class ResultantPolicy {
      * any number of reloads; cancel to stop.
      */
     public Subscription subscribe(Consumer<PolicyChange> listener) {
-        return subscribers.add(listener, generation);
+        // Under the reload lock: a reload between reading the generation and adding the listener
+        // would publish a change this listener never hears of, leaving it a generation behind.
+        reloadLock.lock();
+        try {
+            return subscribers.add(listener, generation);
+        } finally {
+            reloadLock.unlock();
+        }
     }
 
     /**

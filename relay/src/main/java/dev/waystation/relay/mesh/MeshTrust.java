@@ -44,6 +44,8 @@ final class MeshTrust extends X509ExtendedTrustManager implements AutoCloseable 
     private volatile X509ExtendedTrustManager current;
     private volatile int certificates;
     private byte[] lastContent;
+    /** The last content that did not parse, so it is neither parsed nor counted again. */
+    private byte[] refusedContent;
     private String lastFailure;
     private FileChangeWatcher watcher;
 
@@ -81,14 +83,20 @@ final class MeshTrust extends X509ExtendedTrustManager implements AutoCloseable 
             content = Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
             if (lastContent != null) {
-                failed("the mesh CA file " + path + " is gone");
+                failedOnce("the mesh CA file " + path + " is gone");
             }
             return; // never there: the JVM's trust store stays
         } catch (IOException e) {
-            failed("cannot read the mesh CA file " + path + ": " + e);
+            failedOnce("cannot read the mesh CA file " + path + ": " + e);
             return;
         }
+        // The content in force, or one already refused: every poll and every event in the
+        // directory lands here, and only a new version is worth parsing (and counting).
         if (Arrays.equals(content, lastContent)) {
+            lastFailure = null; // back as it was (after being gone or unreadable)
+            return;
+        }
+        if (Arrays.equals(content, refusedContent)) {
             return;
         }
         try {
@@ -98,11 +106,20 @@ final class MeshTrust extends X509ExtendedTrustManager implements AutoCloseable 
             boolean first = lastContent == null;
             lastContent = content;
             lastFailure = null;
+            refusedContent = null;
             metrics.trustReloaded(true);
             LOG.infof("region mesh: %s peer trust from %s: %d certificate(s): %s", first ? "loaded" : "reloaded", path,
                     trusted.size(), trusted.stream().map(c -> c.getSubjectX500Principal().getName()).toList());
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            refusedContent = content;
             failed("the mesh CA file " + path + " is unusable (" + e.getMessage() + ")");
+        }
+    }
+
+    /** A failure without a content to remember (file gone, unreadable): counted once until it changes. */
+    private void failedOnce(String reason) {
+        if (!reason.equals(lastFailure)) {
+            failed(reason);
         }
     }
 

@@ -31,6 +31,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.SSLEngineOptions;
 
 /**
  * The TLS hook of the DERP listener: {@link #configure} turns a Vert.x {@code NetServerOptions} into
@@ -117,16 +118,21 @@ public class RelayTls implements ListenerTls {
             throw new IllegalStateException("listener " + listener.name() + " asks for TLS but the relay runs in "
                     + "dev mode (plain HTTP, like derper -dev)");
         }
-        applyTls(options, engine, keyManager);
-        if (tlsAlpn != null) {
-            options.setSslEngineOptions(tlsAlpn.engineOptions(engine.vertxOptions()));
-        }
+        // With TLS-ALPN-01 the engine's options are wrapped (they switch ALPN on for that listener).
+        SSLEngineOptions engineOptions = tlsAlpn != null ? tlsAlpn.engineOptions(engine.vertxOptions())
+                : engine.vertxOptions();
+        applyTls(options, engineOptions, keyManager);
     }
 
     static NetServerOptions applyTls(NetServerOptions options, TlsEngine engine, ReloadingKeyManager keyManager) {
+        return applyTls(options, engine.vertxOptions(), keyManager);
+    }
+
+    private static NetServerOptions applyTls(NetServerOptions options, SSLEngineOptions engineOptions,
+            ReloadingKeyManager keyManager) {
         return options.setSsl(true)
                 .setUseAlpn(false)
-                .setSslEngineOptions(engine.vertxOptions())
+                .setSslEngineOptions(engineOptions)
                 .setEnabledSecureTransportProtocols(PROTOCOLS)
                 .setKeyCertOptions(KeyCertOptions.wrap(keyManager));
     }

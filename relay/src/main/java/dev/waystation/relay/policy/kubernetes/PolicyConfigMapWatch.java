@@ -33,12 +33,11 @@ final class PolicyConfigMapWatch implements AutoCloseable {
     private static final String SAMPLE_WATCH_EVENT =
             "{\"type\":\"MODIFIED\",\"object\":{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\"}}";
 
-    private final KubernetesClient client;
     private final SharedIndexInformer<ConfigMap> informer;
 
     PolicyConfigMapWatch(KubernetesClient client, String namespace, String name, String dataKey,
             Consumer<Optional<String>> onDocument, Runnable onDeleted) {
-        this.client = client;
+        warmUpEventDecoding(client);
         this.informer = client.configMaps().inNamespace(namespace).withName(name)
                 .runnableInformer(RESYNC_MILLIS);
         informer.addEventHandler(new ResourceEventHandler<>() {
@@ -68,11 +67,10 @@ final class PolicyConfigMapWatch implements AutoCloseable {
      * first list succeeded: a ConfigMap that exists then has its add event under way.
      */
     CompletionStage<Void> start() {
-        warmUpEventDecoding();
         return informer.start();
     }
 
-    private void warmUpEventDecoding() {
+    private static void warmUpEventDecoding(KubernetesClient client) {
         try {
             client.getKubernetesSerialization().unmarshal(SAMPLE_WATCH_EVENT, WatchEvent.class);
         } catch (RuntimeException e) {

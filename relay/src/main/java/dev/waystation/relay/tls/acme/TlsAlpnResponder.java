@@ -17,13 +17,17 @@ public final class TlsAlpnResponder {
         this.validation = new TlsAlpnValidation();
     }
 
-    /** {@code engine} with ALPN on (and, on OpenSSL, the ClientHello read ahead). */
+    /** {@code engine} with ALPN on and the ClientHello read ahead (on either engine). */
     public SSLEngineOptions engineOptions(SSLEngineOptions engine) {
         return new AlpnEngineOptions(engine, challenges, validation);
     }
 
-    /** The key manager hook presenting TLS-ALPN-01 challenge certificates. */
+    /**
+     * The key manager hook presenting TLS-ALPN-01 challenge certificates: the handshake whose
+     * ClientHello offered {@code acme-tls/1} for a hostname with a challenge in flight gets the challenge
+     * certificate (found by {@link TlsAlpnSslHandler}); every other handshake, every DERP client's, the relay's own.
+     */
     public CertificateOverride certificateOverride() {
-        return new TlsAlpnChallengeOverride(validation);
+        return validation::current;
     }
 }
