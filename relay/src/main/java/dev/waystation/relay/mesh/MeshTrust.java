@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -17,14 +16,13 @@ import java.util.Optional;
 import java.util.Set;
 
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 import org.jboss.logging.Logger;
 
 import dev.waystation.relay.tls.FileChangeWatcher;
 import dev.waystation.relay.tls.PemFiles;
+import dev.waystation.relay.tls.TrustStores;
 
 /**
  * Whom the mesh links trust: the certificates of {@code mesh-ca-file} (CAs, or in SelfSigned regions
@@ -101,7 +99,7 @@ final class MeshTrust extends X509ExtendedTrustManager implements AutoCloseable 
         }
         try {
             List<X509Certificate> trusted = PemFiles.readChain(new String(content, StandardCharsets.US_ASCII), path);
-            current = trusting(trusted);
+            current = TrustStores.trusting(trusted);
             certificates = trusted.size();
             boolean first = lastContent == null;
             lastContent = content;
@@ -132,33 +130,12 @@ final class MeshTrust extends X509ExtendedTrustManager implements AutoCloseable 
         }
     }
 
-    private static X509ExtendedTrustManager trusting(List<X509Certificate> trusted) throws GeneralSecurityException,
-            IOException {
-        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-        store.load(null, null);
-        for (int i = 0; i < trusted.size(); i++) {
-            store.setCertificateEntry("mesh-" + i, trusted.get(i));
-        }
-        return fromFactory(store);
-    }
-
     private static X509ExtendedTrustManager jvmTrust() {
         try {
-            return fromFactory(null);
+            return TrustStores.jvmDefault();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JVM's default trust store is unusable: " + e.getMessage(), e);
         }
-    }
-
-    private static X509ExtendedTrustManager fromFactory(KeyStore store) throws GeneralSecurityException {
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(store);
-        for (TrustManager manager : factory.getTrustManagers()) {
-            if (manager instanceof X509ExtendedTrustManager extended) {
-                return extended;
-            }
-        }
-        throw new GeneralSecurityException("no X509 trust manager from " + factory.getAlgorithm());
     }
 
     // Each handshake asks the trust of the moment; mesh links are only ever TLS clients.

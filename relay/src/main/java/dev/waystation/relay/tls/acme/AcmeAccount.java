@@ -1,23 +1,20 @@
 package dev.waystation.relay.tls.acme;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.util.Map;
 import java.util.Optional;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.TrustManager;
 
 import org.jboss.logging.Logger;
 import org.shredzone.acme4j.AccountBuilder;
@@ -27,6 +24,9 @@ import org.shredzone.acme4j.connector.NetworkSettings;
 import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.provider.GenericAcmeProvider;
 import org.shredzone.acme4j.util.KeyPairUtils;
+
+import dev.waystation.relay.tls.PemFiles;
+import dev.waystation.relay.tls.TrustStores;
 
 /**
  * The relay's ACME account at one CA: its key is created once and kept in the {@link AcmeStore}
@@ -107,20 +107,10 @@ final class AcmeAccount {
         }
 
         private static SSLContext trusting(Path caFile) {
-            try (InputStream in = Files.newInputStream(caFile)) {
-                KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-                trust.load(null, null);
-                int i = 0;
-                for (Certificate ca : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                    trust.setCertificateEntry("acme-ca-" + i++, ca);
-                }
-                if (i == 0) {
-                    throw new IllegalStateException("no CERTIFICATE in waystation.relay.tls.acme.ca-file " + caFile);
-                }
-                TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                factory.init(trust);
+            try {
                 SSLContext context = SSLContext.getInstance("TLS");
-                context.init(null, factory.getTrustManagers(), null);
+                context.init(null, new TrustManager[] {TrustStores.trusting(
+                        PemFiles.readChain(Files.readString(caFile, StandardCharsets.US_ASCII), caFile))}, null);
                 return context;
             } catch (IOException | GeneralSecurityException e) {
                 throw new IllegalStateException("cannot read waystation.relay.tls.acme.ca-file " + caFile + ": "
