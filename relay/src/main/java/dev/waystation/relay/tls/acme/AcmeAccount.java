@@ -74,9 +74,9 @@ final class AcmeAccount {
     }
 
     private KeyPair accountKey() throws IOException {
-        Optional<String> stored = store.read(AcmeStore.ACCOUNT_KEY);
-        if (stored.isPresent()) {
-            return KeyPairUtils.readKeyPair(new StringReader(stored.get()));
+        String stored = store.read(AcmeStore.ACCOUNT_KEY).get(AcmeStore.ACCOUNT_KEY);
+        if (stored != null) {
+            return KeyPairUtils.readKeyPair(new StringReader(stored));
         }
         KeyPair created = KeyPairUtils.createECKeyPair(ACCOUNT_KEY_CURVE);
         StringWriter pem = new StringWriter();

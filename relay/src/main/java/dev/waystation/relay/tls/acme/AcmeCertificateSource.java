@@ -116,13 +116,13 @@ public final class AcmeCertificateSource implements CertificateSource {
     }
 
     private Optional<CertifiedKey> readStored() throws IOException, GeneralSecurityException {
-        Optional<String> chain = store.read(AcmeStore.CERTIFICATE);
-        Optional<String> key = store.read(AcmeStore.CERTIFICATE_KEY);
-        if (chain.isEmpty() || key.isEmpty()) {
+        Map<String, String> stored = store.read(AcmeStore.CERTIFICATE, AcmeStore.CERTIFICATE_KEY);
+        String chain = stored.get(AcmeStore.CERTIFICATE);
+        String key = stored.get(AcmeStore.CERTIFICATE_KEY);
+        if (chain == null || key == null) {
             return Optional.empty();
         }
-        CertifiedKey certified = new CertifiedKey(PemFiles.readChain(chain.get(), null),
-                PemFiles.readKey(key.get(), null));
+        CertifiedKey certified = new CertifiedKey(PemFiles.readChain(chain, null), PemFiles.readKey(key, null));
         certified.verifyKeyMatchesLeaf();
         if (!HostnameVerifier.matches(certified.leaf(), hostname)) {
             throw new CertificateException("it is not valid for " + hostname + " (the hostname changed?)");

@@ -2,7 +2,6 @@ package dev.waystation.relay.tls.acme;
 
 import java.io.IOException;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Where the ACME account key and the issued certificate survive a restart (so a restart never orders
@@ -16,7 +15,11 @@ interface AcmeStore {
     String CERTIFICATE = "tls.crt";
     String CERTIFICATE_KEY = "tls.key";
 
-    Optional<String> read(String entry) throws IOException;
+    /**
+     * The named entries that exist, read together: from a Secret in one request, so a certificate and
+     * its key come from the same version.
+     */
+    Map<String, String> read(String... entries) throws IOException;
 
     /** Writes these entries together (others stay); a crash mid-way must not leave a certificate without its key. */
     void write(Map<String, String> entries) throws IOException;

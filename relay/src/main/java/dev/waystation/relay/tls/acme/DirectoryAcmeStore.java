@@ -7,8 +7,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * ACME state as files in one directory (mode 0700, files 0600: it holds private keys). Each entry is
@@ -24,12 +24,16 @@ final class DirectoryAcmeStore implements AcmeStore {
     }
 
     @Override
-    public Optional<String> read(String entry) throws IOException {
-        try {
-            return Optional.of(Files.readString(dir.resolve(entry), StandardCharsets.US_ASCII));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
+    public synchronized Map<String, String> read(String... entries) throws IOException {
+        Map<String, String> found = new HashMap<>();
+        for (String entry : entries) {
+            try {
+                found.put(entry, Files.readString(dir.resolve(entry), StandardCharsets.US_ASCII));
+            } catch (NoSuchFileException e) {
+                // absent: left out
+            }
         }
+        return found;
     }
 
     @Override

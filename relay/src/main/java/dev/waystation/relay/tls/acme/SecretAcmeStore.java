@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -30,13 +29,15 @@ final class SecretAcmeStore implements AcmeStore {
     }
 
     @Override
-    public Optional<String> read(String entry) throws IOException {
-        Secret secret = fetch();
-        Map<String, String> data = secret.getData();
-        if (data == null || data.get(entry) == null) {
-            return Optional.empty();
+    public Map<String, String> read(String... entries) throws IOException {
+        Map<String, String> data = fetch().getData();
+        Map<String, String> found = new HashMap<>();
+        for (String entry : entries) {
+            if (data != null && data.get(entry) != null) {
+                found.put(entry, new String(Base64.getDecoder().decode(data.get(entry)), StandardCharsets.US_ASCII));
+            }
         }
-        return Optional.of(new String(Base64.getDecoder().decode(data.get(entry)), StandardCharsets.US_ASCII));
+        return found;
     }
 
     @Override

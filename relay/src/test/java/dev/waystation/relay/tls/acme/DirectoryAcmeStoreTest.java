@@ -21,9 +21,9 @@ class DirectoryAcmeStoreTest {
         new DirectoryAcmeStore(state).write(Map.of(AcmeStore.ACCOUNT_KEY, "account", AcmeStore.CERTIFICATE, "chain",
                 AcmeStore.CERTIFICATE_KEY, "key"));
         DirectoryAcmeStore reopened = new DirectoryAcmeStore(state);
-        assertThat(reopened.read(AcmeStore.ACCOUNT_KEY)).contains("account");
-        assertThat(reopened.read(AcmeStore.CERTIFICATE)).contains("chain");
-        assertThat(reopened.read(AcmeStore.CERTIFICATE_KEY)).contains("key");
+        assertThat(reopened.read(AcmeStore.ACCOUNT_KEY)).containsExactly(Map.entry(AcmeStore.ACCOUNT_KEY, "account"));
+        assertThat(reopened.read(AcmeStore.CERTIFICATE)).containsExactly(Map.entry(AcmeStore.CERTIFICATE, "chain"));
+        assertThat(reopened.read(AcmeStore.CERTIFICATE_KEY)).containsExactly(Map.entry(AcmeStore.CERTIFICATE_KEY, "key"));
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state))).isEqualTo("rwx------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve(AcmeStore.CERTIFICATE_KEY))))
                 .isEqualTo("rw-------");
@@ -34,8 +34,8 @@ class DirectoryAcmeStoreTest {
         DirectoryAcmeStore store = new DirectoryAcmeStore(dir);
         store.write(Map.of(AcmeStore.ACCOUNT_KEY, "account", AcmeStore.CERTIFICATE, "old"));
         store.write(Map.of(AcmeStore.CERTIFICATE, "new"));
-        assertThat(store.read(AcmeStore.ACCOUNT_KEY)).contains("account");
-        assertThat(store.read(AcmeStore.CERTIFICATE)).contains("new");
+        assertThat(store.read(AcmeStore.ACCOUNT_KEY)).containsExactly(Map.entry(AcmeStore.ACCOUNT_KEY, "account"));
+        assertThat(store.read(AcmeStore.CERTIFICATE)).containsExactly(Map.entry(AcmeStore.CERTIFICATE, "new"));
         try (var files = Files.list(dir)) {
             assertThat(files.map(file -> file.getFileName().toString())).containsExactlyInAnyOrder(
                     AcmeStore.ACCOUNT_KEY, AcmeStore.CERTIFICATE);
