@@ -41,8 +41,14 @@ public final class VerifyWebhook {
     /** derper decodes at most this much of the answer; Waystation refuses a longer one. */
     static final int MAX_RESPONSE_BYTES = 4 << 10;
 
-    /** Duplicate field names are refused: Go assigns them in order, a tree would keep only the last. */
-    private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    /**
+     * The webhook's JSON mapper, made on the first call (a holder class): most relays never call a
+     * webhook, and building a mapper costs start-up time. Duplicate field names are refused: Go
+     * assigns them in order, a tree would keep only the last.
+     */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    }
 
     /** What the webhook said. */
     public enum Outcome {
@@ -98,7 +104,7 @@ public final class VerifyWebhook {
         } catch (RuntimeException badUrl) {
             return Future.succeededFuture(Outcome.INVALID_URL);
         }
-        Buffer body = Buffer.buffer(JSON.createObjectNode().put("NodePublic", nodePublic).put("Source", sourceIp)
+        Buffer body = Buffer.buffer(Json.MAPPER.createObjectNode().put("NodePublic", nodePublic).put("Source", sourceIp)
                 .toString());
         return slots.acquire().compose(held -> {
             if (!held) {
@@ -195,7 +201,7 @@ public final class VerifyWebhook {
         try {
             // Decoded first, as Go does: invalid UTF-8 becomes U+FFFD. Jackson's byte parser read the
             // field name "allo\xffw" as "allow" (found by fuzzing), admitting where derper denies.
-            node = JSON.readTree(answer.toString(StandardCharsets.UTF_8));
+            node = Json.MAPPER.readTree(answer.toString(StandardCharsets.UTF_8));
         } catch (Exception e) {
             return Outcome.BAD_RESPONSE;
         }

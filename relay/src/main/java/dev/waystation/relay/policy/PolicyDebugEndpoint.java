@@ -26,7 +26,10 @@ public class PolicyDebugEndpoint implements DebugEndpoint {
 
     static final String SCOPE_PARAMETER = "scope";
 
-    private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Made on the first request (a holder class): building a mapper costs start-up time. */
+    private static final class Json {
+        static final ObjectMapper INDENTED = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
 
     @Inject
     RelayPolicy policy;
@@ -60,7 +63,7 @@ public class PolicyDebugEndpoint implements DebugEndpoint {
     private void respond(RoutingContext context, int status, Object body) {
         try {
             context.response().setStatusCode(status).putHeader("content-type", "application/json")
-                    .end(json.writeValueAsString(body));
+                    .end(Json.INDENTED.writeValueAsString(body));
         } catch (JsonProcessingException e) {
             context.fail(e);
         }

@@ -48,7 +48,8 @@ public class KubernetesPolicyStore implements PolicyStoreProvider {
     @Inject
     Vertx vertx;
 
-    private final PolicyDocumentParser parser = new PolicyDocumentParser();
+    /** Made in {@link #register}: its Jackson mappers cost start-up time a relay without the store never needs. */
+    private PolicyDocumentParser parser;
     private KubernetesClient client;
     private PolicyConfigMapWatch watch;
     private DocumentSources sources;
@@ -68,6 +69,7 @@ public class KubernetesPolicyStore implements PolicyStoreProvider {
                         + "waystation.policy.kubernetes.namespace (neither in-cluster nor the kubeconfig names one)"));
         location = "configmap " + namespace + "/" + name;
         sources = new DocumentSources(location, registrar, new DocumentValidator(engine.registry()));
+        parser = new PolicyDocumentParser();
         client = KubernetesPolicyClient.create(clientConfig, vertx);
         watch = new PolicyConfigMapWatch(client, namespace, name, config.dataKey(), this::onDocument, this::onDeleted);
         watch.start().thenRun(this::onListed);
