@@ -48,7 +48,7 @@ func main() {
 	batch := flag.Int("batch", 64, "datagrams per read or write system call")
 	duration := flag.Duration("duration", 10*time.Second, "measured time")
 	warmup := flag.Duration("warmup", time.Second, "unmeasured load before the measured time")
-	timeout := flag.Duration("timeout", 100*time.Millisecond, "a window with no answer for this long is re-sent")
+	timeout := flag.Duration("timeout", 100*time.Millisecond, "a request unanswered for this long is given up (counted in timeouts) and replaced")
 	flag.Parse()
 
 	addr, err := netip.ParseAddrPort(*server)
@@ -59,6 +59,8 @@ func main() {
 		fail(2, fmt.Errorf("-server %v is not a loopback address", addr))
 	case *workers < 1 || *workers > 256 || *window < 1 || *window > 1024 || *batch < 1 || *batch > 1024:
 		fail(2, fmt.Errorf("-workers 1..256, -window 1..1024 and -batch 1..1024"))
+	case *timeout <= 0:
+		fail(2, fmt.Errorf("-timeout must be positive"))
 	case *duration <= 0 || *duration+*warmup > maxDuration:
 		fail(2, fmt.Errorf("-duration + -warmup must be within (0, %v]", maxDuration))
 	}

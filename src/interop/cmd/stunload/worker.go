@@ -43,14 +43,17 @@ func (t *tally) add(o tally) {
 }
 
 // worker keeps `window` requests outstanding on its own socket, connected to the server, and
-// replaces each valid answer by a new request; all answers of one read go out as one write.
+// replaces each valid answer by a new request; all answers of one read go out as one write. A
+// request unanswered for the timeout (lost in a full socket buffer, say) is given up and replaced,
+// so the window stays full: one loss costs one request, not the worker's throughput.
 type worker struct {
 	conn        *net.UDPConn
 	batch       batchConn
 	self        netip.AddrPort
 	window      int
 	timeout     time.Duration
-	outstanding map[stun.TxID]struct{}
+	outstanding map[stun.TxID]time.Time // when each request went out (to the sweep's precision)
+	now         time.Time               // read once per loop turn: one clock read per batch
 	in, out     []ipv4.Message
 	pending     []stun.TxID // transaction ids of the requests in out, same order
 }
@@ -62,7 +65,7 @@ func newWorker(server netip.AddrPort, window, batch int, timeout time.Duration) 
 	}
 	w := &worker{
 		conn: conn, self: conn.LocalAddr().(*net.UDPAddr).AddrPort(), window: window, timeout: timeout,
-		outstanding: make(map[stun.TxID]struct{}, window),
+		outstanding: make(map[stun.TxID]time.Time, window),
 		in:          make([]ipv4.Message, batch), out: make([]ipv4.Message, batch),
 		pending: make([]stun.TxID, batch),
 	}
@@ -78,67 +81,85 @@ func newWorker(server netip.AddrPort, window, batch int, timeout time.Duration) 
 	return w, nil
 }
 
-// run loads the server until deadline; counts only while measuring is set. A window that stays
-// silent for the timeout is given up (its late answers count as late) and sent afresh.
+// run loads the server until deadline; counts only while measuring is set.
 func (w *worker) run(deadline time.Time, measuring *atomic.Bool) (t tally) {
 	defer w.conn.Close()
+	// Requests are checked for expiry a few times per timeout, so one is given up between 1 and
+	// 1.25 timeouts after it was sent.
+	sweepEvery := w.timeout / 4
+	w.now = time.Now()
+	nextSweep := w.now.Add(sweepEvery)
 	w.send(w.window, &t, measuring.Load())
+	var readDeadline time.Time
 	for {
-		now := time.Now()
-		if !now.Before(deadline) {
+		if !w.now.Before(deadline) {
 			return t
 		}
-		wait := now.Add(w.timeout)
-		if wait.After(deadline) {
-			wait = deadline
+		wake := nextSweep
+		if wake.After(deadline) {
+			wake = deadline
 		}
-		w.conn.SetReadDeadline(wait)
+		if wake != readDeadline {
+			readDeadline = wake
+			w.conn.SetReadDeadline(wake)
+		}
 		n, err := w.batch.ReadBatch(w.in, 0)
+		w.now = time.Now()
 		measured := measuring.Load()
-		if err != nil {
-			if errors.Is(err, os.ErrDeadlineExceeded) {
-				if time.Now().Before(deadline) {
-					if measured {
-						t.timeouts++
-					}
-					clear(w.outstanding)
-					w.send(w.window, &t, measured)
-				}
-				continue
-			}
+		if err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
 			t.err = err
 			return t
 		}
-		answered := 0
 		for i := range n {
-			m := &w.in[i]
-			tx, mapped, err := stun.ParseResponse(m.Buffers[0][:m.N])
-			switch {
-			case err != nil || mapped.Port() != w.self.Port() || mapped.Addr().Unmap() != w.self.Addr().Unmap():
-				if measured {
-					t.invalid++
-				}
-			default:
-				if _, known := w.outstanding[tx]; !known {
-					if measured {
-						t.late++ // answer to a request already given up on
-					}
-					continue
-				}
-				delete(w.outstanding, tx)
-				answered++
-				if measured {
-					t.valid++
-				}
+			w.settle(&w.in[i], &t, measured)
+		}
+		if !w.now.Before(nextSweep) {
+			nextSweep = w.now.Add(sweepEvery)
+			w.expire(&t, measured)
+		}
+		if w.now.Before(deadline) {
+			// answered and given-up requests are replaced, and so are any a failed write left out
+			w.send(w.window-len(w.outstanding), &t, measured)
+		}
+	}
+}
+
+// settle checks one received datagram and retires the request it answers.
+func (w *worker) settle(m *ipv4.Message, t *tally, measured bool) {
+	tx, mapped, err := stun.ParseResponse(m.Buffers[0][:m.N])
+	if err != nil || mapped.Port() != w.self.Port() || mapped.Addr().Unmap() != w.self.Addr().Unmap() {
+		if measured {
+			t.invalid++
+		}
+		return
+	}
+	if _, known := w.outstanding[tx]; !known {
+		if measured {
+			t.late++ // answer to a request already given up on
+		}
+		return
+	}
+	delete(w.outstanding, tx)
+	if measured {
+		t.valid++
+	}
+}
+
+// expire gives up the requests older than the timeout.
+func (w *worker) expire(t *tally, measured bool) {
+	for tx, sent := range w.outstanding {
+		if w.now.Sub(sent) >= w.timeout {
+			delete(w.outstanding, tx)
+			if measured {
+				t.timeouts++
 			}
 		}
-		w.send(answered, &t, measured)
 	}
 }
 
 // send writes count fresh binding requests, len(w.out) per system call; a request counts as
 // outstanding (and sent) only once the kernel took it. A failed write leaves the window short
-// until the next timeout refills it.
+// until the next read tops it up.
 func (w *worker) send(count int, t *tally, measured bool) {
 	for count > 0 {
 		k := min(count, len(w.out))
@@ -150,7 +171,7 @@ func (w *worker) send(count int, t *tally, measured bool) {
 		for done := 0; done < k; {
 			n, err := w.batch.WriteBatch(w.out[done:k], 0)
 			for _, tx := range w.pending[done : done+n] {
-				w.outstanding[tx] = struct{}{}
+				w.outstanding[tx] = w.now
 			}
 			if measured {
 				t.sent += int64(n)
