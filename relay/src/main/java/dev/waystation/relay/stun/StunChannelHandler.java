@@ -13,8 +13,8 @@ import io.netty.util.ReferenceCountUtil;
 
 /**
  * The per-socket hot path, on the socket's event loop: classify the pooled receive buffer in place,
- * turn an answerable request into its response inside that same buffer, queue it, and flush once
- * per read batch. Beyond what Netty allocates per datagram (its envelope and the sender's address)
+ * turn an answerable request into its response inside that same buffer, queue it, and flush every
+ * {@value #REPLIES_PER_FLUSH} replies and at the end of each read batch. Beyond what Netty allocates per datagram (its envelope and the sender's address)
  * this adds only the reply's envelope, plus the JDK's 16-byte address copy for IPv6 clients; the
  * pooled buffer goes back to the pool after the send or, for drops, at once.
  */
@@ -22,9 +22,16 @@ final class StunChannelHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = Logger.getLogger(StunChannelHandler.class);
 
+    /**
+     * Replies queued before they go out in one write (sendmmsg with epoll), inside a read batch that
+     * may hold hundreds of requests: a client with many requests in flight gets its first answers
+     * while the server still reads, instead of all of them after the whole batch, so the two overlap.
+     */
+    static final int REPLIES_PER_FLUSH = 16;
+
     private final StunMetrics metrics;
     private final BooleanSupplier answerAllClients;
-    private boolean repliesPending;
+    private int repliesPending;
     private boolean flushing;
 
     StunChannelHandler(StunMetrics metrics, BooleanSupplier answerAllClients) {
@@ -57,20 +64,26 @@ final class StunChannelHandler extends ChannelInboundHandlerAdapter {
         }
         boolean ipv4 = BindingResponse.writeInPlace(reply, packet.sender());
         ctx.write(new DatagramPacket(reply, packet.sender()), ctx.voidPromise());
-        repliesPending = true;
         metrics.answered(ipv4);
+        if (++repliesPending == REPLIES_PER_FLUSH) {
+            flush(ctx);
+        }
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (repliesPending) {
-            repliesPending = false;
-            flushing = true;
-            try {
-                ctx.flush();
-            } finally {
-                flushing = false;
-            }
+        if (repliesPending > 0) {
+            flush(ctx);
+        }
+    }
+
+    private void flush(ChannelHandlerContext ctx) {
+        repliesPending = 0;
+        flushing = true;
+        try {
+            ctx.flush();
+        } finally {
+            flushing = false;
         }
     }
 

@@ -36,4 +36,12 @@ public interface StunConfig {
     /** Sockets per bind address (at least 1), sharing the port through SO_REUSEPORT (native transport only). */
     @WithDefault("1")
     int socketsPerAddress();
+
+    /**
+     * Kernel receive buffer per socket ({@code SO_RCVBUF}), in bytes: requests that arrive while the
+     * event loop is busy or descheduled wait here instead of being dropped. The kernel caps it at
+     * {@code net.core.rmem_max}; 0 keeps the kernel's default ({@code net.core.rmem_default}).
+     */
+    @WithDefault("4194304")
+    int receiveBufferBytes();
 }

@@ -24,13 +24,14 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.InternetProtocolFamily;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import io.vertx.core.impl.VertxInternal;
-import io.vertx.core.spi.transport.Transport;
 
 /**
  * Waystation's STUN server: one UDP socket per configured bind address, each on a Vert.x event loop.
@@ -134,9 +135,11 @@ public class StunServer {
         long opening = generation;
         List<InetSocketAddress> targets;
         int sockets;
+        int receiveBuffer;
         try {
             targets = bindTargets();
             sockets = socketsPerAddress();
+            receiveBuffer = receiveBufferBytes();
         } catch (UnknownHostException | IllegalArgumentException e) {
             enabled = false;
             return CompletableFuture.failedFuture(e);
@@ -146,7 +149,7 @@ public class StunServer {
             // All channels exist before any bind completes, so close() always sees every one of them.
             List<DatagramChannel> group = new ArrayList<>();
             for (int i = 0; i < sockets; i++) {
-                group.add(newChannel(target, sockets > 1));
+                group.add(newChannel(target, sockets > 1, receiveBuffer));
             }
             channels.addAll(group);
             // The first socket settles the port (an ephemeral one when 0 is configured); the rest join it.
@@ -197,10 +200,23 @@ public class StunServer {
         return wanted;
     }
 
-    private DatagramChannel newChannel(InetSocketAddress target, boolean reusePort) {
-        Transport transport = ((VertxInternal) vertx).transport();
-        DatagramChannel channel = transport.datagramChannel(
-                target.getAddress() instanceof Inet4Address ? InternetProtocolFamily.IPv4 : InternetProtocolFamily.IPv6);
+    private int receiveBufferBytes() {
+        int bytes = config.receiveBufferBytes();
+        if (bytes < 0) {
+            throw new IllegalArgumentException("waystation.stun.receive-buffer-bytes must be 0 (kernel default) or more, not " + bytes);
+        }
+        return bytes;
+    }
+
+    private DatagramChannel newChannel(InetSocketAddress target, boolean reusePort, int receiveBuffer) {
+        InternetProtocolFamily family = target.getAddress() instanceof Inet4Address
+                ? InternetProtocolFamily.IPv4 : InternetProtocolFamily.IPv6;
+        // Vert.x's epoll transport ignores the family and always opens a dual-stack IPv6 socket; an
+        // IPv4 address gets a plain IPv4 socket instead, which the kernel answers through a shorter
+        // path (no IPv4-mapped addresses) and is what derper opens too.
+        DatagramChannel channel = vertx.nettyEventLoopGroup() instanceof EpollEventLoopGroup
+                ? new EpollDatagramChannel(family)
+                : ((VertxInternal) vertx).transport().datagramChannel(family);
         channel.config().setAllocator(PooledByteBufAllocator.DEFAULT);
         // With epoll, a maximum payload size turns each read into one recvmmsg of several datagrams;
         // a datagram longer than its slot is truncated to RECEIVE_BUFFER bytes and so never answered.
@@ -210,6 +226,9 @@ public class StunServer {
         channel.config().setOption(ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION, true);
         if (reusePort) {
             channel.config().setOption(EpollChannelOption.SO_REUSEPORT, true);
+        }
+        if (receiveBuffer > 0) {
+            channel.config().setOption(ChannelOption.SO_RCVBUF, receiveBuffer);
         }
         channel.pipeline().addLast("stun", new StunChannelHandler(metrics, () -> answerAllClients));
         return channel;

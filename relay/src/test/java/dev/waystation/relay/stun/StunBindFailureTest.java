@@ -78,4 +78,15 @@ class StunBindFailureTest {
         assertThat(server.isEnabled()).isFalse();
         assertThat(server.boundAddresses()).isEmpty();
     }
+
+    @Test
+    void negativeReceiveBufferIsRefusedWithTheKey() {
+        StunServer server = new StunServer(vertx, new TestStunConfig(0, List.of("127.0.0.1"), 1, -1),
+                new StunMetrics(new SimpleMeterRegistry()));
+        assertThatThrownBy(() -> server.setEnabled(true).toCompletableFuture().get(30, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .hasMessageContaining("waystation.stun.receive-buffer-bytes must be 0 (kernel default) or more, not -1");
+        assertThat(server.isEnabled()).isFalse();
+        assertThat(server.boundAddresses()).isEmpty();
+    }
 }
