@@ -259,8 +259,8 @@ Same run, same machine. Load generator \`src/interop/cmd/stunload\` (\`tailscale
 requests tailscaled's netcheck sends): $(m .stun_workers) UDP sockets for $(m .stun_duration) a round,
 $(m .stun_rounds) rounds rotating which server goes first, median round shown. Only answers that parse,
 match an outstanding transaction id and map back to the sender's own address count. The tool reads
-and writes up to 64 datagrams per system call (\`recvmmsg\`/\`sendmmsg\`), so it costs less per request
-than a server answering one datagram per call; a request unanswered for 100 ms is given up (counted
+and writes up to 64 datagrams per system call (\`recvmmsg\`/\`sendmmsg\`); what it still pays per request
+is mostly the kernel's loopback path, as the servers do per answer; a request unanswered for 100 ms is given up (counted
 as timed out) and replaced, so a lost datagram never shrinks the window. Capacity: each
 socket keeps $(m .stun_window) requests in flight, which keeps either server busy; light: $(m .stun_light_window)
 in flight, which leaves the servers idle part of the time (mostly a round-trip figure).

@@ -43,7 +43,7 @@ func (t *tally) add(o tally) {
 }
 
 // worker keeps `window` requests outstanding on its own socket, connected to the server, and
-// replaces each valid answer by a new request; all answers of one read go out as one write. A
+// replaces each valid answer by a new request; the replacements for one read go out in one write. A
 // request unanswered for the timeout (lost in a full socket buffer, say) is given up and replaced,
 // so the window stays full: one loss costs one request, not the worker's throughput.
 type worker struct {
@@ -52,7 +52,7 @@ type worker struct {
 	self        netip.AddrPort
 	window      int
 	timeout     time.Duration
-	outstanding map[stun.TxID]time.Time // when each request went out (to the sweep's precision)
+	outstanding map[stun.TxID]time.Time // when each request went out (the loop turn that sent it)
 	now         time.Time               // read once per loop turn: one clock read per batch
 	in, out     []ipv4.Message
 	pending     []stun.TxID // transaction ids of the requests in out, same order

@@ -70,22 +70,22 @@ class StunBindFailureTest {
 
     @Test
     void fewerThanOneSocketPerAddressIsRefusedWithTheKey() {
-        StunServer server = new StunServer(vertx, new TestStunConfig(0, List.of("127.0.0.1"), 0),
-                new StunMetrics(new SimpleMeterRegistry()));
-        assertThatThrownBy(() -> server.setEnabled(true).toCompletableFuture().get(30, TimeUnit.SECONDS))
-                .isInstanceOf(ExecutionException.class)
-                .hasMessageContaining("waystation.stun.sockets-per-address must be at least 1, not 0");
-        assertThat(server.isEnabled()).isFalse();
-        assertThat(server.boundAddresses()).isEmpty();
+        assertRefused(new TestStunConfig(0, List.of("127.0.0.1"), 0),
+                "waystation.stun.sockets-per-address must be at least 1, not 0");
     }
 
     @Test
     void negativeReceiveBufferIsRefusedWithTheKey() {
-        StunServer server = new StunServer(vertx, new TestStunConfig(0, List.of("127.0.0.1"), 1, -1),
-                new StunMetrics(new SimpleMeterRegistry()));
+        assertRefused(new TestStunConfig(0, List.of("127.0.0.1"), 1, -1),
+                "waystation.stun.receive-buffer-bytes must be 0 (kernel default) or more, not -1");
+    }
+
+    /** The bad setting fails the switch with a message naming it, and STUN stays off with nothing bound. */
+    private void assertRefused(StunConfig config, String message) {
+        StunServer server = new StunServer(vertx, config, new StunMetrics(new SimpleMeterRegistry()));
         assertThatThrownBy(() -> server.setEnabled(true).toCompletableFuture().get(30, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
-                .hasMessageContaining("waystation.stun.receive-buffer-bytes must be 0 (kernel default) or more, not -1");
+                .hasMessageContaining(message);
         assertThat(server.isEnabled()).isFalse();
         assertThat(server.boundAddresses()).isEmpty();
     }
