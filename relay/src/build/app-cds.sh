@@ -32,6 +32,8 @@ exit_seconds=${EXIT_SECONDS:-120}
 [[ -x "$java" ]] || fail "$java is not an executable JVM"
 [[ -f "$app_dir/quarkus-run.jar" ]] || fail "$app_dir/quarkus-run.jar not found: run after the Quarkus build"
 log="$(cd "$app_dir/.." && pwd)/app-cds-training.log"
+# Classes of a signed jar never enter the archive, and the JVM digests the jar at every start.
+"$java" "$(dirname "${BASH_SOURCE[0]}")/SignedJars.java" "$app_dir/lib" || fail "signed jars in $app_dir/lib (above)"
 readonly PROBE_PATH=/q/health/ready
 
 # ready PORT: true when the management interface answers the readiness probe with 200 (bash's own
