@@ -64,7 +64,18 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
     private final PacketQueue discoQueue;
     private final ConcurrentLinkedQueue<ControlFrame> control = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
-    private final PacketQueue.Consumer packetWriter = this::writePacket;
+    private final RecvPacketBatch recvBatch;
+    private final PacketQueue.Consumer packetWriter = new PacketQueue.Consumer() {
+        @Override
+        public void expect(int packets, int bytes) {
+            recvBatch.expect(packets, bytes);
+        }
+
+        @Override
+        public void accept(NodeKey source, ByteBuf buffer, int offset, int length, long enqueuedAtNanos) {
+            writePacket(source, buffer, offset, length, enqueuedAtNanos);
+        }
+    };
     private final PacketQueue.Consumer goneDropper = this::dropGone;
     /** The one drain task, made once: scheduling it per packet must not allocate. */
     private final Runnable drainTask = this::drain;
@@ -88,6 +99,13 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
     private boolean pongPending;
     private long pongData;
     private Set<NodeKey> heardFrom;
+    /** The source of the last packet written, known to be in {@link #heardFrom}: most packets skip the set. */
+    private NodeKey lastHeardFrom;
+    /**
+     * When the bytes being parsed were read: the enqueue time of the packets in them, so a read of
+     * many packets asks the clock once.
+     */
+    private long readAtNanos;
     private double notHereTokens = NOT_HERE_BURST;
     private long notHereRefilledAt = System.nanoTime();
     private ScheduledFuture<?> handshakeTimer;
@@ -111,6 +129,7 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
         int depth = server.config().perClientSendQueueDepth();
         this.dataQueue = new PacketQueue(depth);
         this.discoQueue = new PacketQueue(depth);
+        this.recvBatch = new RecvPacketBatch(transport);
     }
 
     /** Sends ServerKey and starts reading; {@code leftover} holds bytes that followed the request head. */
@@ -155,6 +174,7 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
             return;
         }
         try {
+            readAtNanos = System.nanoTime();
             reader.feed(bytes);
             chargeBuffered();
         } catch (ProtocolViolationException e) {
@@ -394,6 +414,7 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
         keepAliveTimer = loop.scheduleAtFixedRate(this::sendKeepAlive, keepAlive, keepAlive, TimeUnit.NANOSECONDS);
         resume(PAUSED_FOR_ADMISSION);
         try {
+            readAtNanos = System.nanoTime();
             reader.resume();
             chargeBuffered();
         } catch (ProtocolViolationException e) {
@@ -433,7 +454,7 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
         ClientSet set = registry.lookup(probe.set(frame, destinationIndex));
         DerpConnection destination = set == null ? null : set.active;
         if (destination != null) {
-            destination.enqueue(source, frame.retainedSlice(packetStart, packetLength), disco);
+            destination.enqueue(source, frame.retain(), packetStart, packetLength, disco, readAtNanos);
             return;
         }
         if (set == null && unknown == DropReason.UNKNOWN_DEST) {
@@ -496,6 +517,7 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
             }
             resume(PAUSED_BY_THROTTLE);
             try {
+                readAtNanos = System.nanoTime();
                 reader.resume();
                 chargeBuffered();
             } catch (ProtocolViolationException e) {
@@ -506,18 +528,19 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
 
     // ---------------------------------------------------------------- queueing (any thread)
 
-    /** Queues a packet from {@code source} for this connection; never blocks, drops as derper does. */
-    void enqueue(NodeKey source, ByteBuf packet, boolean disco) {
-        Object evicted = (disco ? discoQueue : dataQueue).offer(source, packet, System.nanoTime());
-        if (evicted == null) {
+    /**
+     * Queues the {@code length} bytes at {@code offset} of {@code buffer} (one reference of it, now
+     * this connection's) from {@code source}, received at {@code receivedAtNanos}; never blocks, drops
+     * as derper does.
+     */
+    void enqueue(NodeKey source, ByteBuf buffer, int offset, int length, boolean disco, long receivedAtNanos) {
+        int result = (disco ? discoQueue : dataQueue).offer(source, buffer, offset, length, receivedAtNanos);
+        if (result == PacketQueue.QUEUED) {
             scheduleDrain();
-        } else if (evicted == PacketQueue.CLOSED) {
-            metrics.dropped(DropReason.GONE_DISCONNECTED, disco, packet.readableBytes());
-            packet.release();
+        } else if (result == PacketQueue.CLOSED) {
+            metrics.dropped(DropReason.GONE_DISCONNECTED, disco, length);
         } else {
-            ByteBuf dropped = (ByteBuf) evicted;
-            metrics.dropped(DropReason.QUEUE_HEAD, disco, dropped.readableBytes());
-            dropped.release();
+            metrics.dropped(DropReason.QUEUE_HEAD, disco, result);
             scheduleDrain();
         }
     }
@@ -537,6 +560,7 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
             if (heardFrom != null) {
                 heardFrom.remove(peer);
             }
+            lastHeardFrom = null;
         });
         sendControl(ControlFrame.peerGone(peer, PeerGoneReason.DISCONNECTED));
     }
@@ -588,6 +612,8 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
         }
         for (int round = 0; round < MAX_DRAIN_ROUNDS && transport.isWritable(); round++) {
             int n = discoQueue.drain(DRAIN_BATCH, packetWriter) + dataQueue.drain(DRAIN_BATCH, packetWriter);
+            // Handed on per round, so the writability check of the next round counts these bytes.
+            recvBatch.finish();
             if (n == 0) {
                 break;
             }
@@ -610,20 +636,25 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
         }
     }
 
-    private void writePacket(NodeKey sourceKey, ByteBuf packet, long enqueuedAt) {
-        int length = packet.readableBytes();
-        transport.write(Frames.recvPacketHeader(transport.alloc(), sourceKey, length));
-        transport.write(packet);
+    private void writePacket(NodeKey sourceKey, ByteBuf buffer, int offset, int length, long enqueuedAt) {
+        try {
+            recvBatch.append(sourceKey, buffer, offset, length);
+        } finally {
+            buffer.release();
+        }
         if (batchPackets == 0) {
             metrics.queueDuration(System.nanoTime() - enqueuedAt);
         }
         batchPackets++;
         batchBytes += length;
-        if (heardFrom == null) {
-            heardFrom = new HashSet<>();
-        }
-        if (heardFrom.add(sourceKey)) {
-            registry.addCorrespondent(sourceKey, this);
+        if (sourceKey != lastHeardFrom) {
+            if (heardFrom == null) {
+                heardFrom = new HashSet<>();
+            }
+            if (heardFrom.add(sourceKey)) {
+                registry.addCorrespondent(sourceKey, this);
+            }
+            lastHeardFrom = sourceKey;
         }
     }
 
@@ -731,6 +762,7 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
         }
         dataQueue.close(goneDropper);
         discoQueue.close(goneDropper);
+        recvBatch.release();
         control.clear();
         if (heardFrom != null) {
             for (NodeKey source : heardFrom) {
@@ -738,13 +770,14 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
             }
             heardFrom = null;
         }
+        lastHeardFrom = null;
         server.closed(this);
         transport.close();
     }
 
-    private void dropGone(NodeKey source, ByteBuf packet, long enqueuedAt) {
-        metrics.dropped(DropReason.GONE_DISCONNECTED, Frames.isDisco(packet), packet.readableBytes());
-        packet.release();
+    private void dropGone(NodeKey source, ByteBuf buffer, int offset, int length, long enqueuedAt) {
+        metrics.dropped(DropReason.GONE_DISCONNECTED, Frames.isDisco(buffer, offset, length), length);
+        buffer.release();
     }
 
     private static void cancel(ScheduledFuture<?> future) {

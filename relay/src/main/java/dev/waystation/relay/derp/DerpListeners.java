@@ -15,6 +15,9 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.RecvByteBufAllocator;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.AbstractVerticle;
@@ -42,6 +45,23 @@ public class DerpListeners {
     private static final String ANY_HOST = "0.0.0.0";
     /** Outbound buffer per connection above which a connection counts as not writable (write deadline runs). */
     private static final int WRITE_HIGH_WATER_MARK = 128 * 1024;
+    /**
+     * Largest buffer one socket read fills (Netty's adaptive sizing, from 2 KiB). Netty's default of
+     * 64 KiB is above what its pool caches per event loop (32 KiB), so each such read went to the pool's
+     * arena, whose chunks (4 MiB, zeroed when made) were made and freed again and again at peak load;
+     * a client's reads rarely hold more than a window of packets anyway.
+     */
+    private static final int MAX_READ_BUFFER = 32 * 1024;
+    /** Netty's own smallest and first read buffer sizes. */
+    private static final int MIN_READ_BUFFER = 64;
+    private static final int FIRST_READ_BUFFER = 2048;
+    /**
+     * Reads per socket per event loop pass: Netty's default for a stream channel. A replacement
+     * allocator starts at 1, which made a busy socket wait a whole pass for each further read.
+     */
+    private static final int READS_PER_PASS = 16;
+    private static final RecvByteBufAllocator READ_BUFFERS = new AdaptiveRecvByteBufAllocator(
+            MIN_READ_BUFFER, FIRST_READ_BUFFER, MAX_READ_BUFFER).maxMessagesPerRead(READS_PER_PASS);
 
     @Inject
     Vertx vertx;
@@ -165,7 +185,9 @@ public class DerpListeners {
                     socket.close();
                     return;
                 }
-                internal.channelHandlerContext().channel().config().setWriteBufferHighWaterMark(WRITE_HIGH_WATER_MARK);
+                ChannelConfig channelConfig = internal.channelHandlerContext().channel().config();
+                channelConfig.setWriteBufferHighWaterMark(WRITE_HIGH_WATER_MARK);
+                channelConfig.setRecvByteBufAllocator(READ_BUFFERS);
                 new ListenerConnection(server, spec, internal).start();
             });
             netServer.listen().onSuccess(s -> {

@@ -127,7 +127,7 @@ final class FrameReader {
 
     /**
      * After a read leaves a partial frame: keep it in a buffer sized for what arrived rather than in the
-     * (up to 64 KiB) receive buffer, which a view or a mostly consumed buffer would otherwise pin.
+     * (up to 32 KiB) receive buffer, which a view or a mostly consumed buffer would otherwise pin.
      */
     private void compact() {
         int readable = cumulation.readableBytes();

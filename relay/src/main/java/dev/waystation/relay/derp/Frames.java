@@ -9,7 +9,7 @@ import io.netty.buffer.ByteBufAllocator;
 /** Encoders for the frames the server sends; each returns a buffer from the given (pooled) allocator. */
 public final class Frames {
 
-    /** Length of a RecvPacket header: frame header ‖ source key; the packet bytes follow as their own buffer. */
+    /** Length of a RecvPacket frame's fixed part: frame header ‖ source key; the packet bytes follow. */
     static final int RECV_PACKET_HEADER_LENGTH = Protocol.FRAME_HEADER_LENGTH + Protocol.KEY_LENGTH;
     static final int PEER_PRESENT_LENGTH = Protocol.KEY_LENGTH + 16 + 2 + 1;
 
@@ -34,12 +34,15 @@ public final class Frames {
                 .writeBytes(sealed);
     }
 
-    /** The header of a RecvPacket whose {@code packetLength} bytes are written next, as a separate buffer. */
-    public static ByteBuf recvPacketHeader(ByteBufAllocator alloc, NodeKey source, int packetLength) {
-        ByteBuf buf = header(alloc, FrameType.RECV_PACKET, Protocol.KEY_LENGTH + packetLength,
-                RECV_PACKET_HEADER_LENGTH);
-        source.writeTo(buf);
-        return buf;
+    /**
+     * Appends a RecvPacket frame to {@code out}: the {@code length} bytes at {@code offset} of
+     * {@code packet}, from {@code source}. {@code out} needs {@link #RECV_PACKET_HEADER_LENGTH} + length
+     * writable bytes; frames are appended so that many go out in one buffer.
+     */
+    public static void writeRecvPacket(ByteBuf out, NodeKey source, ByteBuf packet, int offset, int length) {
+        out.writeByte(FrameType.RECV_PACKET).writeInt(Protocol.KEY_LENGTH + length);
+        source.writeTo(out);
+        out.writeBytes(packet, offset, length);
     }
 
     public static ByteBuf keepAlive(ByteBufAllocator alloc) {

@@ -104,7 +104,7 @@ final class HttpHeadParser {
         return buffered == null ? 0 : buffered.capacity();
     }
 
-    /** An incomplete head keeps a buffer of about its own size, not the (up to 64 KiB) receive buffer. */
+    /** An incomplete head keeps a buffer of about its own size, not the (up to 32 KiB) receive buffer. */
     private void compact() {
         int readable = buffered.readableBytes();
         if (buffered.capacity() <= 2 * readable + COMPACT_SLACK) {

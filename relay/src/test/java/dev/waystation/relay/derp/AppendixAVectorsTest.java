@@ -11,6 +11,7 @@ import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -94,7 +95,8 @@ class AppendixAVectorsTest {
     @Test
     void serverFrames() throws Exception {
         NodeKey k = CLIENT.publicKey();
-        ByteBuf recv = Frames.recvPacketHeader(ALLOC, k, 3).writeBytes("abc".getBytes());
+        ByteBuf recv = ALLOC.buffer();
+        Frames.writeRecvPacket(recv, k, Unpooled.wrappedBuffer("xabcx".getBytes()), 1, 3);
         assertThat(hex(recv)).isEqualTo("0500000023" + CLIENT_PUB + "616263");
         assertThat(hex(Frames.keepAlive(ALLOC))).isEqualTo("0600000000");
         assertThat(hex(Frames.peerGone(ALLOC, k, PeerGoneReason.NOT_HERE))).isEqualTo("0800000021" + CLIENT_PUB + "01");
