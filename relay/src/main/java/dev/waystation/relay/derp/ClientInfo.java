@@ -2,12 +2,7 @@ package dev.waystation.relay.derp;
 
 import java.util.HexFormat;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
 
 /**
  * What a client says about itself inside the sealed ClientInfo frame. JSON keys match
@@ -18,41 +13,40 @@ import io.vertx.core.json.JsonObject;
 public record ClientInfo(Optional<byte[]> meshKey, int version, boolean canAckPings, boolean isProber,
         String appName) {
 
-    /** Parses the opened JSON; any malformed or mistyped field makes the whole ClientInfo invalid. */
+    /**
+     * Parses the opened JSON; any malformed or mistyped field makes the whole ClientInfo invalid. A
+     * {@code null} leaves a field as it was and the last of repeated keys wins, as in Go.
+     */
     public static ClientInfo parse(byte[] json) throws InvalidClientInfoException {
-        JsonObject object;
-        try {
-            object = new JsonObject(Buffer.buffer(json));
-        } catch (DecodeException | ClassCastException e) {
-            throw new InvalidClientInfoException("ClientInfo is not a JSON object: " + e.getMessage());
-        }
         Optional<byte[]> meshKey = Optional.empty();
-        int version = 0;
+        long version = 0;
         boolean canAckPings = false;
         boolean isProber = false;
         String appName = "";
         try {
-            for (Map.Entry<String, Object> field : object) {
-                Object value = field.getValue();
-                switch (field.getKey().toLowerCase(Locale.ROOT)) {
-                    case "meshkey" -> meshKey = Optional.of(parseMeshKey(value));
-                    case "version" -> version = value == null ? 0 : ((Number) value).intValue();
-                    case "canackpings" -> canAckPings = value != null && (Boolean) value;
-                    case "isprober" -> isProber = value != null && (Boolean) value;
-                    case "appname" -> appName = value == null ? "" : (String) value;
-                    default -> {
-                        // unknown keys are ignored
-                    }
+            JsonFieldReader reader = new JsonFieldReader(json);
+            for (String name = reader.nextField(); name != null; name = reader.nextField()) {
+                switch (name.toLowerCase(Locale.ROOT)) {
+                    case "meshkey" -> meshKey = reader.nullValue() ? meshKey
+                            : Optional.of(parseMeshKey(reader.stringValue()));
+                    case "version" -> version = reader.nullValue() ? version : reader.integerValue();
+                    case "canackpings" -> canAckPings = reader.nullValue() ? canAckPings : reader.booleanValue();
+                    case "isprober" -> isProber = reader.nullValue() ? isProber : reader.booleanValue();
+                    case "appname" -> appName = reader.nullValue() ? appName : reader.stringValue();
+                    default -> reader.skipValue(); // unknown keys are ignored
                 }
             }
-        } catch (ClassCastException e) {
-            throw new InvalidClientInfoException("ClientInfo field has the wrong JSON type: " + e.getMessage());
+        } catch (JsonFieldReader.MalformedJsonException e) {
+            throw new InvalidClientInfoException("ClientInfo is not valid JSON of its fields: " + e.getMessage());
         }
-        return new ClientInfo(meshKey, version, canAckPings, isProber, appName);
+        if (version != (int) version) {
+            throw new InvalidClientInfoException("ClientInfo version " + version + " is out of range");
+        }
+        return new ClientInfo(meshKey, (int) version, canAckPings, isProber, appName);
     }
 
-    private static byte[] parseMeshKey(Object value) throws InvalidClientInfoException {
-        if (!(value instanceof String text) || text.trim().length() != 2 * Protocol.KEY_LENGTH) {
+    private static byte[] parseMeshKey(String text) throws InvalidClientInfoException {
+        if (text.trim().length() != 2 * Protocol.KEY_LENGTH) {
             throw new InvalidClientInfoException("meshKey must be 64 hex characters");
         }
         try {

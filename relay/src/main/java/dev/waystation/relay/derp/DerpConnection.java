@@ -400,7 +400,7 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
         // Needed only until here: an idle connection should hold no more than it must.
         info = null;
         request = null;
-        byte[] sealed = NaclBox.seal(boxKey, serverInfo.toJson(), server.random());
+        byte[] sealed = NaclBox.seal(boxKey, server.boxNonces().next(), serverInfo.toJson());
         boxKey = null;
         transport.write(Frames.serverInfo(transport.alloc(), sealed));
         transport.flush();

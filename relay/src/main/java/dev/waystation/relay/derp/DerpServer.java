@@ -57,6 +57,7 @@ public class DerpServer {
     ConnectionEventLog connectionLog;
 
     private final SecureRandom random = new SecureRandom();
+    private final BoxNonces boxNonces = new BoxNonces(random);
     private final Set<DerpConnection> connections = ConcurrentHashMap.newKeySet();
     private ClientRegistry registry;
     private ReceiveBudget receiveBudget;
@@ -234,8 +235,8 @@ public class DerpServer {
         return meshKey.map(byte[]::clone);
     }
 
-    SecureRandom random() {
-        return random;
+    BoxNonces boxNonces() {
+        return boxNonces;
     }
 
     ClientAdmission admission() {

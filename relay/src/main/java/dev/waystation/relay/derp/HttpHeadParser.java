@@ -2,7 +2,6 @@ package dev.waystation.relay.derp;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.regex.Pattern;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -20,8 +19,6 @@ final class HttpHeadParser {
     /** Unused room an incomplete head may keep before it is copied into a buffer of its own size. */
     private static final int COMPACT_SLACK = 1024;
     private static final char DEL = 0x7F;
-    /** Compiled once: {@code String.split} with a regex compiles it again for every request head. */
-    private static final Pattern LINE_BREAK = Pattern.compile("\r?\n");
 
     /** Longest method accepted, checked early and on the whole head alike, so reads never change the outcome. */
     private static final int MAX_METHOD_LENGTH = 15;
@@ -162,18 +159,22 @@ final class HttpHeadParser {
 
     private HttpRequestHead parse(String text, InetSocketAddress remote) throws MalformedRequestException {
         checkNoControlCharacters(text);
-        String[] lines = LINE_BREAK.split(text);
-        if (lines.length == 0) {
+        // Lines end in LF or CRLF (a CR elsewhere was refused above); split by hand, not by a regex:
+        // this runs once per connection and a fresh relay would interpret and compile the regex engine.
+        int lineEnd = lineEnd(text, 0);
+        String firstLine = line(text, 0, lineEnd);
+        if (firstLine.isEmpty()) {
             throw new MalformedRequestException("empty request line");
         }
-        String[] requestLine = lines[0].split(" ");
+        String[] requestLine = firstLine.split(" ");
         if (requestLine.length != 3 || !requestLine[2].startsWith("HTTP/1.") || requestLine[1].isEmpty()) {
             throw new MalformedRequestException("malformed request line");
         }
         checkMethod(requestLine[0]);
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-        for (int i = 1; i < lines.length; i++) {
-            String line = lines[i];
+        for (int start = lineEnd + 1; start < text.length(); start = lineEnd + 1) {
+            lineEnd = lineEnd(text, start);
+            String line = line(text, start, lineEnd);
             if (line.isEmpty()) {
                 continue;
             }
@@ -185,6 +186,17 @@ final class HttpHeadParser {
             headers.add(name, line.substring(colon + 1).trim());
         }
         return new HttpRequestHead(listener, tls, requestLine[0], requestLine[1], requestLine[2], headers, remote);
+    }
+
+    /** The index of the LF ending the line at {@code start}, or the text's length for a last line without one. */
+    private static int lineEnd(String text, int start) {
+        int lf = text.indexOf('\n', start);
+        return lf < 0 ? text.length() : lf;
+    }
+
+    /** The line from {@code start} to {@code end} without its CR. */
+    private static String line(String text, int start, int end) {
+        return text.substring(start, end > start && text.charAt(end - 1) == '\r' ? end - 1 : end);
     }
 
     /**

@@ -28,6 +28,8 @@ import dev.waystation.relay.tls.acme.AcmeChallenges;
 import dev.waystation.relay.tls.acme.AcmeSetup;
 import dev.waystation.relay.tls.acme.TlsAlpnResponder;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
+import io.netty.handler.ssl.util.KeyManagerFactoryWrapper;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.NetServerOptions;
@@ -45,6 +47,13 @@ public class RelayTls implements ListenerTls {
     private static final Logger LOG = Logger.getLogger(RelayTls.class);
     /** derper disables TLS 1.0 and 1.1: TLS 1.2 is the floor. */
     static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
+    /**
+     * Certificates (by alias) whose BoringSSL form is kept: without the cache netty re-encodes the
+     * chain and key to PEM and parses them natively on every handshake. Every installed or override
+     * certificate has an alias of its own, so a reload is never served stale; past this many, new ones
+     * are served uncached (correct, only slower).
+     */
+    static final int MAX_CACHED_KEY_MATERIAL = 64;
     /** After {@code DerpListeners} binds (default observer priority). */
     private static final int AFTER_LISTENERS = Interceptor.Priority.APPLICATION + 1000;
 
@@ -134,7 +143,8 @@ public class RelayTls implements ListenerTls {
                 .setUseAlpn(false)
                 .setSslEngineOptions(engineOptions)
                 .setEnabledSecureTransportProtocols(PROTOCOLS)
-                .setKeyCertOptions(KeyCertOptions.wrap(keyManager));
+                .setKeyCertOptions(KeyCertOptions.wrap(new OpenSslCachingX509KeyManagerFactory(
+                        new KeyManagerFactoryWrapper(keyManager), MAX_CACHED_KEY_MATERIAL)));
     }
 
     /** True when TLS is off, or a certificate is loaded; otherwise why not (for readiness). */
