@@ -25,6 +25,15 @@ class PacketQueueTest {
         return buffer;
     }
 
+    /** A queue of {@code capacity} holding the first {@code packets} packets of {@code buffer}, enqueued at time 0. */
+    private static PacketQueue queued(ByteBuf buffer, int capacity, int packets) {
+        PacketQueue queue = new PacketQueue(capacity);
+        for (int i = 0; i < packets; i++) {
+            queue.offer(SOURCE, buffer.retain(), 2 * i, 2, 0);
+        }
+        return queue;
+    }
+
     private static final class Recorder implements PacketQueue.Consumer {
         final List<String> packets = new ArrayList<>();
         final List<Integer> expected = new ArrayList<>();
@@ -63,9 +72,7 @@ class PacketQueueTest {
     @Test
     void fullQueueDropsAndReleasesTheOldest() {
         ByteBuf buffer = received(3);
-        PacketQueue queue = new PacketQueue(2);
-        queue.offer(SOURCE, buffer.retain(), 0, 2, 0);
-        queue.offer(SOURCE, buffer.retain(), 2, 2, 0);
+        PacketQueue queue = queued(buffer, 2, 2);
         assertThat(queue.offer(SOURCE, buffer.retain(), 4, 1, 0)).as("length of the dropped oldest").isEqualTo(2);
         assertThat(buffer.refCnt()).isEqualTo(3);
         Recorder recorder = new Recorder();
@@ -77,8 +84,7 @@ class PacketQueueTest {
     @Test
     void closedQueueRefusesAndReleases() {
         ByteBuf buffer = received(2);
-        PacketQueue queue = new PacketQueue(4);
-        queue.offer(SOURCE, buffer.retain(), 0, 2, 0);
+        PacketQueue queue = queued(buffer, 4, 1);
         Recorder gone = new Recorder();
         queue.close(gone);
         assertThat(gone.packets).containsExactly("p0@0");
@@ -89,10 +95,7 @@ class PacketQueueTest {
     @Test
     void consumerFailureReleasesWhatWasNotHandedOn() {
         ByteBuf buffer = received(3);
-        PacketQueue queue = new PacketQueue(4);
-        for (int i = 0; i < 3; i++) {
-            queue.offer(SOURCE, buffer.retain(), 2 * i, 2, 0);
-        }
+        PacketQueue queue = queued(buffer, 4, 3);
         buffer.release();
         PacketQueue.Consumer failing = (source, packet, offset, length, at) -> {
             packet.release();
@@ -106,9 +109,7 @@ class PacketQueueTest {
     @Test
     void drainReenteredFromTheConsumerKeepsBothBatches() {
         ByteBuf buffer = received(4);
-        PacketQueue queue = new PacketQueue(4);
-        queue.offer(SOURCE, buffer.retain(), 0, 2, 0);
-        queue.offer(SOURCE, buffer.retain(), 2, 2, 0);
+        PacketQueue queue = queued(buffer, 4, 2);
         Recorder inner = new Recorder();
         List<String> outer = new ArrayList<>();
         PacketQueue.Consumer closing = (source, packet, offset, length, at) -> {
