@@ -413,15 +413,9 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
                 + ThreadLocalRandom.current().nextLong(Math.max(1, server.config().keepAliveJitter().toNanos()));
         keepAliveTimer = loop.scheduleAtFixedRate(this::sendKeepAlive, keepAlive, keepAlive, TimeUnit.NANOSECONDS);
         resume(PAUSED_FOR_ADMISSION);
-        try {
-            readAtNanos = System.nanoTime();
-            reader.resume();
-            chargeBuffered();
-        } catch (ProtocolViolationException e) {
-            fail(e);
-            return;
+        if (resumeParsing()) {
+            scheduleDrain();
         }
-        scheduleDrain();
     }
 
     private void onSendPacket(ByteBuf buffer, int start, int length) {
@@ -516,14 +510,24 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
                 return;
             }
             resume(PAUSED_BY_THROTTLE);
-            try {
-                readAtNanos = System.nanoTime();
-                reader.resume();
-                chargeBuffered();
-            } catch (ProtocolViolationException e) {
-                fail(e);
-            }
+            resumeParsing();
         }, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Parses the frames the reader held while suspended (their packets count as received now) and
+     * charges what stays buffered; false when they broke the protocol and the connection failed.
+     */
+    private boolean resumeParsing() {
+        try {
+            readAtNanos = System.nanoTime();
+            reader.resume();
+            chargeBuffered();
+            return true;
+        } catch (ProtocolViolationException e) {
+            fail(e);
+            return false;
+        }
     }
 
     // ---------------------------------------------------------------- queueing (any thread)

@@ -17,7 +17,12 @@ public final class Frames {
     }
 
     static ByteBuf header(ByteBufAllocator alloc, byte type, int payloadLength, int capacity) {
-        return alloc.buffer(capacity).writeByte(type).writeInt(payloadLength);
+        return writeHeader(alloc.buffer(capacity), type, payloadLength);
+    }
+
+    /** Appends a frame header to {@code out}: the type byte, then the payload length (big-endian). */
+    private static ByteBuf writeHeader(ByteBuf out, byte type, int payloadLength) {
+        return out.writeByte(type).writeInt(payloadLength);
     }
 
     public static ByteBuf serverKey(ByteBufAllocator alloc, NodeKey serverKey) {
@@ -40,7 +45,7 @@ public final class Frames {
      * writable bytes; frames are appended so that many go out in one buffer.
      */
     public static void writeRecvPacket(ByteBuf out, NodeKey source, ByteBuf packet, int offset, int length) {
-        out.writeByte(FrameType.RECV_PACKET).writeInt(Protocol.KEY_LENGTH + length);
+        writeHeader(out, FrameType.RECV_PACKET, Protocol.KEY_LENGTH + length);
         source.writeTo(out);
         out.writeBytes(packet, offset, length);
     }
