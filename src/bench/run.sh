@@ -32,6 +32,8 @@
 # LOADER_CONNS=15000 (idle connections per load-generator process) SOURCES=8 (source addresses each)
 # STUN_DURATION=6s STUN_WORKERS=4 STUN_WINDOW=64 STUN_LIGHT_WINDOW=8 STUN_ROUNDS=3 READY_STARTS=5
 # SERVER_CPU=0 LOAD_CPUS=1 POLICY_CLIENTS="10000 50000 100000" (policy fan-out phase; empty skips it)
+# SESSIONS="plain pinned tls tls-pinned mesh memory ready policy" (a subset runs only those; the
+#   report leaves the other rows empty: for A/B runs with --no-write, never for BENCHMARKS.md)
 # RELAY_JVM_OPTS="-Xms128m -Xmx128m -Xmn16m -XX:MaxDirectMemorySize=256m -XX:+UseG1GC -XX:SharedArchiveFile=app-cds.jsa"
 #   (stated in the report; the relay starts in the jar's directory, as README's run command does, so
 #   the AppCDS archive the build writes there applies)
@@ -72,6 +74,8 @@ SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPUS=${LOAD_CPUS:-1}
 RELAY_JVM_OPTS=${RELAY_JVM_OPTS:--Xms128m -Xmx128m -Xmn16m -XX:MaxDirectMemorySize=256m -XX:+UseG1GC -XX:SharedArchiveFile=app-cds.jsa}
 POLICY_CLIENTS=${POLICY_CLIENTS-10000 50000 100000}
+ALL_SESSIONS="plain pinned tls tls-pinned mesh memory ready policy"
+SESSIONS=${SESSIONS:-$ALL_SESSIONS}
 DERP_RS_BIN=${DERP_RS_BIN:-}
 DERP_RS_ARGS=${DERP_RS_ARGS:-"-a {addr} -c {key} -http-port -1 -stun-port {stun_port}"}
 DERP_RS_TLS_ARGS=${DERP_RS_TLS_ARGS-"-a {addr} -c {key} -http-port -1 -stun=false -certmode manual -certdir {dir} -hostname 127.0.0.1"}
@@ -101,6 +105,13 @@ mkdir -p "$OUT"
 RUN_STARTED=$(date +%s)
 log() { printf '%s [%4ss] %s\n' "$(date -u +%H:%M:%S)" "$(($(date +%s) - RUN_STARTED))" "$*" | tee -a "$OUT/run.log" >&2; }
 die() { log "FAILED: $*"; exit 1; }
+
+wants() { case " $SESSIONS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+for s in $SESSIONS; do
+  case " $ALL_SESSIONS " in *" $s "*) ;; *) echo "run.sh: unknown session '$s' in SESSIONS (known: $ALL_SESSIONS)" >&2; exit 2 ;; esac
+done
+[ "$WRITE" = 0 ] || [ "$SESSIONS" = "$ALL_SESSIONS" ] \
+  || { echo "run.sh: SESSIONS=\"$SESSIONS\" leaves rows empty; add --no-write" >&2; exit 2; }
 
 for tool in go java curl jq ss awk taskset openssl; do
   command -v "$tool" >/dev/null || die "'$tool' is required (Debian: apt-get install -y golang-go openjdk-17-jdk-headless curl jq iproute2 gawk util-linux openssl)"
@@ -513,6 +524,7 @@ jq -n --arg date "$(date -u '+%Y-%m-%d %H:%M UTC')" --arg nproc "$(nproc)" \
   '$ARGS.named' >"$OUT/meta.json"
 
 # --- the run --------------------------------------------------------------------------------------
+if wants plain; then
 session plain plain 0 "${WITH_AA[@]}"
 each_round throughput phase_throughput "$ROUNDS" "${WITH_AA[@]}"
 # Latency is measured at half of derper's peak (median over the rounds), for every server.
@@ -524,21 +536,29 @@ each_round overload phase_overload "$ROUNDS" "${MAIN[@]}"
 each_round stun phase_stun "$STUN_ROUNDS" "${MAIN[@]}"
 each_round stun-light phase_stun_light "$STUN_ROUNDS" "${MAIN[@]}"
 each_round connect phase_connect "$ROUNDS" "${MAIN[@]}"
+fi
 
+if wants pinned; then
 session pinned plain 1 "${WITH_AA[@]}"
 each_round throughput phase_throughput "$ROUNDS" "${WITH_AA[@]}"
 each_round moderate phase_moderate "$ROUNDS" "${WITH_AA[@]}"
 each_round stun phase_stun "$STUN_ROUNDS" "${MAIN[@]}"
 each_round connect phase_connect "$ROUNDS" "${MAIN[@]}"
+fi
 
+if wants tls; then
 session tls tls 0 "${MAIN[@]}"
 each_round throughput phase_throughput "$ROUNDS" "${MAIN[@]}"
 each_round connect phase_connect "$ROUNDS" "${MAIN[@]}"
+fi
 
+if wants tls-pinned; then
 session tls-pinned tls 1 "${MAIN[@]}"
 each_round throughput phase_throughput "$ROUNDS" "${MAIN[@]}"
 each_round connect phase_connect "$ROUNDS" "${MAIN[@]}"
+fi
 
+if wants mesh; then
 mesh_session
 each_round throughput phase_mesh_throughput "$ROUNDS" derper waystation
 # Latency through the mesh at a quarter of the derper pair's peak through it: two nodes and the load
@@ -546,11 +566,12 @@ each_round throughput phase_mesh_throughput "$ROUNDS" derper waystation
 MESH_LATENCY_RATE=$(for r in $(seq "$ROUNDS"); do jq .packets_per_sec "$OUT/derper-mesh-throughput-$r.json"; done | median | awk '{ printf "%d", $1 / 4 }')
 echo "$MESH_LATENCY_RATE" >"$OUT/mesh-latency-rate"
 each_round latency phase_mesh_latency "$ROUNDS" derper waystation
+fi
 for name in "${!PID[@]}"; do stop_pid "${PID[$name]}"; done
 PID=()
 
 PINNED=0
-for SECURITY in plain tls; do
+wants memory && for SECURITY in plain tls; do
   SESSION="memory-$SECURITY"
   for count in $IDLE_SIZES; do
     for name in "${MAIN[@]}"; do
@@ -562,13 +583,13 @@ for SECURITY in plain tls; do
 done
 
 SECURITY=plain
-for r in $(seq "$READY_STARTS"); do
+wants ready && for r in $(seq "$READY_STARTS"); do
   for i in $(seq 0 $((${#MAIN[@]} - 1))); do phase_ready "${MAIN[$(((i + r - 1) % ${#MAIN[@]}))]}" "$r"; done
 done
 
 # Policy fan-out: Waystation only (derper has no policy engine), with every server stopped.
 # Results in $OUT/policy-fanout.jsonl; BENCHMARKS.md's "Policy fan-out" section is written by hand.
-if [ -n "$POLICY_CLIENTS" ] && [ "$SELF_CHECK" = 0 ]; then
+if wants policy && [ -n "$POLICY_CLIENTS" ] && [ "$SELF_CHECK" = 0 ]; then
   log "policy fan-out: a Device-scope change to $POLICY_CLIENTS simulated clients"
   # shellcheck disable=SC2086 # the counts are separate arguments
   "$BENCH/policy-fanout.sh" "$OUT" $POLICY_CLIENTS >"$OUT/policy-fanout.log" 2>&1 \
