@@ -12,6 +12,7 @@ import (
 	"tailscale.com/derp"
 	"tailscale.com/derp/derphttp"
 	"tailscale.com/net/netmon"
+	"tailscale.com/net/netx"
 	"tailscale.com/types/key"
 	"tailscale.com/types/logger"
 )
@@ -19,17 +20,14 @@ import (
 // dial connects one real Tailscale DERP client and waits for its ServerInfo:
 // the server registers a client before it sends ServerInfo, so afterwards a
 // packet sent to this client's key from another connection is deliverable.
-// A valid source binds the client's end of the TCP connection to that
-// loopback address: one address has only ~28k ephemeral ports towards one
-// server port, so large idle sets spread over several.
-func dial(ctx context.Context, url string, netMon *netmon.Monitor, source netip.Addr) (*derphttp.Client, error) {
+// A non-nil dialer opens the client's TCP connection (nil: derphttp's own).
+func dial(ctx context.Context, url string, netMon *netmon.Monitor, dialer netx.DialFunc) (*derphttp.Client, error) {
 	c, err := derphttp.NewClient(key.NewNode(), url, logger.Discard, netMon)
 	if err != nil {
 		return nil, err
 	}
-	if source.IsValid() {
-		d := &net.Dialer{LocalAddr: net.TCPAddrFromAddrPort(netip.AddrPortFrom(source, 0))}
-		c.SetURLDialer(d.DialContext)
+	if dialer != nil {
+		c.SetURLDialer(dialer)
 	}
 	if err := c.Connect(ctx); err != nil {
 		c.Close()
@@ -47,34 +45,73 @@ func dial(ctx context.Context, url string, netMon *netmon.Monitor, source netip.
 	}
 }
 
-// pair is one sender and the receiver it sends to.
+// sourceDialer binds the client's end of the TCP connection to a loopback
+// source address: one address has only ~28k ephemeral ports towards one
+// server port, so large idle sets spread over several. Invalid: the kernel's
+// choice, through derphttp's own dialer.
+func sourceDialer(source netip.Addr) netx.DialFunc {
+	if !source.IsValid() {
+		return nil
+	}
+	d := &net.Dialer{LocalAddr: net.TCPAddrFromAddrPort(netip.AddrPortFrom(source, 0))}
+	return d.DialContext
+}
+
+// pair is one sender and the receiver it sends to. With batching, each has
+// its batchDialer (else nil).
 type pair struct {
-	sender, receiver *derphttp.Client
+	sender, receiver         *derphttp.Client
+	senderConn, receiverConn *batchDialer
+}
+
+// batching says how dialPairs sets up the pairs' connections; the zero value
+// is Tailscale's client exactly as it is (a write and a flush per frame, 4 KiB
+// reads).
+type batching struct {
+	senders   bool // coalesce each sender's frames (batchConn)
+	readAhead int  // receivers read the socket in reads of this many bytes (0: the client's own)
 }
 
 // dialTimeout bounds connecting all pairs.
 const dialTimeout = 60 * time.Second
 
 // dialPairs connects n senders to senderURL and n receivers to receiverURL (the
-// same server, or another node of the same region to load its mesh).
-func dialPairs(senderURL, receiverURL string, n int) ([]pair, error) {
+// same server, or another node of the same region to load its mesh). Senders
+// start batching only once connected: the handshake goes out as derphttp
+// writes it.
+func dialPairs(senderURL, receiverURL string, n int, b batching) ([]pair, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), dialTimeout)
 	defer cancel()
 	netMon := netmon.NewStatic()
 	pairs := make([]pair, 0, n)
 	for range n {
-		s, err := dial(ctx, senderURL, netMon, netip.Addr{})
-		if err != nil {
+		var p pair
+		var sd, rd netx.DialFunc
+		if b.senders {
+			p.senderConn = &batchDialer{}
+			sd = p.senderConn.DialContext
+		}
+		if b.readAhead > 0 {
+			p.receiverConn = &batchDialer{readAhead: b.readAhead}
+			rd = p.receiverConn.DialContext
+		}
+		var err error
+		if p.sender, err = dial(ctx, senderURL, netMon, sd); err != nil {
 			closePairs(pairs)
 			return nil, err
 		}
-		r, err := dial(ctx, receiverURL, netMon, netip.Addr{})
-		if err != nil {
-			s.Close()
+		if p.receiver, err = dial(ctx, receiverURL, netMon, rd); err != nil {
+			p.sender.Close()
 			closePairs(pairs)
 			return nil, err
 		}
-		pairs = append(pairs, pair{sender: s, receiver: r})
+		if p.senderConn != nil {
+			if err := p.senderConn.startBatching(); err != nil {
+				closePairs(append(pairs, p))
+				return nil, err
+			}
+		}
+		pairs = append(pairs, p)
 	}
 	return pairs, nil
 }
@@ -148,7 +185,7 @@ func dialMany(ctx context.Context, o options, use func(i int, c *derphttp.Client
 				if i >= o.conns {
 					return
 				}
-				c, err := dial(ctx, o.url, netMon, sourceFor(sources, i))
+				c, err := dial(ctx, o.url, netMon, sourceDialer(sourceFor(sources, i)))
 				if err != nil {
 					if ctx.Err() == nil {
 						out.failed.Add(1)

@@ -61,7 +61,7 @@ func (w *latencyWindow) record(payload []byte) {
 
 func runLatency(o options) (*latencyResult, error) {
 	began := time.Now()
-	pairs, err := dialPairs(o.url, o.receiverURL(), o.pairs)
+	pairs, err := dialPairs(o.url, o.receiverURL(), o.pairs, batching{})
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,11 @@
 //	            -window W a sender keeps at most W packets in flight (the
 //	            relay's peak delivery rate); with -window 0 senders are
 //	            open-loop and the relay drops what its queues cannot hold.
+//	            -batch: the frames, handshake and client are the same, but
+//	            each sender's connection hands its frames to the kernel in
+//	            batches (at the window wait, at 64 KiB, or after 1 ms)
+//	            instead of one write per frame; -read-ahead N: receivers
+//	            read the socket N bytes at a time instead of 4 KiB.
 //	latency     N pairs at a fixed total offered rate (-rate packets/s); each
 //	            payload carries its send time, receivers report the relay
 //	            latency p50/p99 (client send call to client receive).
@@ -46,6 +51,9 @@ const maxDuration = 5 * time.Minute
 // sets over several processes).
 const maxConns = 200000
 
+// maxReadAhead bounds a receiver's read-ahead buffer (one per receiver).
+const maxReadAhead = 1 << 20
+
 type options struct {
 	url          string
 	receiversURL string
@@ -62,6 +70,8 @@ type options struct {
 	window       int
 	sources      int
 	sourceFirst  string
+	batch        bool
+	readAhead    int
 }
 
 func main() {
@@ -75,6 +85,8 @@ func main() {
 	flag.DurationVar(&o.warmup, "warmup", 2*time.Second, "unmeasured load before the measured time")
 	flag.Float64Var(&o.rate, "rate", 10000, "total offered packets/s over all pairs (latency)")
 	flag.IntVar(&o.window, "window", 0, "packets in flight per pair (throughput); 0 sends open-loop, letting the relay drop")
+	flag.BoolVar(&o.batch, "batch", false, "throughput: senders batch their frames into fewer socket writes (default: one write per frame, as Tailscale's client does)")
+	flag.IntVar(&o.readAhead, "read-ahead", 0, "throughput: receivers read the socket this many bytes at a time (0: the client's own 4 KiB reads)")
 	flag.IntVar(&o.conns, "conns", 10000, "connections to open (idle)")
 	flag.IntVar(&o.dialers, "dialers", 32, "connections being opened at once (connect, idle)")
 	flag.IntVar(&o.sources, "sources", 0, "loopback source addresses to spread connections over (connect, idle); 0 leaves it to the kernel")
@@ -142,6 +154,12 @@ func (o options) validate() error {
 	}
 	if o.window < 0 || o.window > 1<<20 {
 		return fmt.Errorf("-window %d: want 0..%d", o.window, 1<<20)
+	}
+	if (o.batch || o.readAhead != 0) && o.mode != "throughput" {
+		return fmt.Errorf("-batch and -read-ahead apply to -mode throughput only")
+	}
+	if o.readAhead != 0 && (o.readAhead < 4096 || o.readAhead > maxReadAhead) {
+		return fmt.Errorf("-read-ahead %d: want 0 or 4096..%d", o.readAhead, maxReadAhead)
 	}
 	if o.conns < 1 || o.conns > maxConns || o.dialers < 1 {
 		return fmt.Errorf("-conns %d: want 1..%d (and -dialers >= 1)", o.conns, maxConns)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"tailscale.com/derp"
@@ -30,7 +31,16 @@ type throughputResult struct {
 	FirstError    string  `json:"first_send_error,omitempty"`
 	// TotalReceived counts the whole run, warm-up included: per-packet server cost.
 	TotalReceived int64   `json:"total_received"`
+	TotalSent     int64   `json:"total_sent"`
 	WallSeconds   float64 `json:"wall_seconds"`
+	// LoadCPUSeconds is this process's own user+system time over the run: a
+	// load generator near WallSeconds * its cores is the ceiling, not the server.
+	LoadCPUSeconds float64 `json:"load_cpu_seconds"`
+	Batch          bool    `json:"batch"`
+	ReadAhead      int     `json:"read_ahead"`
+	// SenderSocketWrites counts the batched senders' writes to their sockets
+	// over the run (handshakes included); TotalSent of them per frame without -batch.
+	SenderSocketWrites int64 `json:"sender_socket_writes,omitempty"`
 }
 
 // counters are shared by the send and receive loops of all pairs.
@@ -50,8 +60,8 @@ func (n *counters) firstError() string {
 }
 
 func runThroughput(o options) (*throughputResult, error) {
-	began := time.Now()
-	pairs, err := dialPairs(o.url, o.receiverURL(), o.pairs)
+	began, cpu0 := time.Now(), processCPUSeconds()
+	pairs, err := dialPairs(o.url, o.receiverURL(), o.pairs, batching{senders: o.batch, readAhead: o.readAhead})
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +77,11 @@ func runThroughput(o options) (*throughputResult, error) {
 			onPacket = w.acknowledge
 		}
 		go func() { defer wg.Done(); receiveLoop(p.receiver, p.sender.SelfPublicKey(), &c, onPacket) }()
-		go func() { defer wg.Done(); sendFlat(p.sender, p.receiver.SelfPublicKey(), o.size, w, stop, &c) }()
+		var flush func()
+		if p.senderConn != nil {
+			flush = p.senderConn.flush
+		}
+		go func() { defer wg.Done(); sendFlat(p.sender, p.receiver.SelfPublicKey(), o.size, w, flush, stop, &c) }()
 	}
 	time.Sleep(o.warmup)
 	sent0, recv0, bytes0 := c.sent.Load(), c.received.Load(), c.receivedBytes.Load()
@@ -80,6 +94,12 @@ func runThroughput(o options) (*throughputResult, error) {
 	closePairs(pairs)
 	wg.Wait()
 	wall := time.Since(began).Seconds()
+	var socketWrites int64
+	for _, p := range pairs {
+		if p.senderConn != nil {
+			socketWrites += p.senderConn.writes()
+		}
+	}
 	if recv1 == recv0 {
 		return nil, fmt.Errorf("no packet arrived in %v (%d send errors)", o.duration, c.sendErrors.Load())
 	}
@@ -90,19 +110,28 @@ func runThroughput(o options) (*throughputResult, error) {
 	return &throughputResult{
 		Mode: "throughput", Pairs: o.pairs, Size: o.size, Seconds: elapsed,
 		SentPackets: sent1 - sent0, RecvPackets: recv1 - recv0,
-		PacketsPerSec: float64(recv1-recv0) / elapsed,
-		BytesPerSec:   float64(bytes1-bytes0) / elapsed,
-		Window:        o.window,
-		SendErrors:    sendErrors,
-		FirstError:    firstError,
-		TotalReceived: c.received.Load(),
-		WallSeconds:   wall,
+		PacketsPerSec:      float64(recv1-recv0) / elapsed,
+		BytesPerSec:        float64(bytes1-bytes0) / elapsed,
+		Window:             o.window,
+		SendErrors:         sendErrors,
+		FirstError:         firstError,
+		TotalReceived:      c.received.Load(),
+		TotalSent:          c.sent.Load(),
+		WallSeconds:        wall,
+		LoadCPUSeconds:     processCPUSeconds() - cpu0,
+		Batch:              o.batch,
+		ReadAhead:          o.readAhead,
+		SenderSocketWrites: socketWrites,
 	}, nil
 }
 
 // sendFlat sends fixed packets as fast as the client's Send returns (and, with
-// a window, as the receiver keeps up) until stop.
-func sendFlat(c *derphttp.Client, dst key.NodePublic, size int, w *window, stop <-chan struct{}, n *counters) {
+// a window, as the receiver keeps up) until stop. flush, when set, sends what
+// a batching connection holds: before each wait on the window, and at the end.
+func sendFlat(c *derphttp.Client, dst key.NodePublic, size int, w *window, flush func(), stop <-chan struct{}, n *counters) {
+	if flush != nil {
+		defer flush()
+	}
 	pkt := make([]byte, size)
 	var seq uint64
 	for {
@@ -113,7 +142,7 @@ func sendFlat(c *derphttp.Client, dst key.NodePublic, size int, w *window, stop 
 		}
 		if w != nil {
 			seq++
-			w.await(seq, stop)
+			w.await(seq, stop, flush)
 			binary.BigEndian.PutUint64(pkt, seq)
 		}
 		if err := c.Send(dst, pkt); err != nil {
@@ -123,6 +152,15 @@ func sendFlat(c *derphttp.Client, dst key.NodePublic, size int, w *window, stop 
 		}
 		n.sent.Add(1)
 	}
+}
+
+// processCPUSeconds is this process's user+system CPU time so far.
+func processCPUSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }
 
 // receiveLoop counts packets from src until the client is closed; onPacket,

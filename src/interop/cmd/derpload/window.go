@@ -27,8 +27,13 @@ func newWindow(size int) *window {
 	return &window{size: uint64(size), wake: make(chan struct{}, 1), stall: t}
 }
 
-// await blocks the sender until packet seq fits into the window.
-func (w *window) await(seq uint64, stop <-chan struct{}) {
+// await blocks the sender until packet seq fits into the window; beforeWait,
+// when set, runs once before the sender blocks (a batching sender sends what
+// it holds: the receiver cannot acknowledge frames still in the sender).
+func (w *window) await(seq uint64, stop <-chan struct{}, beforeWait func()) {
+	if beforeWait != nil && seq > w.received.Load()+w.size {
+		beforeWait()
+	}
 	for seq > w.received.Load()+w.size {
 		w.stall.Reset(stallTimeout)
 		select {
