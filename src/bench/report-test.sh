@@ -15,7 +15,7 @@ meta() { # meta DERP_RS: the run's meta.json
     warmup_pass: "5s", warmup_connects: "20000", moderate_rate: "20000", connect_conns: "1500", connect_dialers: "4",
     idle_sizes: "10000 100000", loader_conns: "15000", sources: "8", fd_limit: "20000",
     stun_workers: "4", stun_window: "64", stun_light_window: "8", stun_rounds: "3", stun_duration: "6s",
-    ready_starts: "5", server_cpu: "0", load_cpus: "1", derp_rs: $derp_rs}' >"$DIR/meta.json"
+    ready_starts: "5", server_cpu: "0", load_cpus: "1", batch_read_ahead: "65536", derp_rs: $derp_rs}' >"$DIR/meta.json"
 }
 put() { echo "$3" >"$DIR/$1-$2.json"; } # put NAME SUFFIX JSON
 rounds() { # rounds NAME KEY JSON...: one file per round
@@ -24,6 +24,8 @@ rounds() { # rounds NAME KEY JSON...: one file per round
   for j in "$@"; do put "$name" "$key-$r" "$j"; r=$((r + 1)); done
 }
 tp() { echo "{\"packets_per_sec\": $1, \"bytes_per_sec\": $(($1 * 1400)), \"server_cpu_seconds\": $2, \"total_received\": $(($1 * 8)), \"wall_seconds\": 9}"; }
+# tpb PACKETS/S SERVER-CPU LOAD-CPU: a batched-senders throughput round (9 s wall, one socket write per 10 frames)
+tpb() { echo "{\"packets_per_sec\": $1, \"bytes_per_sec\": $(($1 * 1400)), \"server_cpu_seconds\": $2, \"load_cpu_seconds\": $3, \"total_received\": $(($1 * 8)), \"total_sent\": $(($1 * 8)), \"sender_socket_writes\": $(($1 * 8 / 10)), \"wall_seconds\": 9, \"batch\": true}"; }
 paced() { echo "{\"offered_packets_per_sec\": ${OFFERED:-20000}, \"received_packets_per_sec\": $1, \"server_cpu_seconds\": $2, \"total_received\": $(($1 * 8)), \"wall_seconds\": 9, \"p50_us\": 300, \"p99_us\": $3, \"p999_us\": 900, \"late_sends\": 0}"; }
 
 fixture() {
@@ -32,6 +34,10 @@ fixture() {
     rounds derper "$s-throughput" "$(tp 50000 4)" "$(tp 52000 4)" "$(tp 51000 4)"
     rounds waystation "$s-throughput" "$(tp 105000 4)" "$(tp 104000 4)" "$(tp 103000 4)" # 2.04x
     rounds derper2 "$s-throughput" "$(tp 49000 4)" "$(tp 53000 4)" "$(tp 50000 4)"
+    # batched senders: derper saturates its core (9 s CPU in 9 s), Waystation 2.2x with the server busy
+    rounds derper "$s-throughput-batched" "$(tpb 100000 9 4.5)" "$(tpb 98000 9 4.5)" "$(tpb 99000 9 4.5)"
+    rounds waystation "$s-throughput-batched" "$(tpb 220000 6.3 8.1)" "$(tpb 218000 6.3 8.1)" "$(tpb 140000 9 6)"
+    rounds derper2 "$s-throughput-batched" "$(tpb 101000 9 4.5)" "$(tpb 97000 9 4.5)" "$(tpb 99000 9 4.5)"
     rounds derper "$s-connect" '{"completed": 1500, "connects_per_sec": 500, "server_cpu_seconds": 0.9, "seconds": 3}' \
       '{"completed": 1500, "connects_per_sec": 500, "server_cpu_seconds": 0.9, "seconds": 3}' \
       '{"completed": 1500, "connects_per_sec": 500, "server_cpu_seconds": 0.9, "seconds": 3}'
@@ -96,6 +102,16 @@ expect "STUN median skips the failed derper round" '^\| STUN answers/s at capaci
 expect "p99 at the latency rate counts" '^\| relay latency p99 at 15000 packets/s .*\*\*0\.50\*\* .*\| yes \|$'
 expect "cross-node throughput ratio 1.23 meets >= 1.0x" '^\| cross-node throughput, packets/s \(window 16 per pair\) \| 40000 \| 49000 \| \*\*1\.23\*\* .*\| yes \|$'
 expect "a cross-node round at 90 % of its rate invalidates the p99 row" '^\| cross-node latency p99 at 20000 packets/s, µs \| 2000 \| 1000 \| \*\*0\.50\*\* .*\*\*invalid\*\*: waystation reached only 90 %'
+expect "batched pinned throughput 2.20x meets >= 2.0x, with its A/A column" '^\| throughput with batched senders, pinned, packets/s \| 99000 \| 218000 \| \*\*2\.20\*\* \| 1\.00 \| >= 2\.0x \| yes \|$'
+expect "batched TLS rows keep TLS's goal" '^\| TLS throughput with batched senders, shared cores, packets/s .*\| >= 1\.5x \| yes \|$'
+expect "the per-frame pinned row stays as it was next to the batched one" '^\| throughput, pinned, packets/s \| 51000 \| 104000 \| \*\*2\.04\*\* \| 0\.98 \| >= 2\.0x \| yes \|$'
+expect "server CPU per packet with batched senders (median round of each)" '^\| server CPU per packet at peak with batched senders, pinned, µs \| 11\.36 \| 3\.61 \| \*\*0\.32\*\* \|'
+expect "load generator's core busy, batched" "^\\| pinned throughput, load generator's core busy, batched senders \\| 0\\.50 \\| 0\\.90 \\|"
+expect "server's core busy, batched: derper saturated" "^\\| pinned throughput, server's core busy, batched senders \\| 1\\.00 \\| 0\\.70 \\|"
+expect "load generator's core unknown for results without load_cpu_seconds" "^\\| pinned throughput, load generator's core busy, one write per frame \\| - \\| - \\| \\*\\*n/a\\*\\* \\|"
+expect "socket writes per frame" '^\| batched senders, pinned: socket writes per frame sent \| 0\.100 \| 0\.100 \|'
+expect "how batching is measured, with the receivers' read size" 'receivers read the socket 65536 bytes at a time'
+expect "raw rounds of batched senders" '^\| batched senders, throughput pinned, load generator CPU s in wall s \| 4\.5 in 9 / 4\.5 in 9 / 4\.5 in 9 \| 8\.1 in 9 / 8\.1 in 9 / 6 in 9 \|'
 refuse "no derp-rs column without DERP_RS_BIN" 'derp-rs'
 expect "a failed STUN round shows why in the raw numbers" 'derper 80000 / 80000 / failed: no answer; Waystation 130000 / 130000 / 130000'
 

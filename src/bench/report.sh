@@ -95,6 +95,10 @@ memory_row() {
 }
 
 cpu_per_packet='if .error then null else .server_cpu_seconds * 1e6 / .total_received end'
+# the load generator's and the server's CPU over the load generator's wall time (1.00 = one core busy)
+load_busy='if .error or .load_cpu_seconds == null then null else .load_cpu_seconds / .wall_seconds end'
+server_busy='if .error then null else .server_cpu_seconds / .wall_seconds end'
+writes_per_frame='if .error or (.sender_socket_writes // 0) == 0 then null else .sender_socket_writes / .total_sent end'
 cpu_per_connect='if .error or .completed == 0 then null else .server_cpu_seconds * 1e6 / .completed end'
 stun_rate='if .error then null else .valid_answers_per_sec end'
 stun_raw='if .error then "failed: \(.error)" else .valid_answers_per_sec|floor end'
@@ -151,8 +155,14 @@ $(row "throughput, shared cores, packets/s" 0 plain-throughput .packets_per_sec 
 $(row "throughput, pinned, packets/s" 0 pinned-throughput .packets_per_sec ">= 2.0x" ge 2.0)
 $(row "TLS throughput, shared cores, packets/s" 0 tls-throughput .packets_per_sec ">= 1.5x" ge 1.5)
 $(row "TLS throughput, pinned, packets/s" 0 tls-pinned-throughput .packets_per_sec ">= 1.5x" ge 1.5)
+$(row "throughput with batched senders, shared cores, packets/s" 0 plain-throughput-batched .packets_per_sec ">= 2.0x" ge 2.0)
+$(row "throughput with batched senders, pinned, packets/s" 0 pinned-throughput-batched .packets_per_sec ">= 2.0x" ge 2.0)
+$(row "TLS throughput with batched senders, shared cores, packets/s" 0 tls-throughput-batched .packets_per_sec ">= 1.5x" ge 1.5)
+$(row "TLS throughput with batched senders, pinned, packets/s" 0 tls-pinned-throughput-batched .packets_per_sec ">= 1.5x" ge 1.5)
 $(row "server CPU per packet at peak, shared, µs" 2 plain-throughput "$cpu_per_packet" "(lower)" - -)
 $(row "server CPU per packet at peak, pinned, µs" 2 pinned-throughput "$cpu_per_packet" "(lower)" - -)
+$(row "server CPU per packet at peak with batched senders, shared, µs" 2 plain-throughput-batched "$cpu_per_packet" "(lower)" - -)
+$(row "server CPU per packet at peak with batched senders, pinned, µs" 2 pinned-throughput-batched "$cpu_per_packet" "(lower)" - -)
 $(INVALID=$mod_plain row "server CPU per packet at $(m .moderate_rate) packets/s offered, shared, µs" 2 plain-moderate "$cpu_per_packet" "<= 1.0x" le 1.0)
 $(INVALID=$mod_pinned row "server CPU per packet at $(m .moderate_rate) packets/s offered, pinned, µs" 2 pinned-moderate "$cpu_per_packet" "<= 1.0x" le 1.0)
 $(row "server CPU per connection set up, plain, shared, µs" 0 plain-connect "$cpu_per_connect" "<= 1.0x" le 1.0)
@@ -177,6 +187,11 @@ Further figures (no goal):
 | --- | ---: | ---: | ---: |${rs_sep} ---: |
 $(info_row "throughput, shared, MB/s delivered (payload)" 1 plain-throughput '.bytes_per_sec / 1e6')
 $(info_row "overload: open-loop senders, shared, packets/s delivered" 0 plain-overload .packets_per_sec)
+$(info_row "pinned throughput, load generator's core busy, one write per frame" 2 pinned-throughput "$load_busy")
+$(info_row "pinned throughput, load generator's core busy, batched senders" 2 pinned-throughput-batched "$load_busy")
+$(info_row "pinned throughput, server's core busy, one write per frame" 2 pinned-throughput "$server_busy")
+$(info_row "pinned throughput, server's core busy, batched senders" 2 pinned-throughput-batched "$server_busy")
+$(info_row "batched senders, pinned: socket writes per frame sent" 3 pinned-throughput-batched "$writes_per_frame")
 $(info_row "relay latency p50 at the latency rate, µs" 0 plain-latency .p50_us)
 $(info_row "server CPU at the latency rate, cores busy" 2 plain-latency '.server_cpu_seconds / .wall_seconds')
 $(info_row "connections set up per second, plain, shared" 0 plain-connect .connects_per_sec)
@@ -198,6 +213,14 @@ How it is measured:
 - *Throughput*: $(m .pairs) sender/receiver pairs, $(m .size)-byte packets, each sender keeps at most
   $(m .window) packets in flight (half the relay's per-destination queue, so a relay that keeps up
   never has to drop); $(m .warmup) warm-up, then $(m .duration) counted at the receivers.
+- *Batched senders* (the "with batched senders" rows): the same pairs, window and client; every frame
+  is still made by Tailscale's \`derphttp.Client.Send\` after the same handshake and ServerInfo, but
+  each sender's TCP connection (TLS runs on top of it, so whole records) holds the frames and hands
+  them to the kernel in one write when the sender is about to wait on its window, when 64 KiB are
+  held, or after 1 ms$([ "$(m '.batch_read_ahead // "0"')" != 0 ] && printf '; receivers read the socket %s bytes at a time instead of derphttp'"'"'s 4 KiB' "$(m .batch_read_ahead)").
+  That changes the load generator's system calls per packet only: the bytes on the wire, the
+  handshake and the servers are the same. The per-frame rows stay as Tailscale's client behaves
+  (one write and flush per frame); with one core for the load generator they measure it, not the server.
 - *Fixed rate* (moderate rate, latency): the same pairs, paced senders with every send's due time fixed
   in advance; the payload carries its send time, the receiver takes the difference (client send call
   to client receive). The latency rate is half of derper's median shared-cores throughput.
@@ -238,6 +261,14 @@ $(raw() { # raw LABEL KEY EXPR
   raw "throughput pinned, server CPU s" pinned-throughput "$cpu"
   raw "TLS throughput shared, packets/s" tls-throughput "$tp"
   raw "TLS throughput pinned, packets/s" tls-pinned-throughput "$tp"
+  lcpu='if .error or .load_cpu_seconds == null then "failed" else "\(.load_cpu_seconds*100|floor/100) in \(.wall_seconds*10|floor/10)" end'
+  raw "throughput pinned, load generator CPU s in wall s" pinned-throughput "$lcpu"
+  raw "batched senders, throughput shared, packets/s" plain-throughput-batched "$tp"
+  raw "batched senders, throughput pinned, packets/s" pinned-throughput-batched "$tp"
+  raw "batched senders, throughput pinned, server CPU s" pinned-throughput-batched "$cpu"
+  raw "batched senders, throughput pinned, load generator CPU s in wall s" pinned-throughput-batched "$lcpu"
+  raw "batched senders, TLS throughput shared, packets/s" tls-throughput-batched "$tp"
+  raw "batched senders, TLS throughput pinned, packets/s" tls-pinned-throughput-batched "$tp"
   raw "moderate rate shared, achieved packets/s" plain-moderate "$(failed_or '.received_packets_per_sec|floor')"
   raw "moderate rate shared, server CPU µs/packet" plain-moderate "$(failed_or "$cpu_per_packet*100|floor/100")"
   raw "moderate rate shared, late sends (> 1 ms)" plain-moderate "$(failed_or .late_sends)"

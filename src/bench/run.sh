@@ -16,11 +16,16 @@
 # runs against a second, independent derper ("derper #2", the A/A self-check) to show the noise.
 #
 # Sessions (each starts fresh server processes):
-#   plain         shared cores: throughput, latency at half derper's peak, moderate fixed rate,
-#                 overload, STUN, connection set-up
-#   pinned        servers on core SERVER_CPU, load generators on LOAD_CPUS (taskset): throughput,
-#                 moderate fixed rate, STUN, connection set-up
-#   tls, tls-pinned  the same servers with TLS (one test CA): throughput, connection set-up
+#   plain         shared cores: throughput (per-frame and batched senders), latency at half derper's
+#                 peak, moderate fixed rate, overload, STUN, connection set-up
+#   pinned        servers on core SERVER_CPU, load generators on LOAD_CPUS (taskset): throughput
+#                 (per-frame and batched senders), moderate fixed rate, STUN, connection set-up
+#   tls, tls-pinned  the same servers with TLS (one test CA): throughput (per-frame and batched
+#                 senders), connection set-up
+# "Batched senders" (derpload -batch): the same Tailscale client, frames and handshake, but each
+# sender's frames reach the kernel in batches (at its window wait, 64 KiB or 1 ms), not one write per
+# frame; receivers read BATCH_READ_AHEAD bytes per socket read. Only the load generator's system calls
+# change, so on 2 cores its pinned core stops being the ceiling.
 #   mesh          two-node regions over TLS (a derper pair, a Waystation pair, each node meshed with
 #                 the other), senders on node A, receivers on node B: throughput, latency
 #   memory        a fresh server per measurement: idle connections at each IDLE_SIZES, plain and TLS
@@ -31,6 +36,7 @@
 # MODERATE_RATE=20000 CONNECT_CONNS=1500 CONNECT_DIALERS=4 WARMUP_CONNECTS=20000 IDLE_SIZES="10000 100000" SETTLE=5
 # LOADER_CONNS=15000 (idle connections per load-generator process) SOURCES=8 (source addresses each)
 # STUN_DURATION=6s STUN_WORKERS=4 STUN_WINDOW=64 STUN_LIGHT_WINDOW=8 STUN_ROUNDS=3 READY_STARTS=5
+# BATCH_READ_AHEAD=65536 (bytes per receiver socket read with batched senders; 0: derphttp's 4 KiB)
 # SERVER_CPU=0 LOAD_CPUS=1 POLICY_CLIENTS="10000 50000 100000" (policy fan-out phase; empty skips it)
 # SESSIONS="plain pinned tls tls-pinned mesh memory ready policy" (a subset runs only those; the
 #   report leaves the other rows empty: for A/B runs with --no-write, never for BENCHMARKS.md)
@@ -70,6 +76,7 @@ STUN_WINDOW=${STUN_WINDOW:-64}
 STUN_LIGHT_WINDOW=${STUN_LIGHT_WINDOW:-8}
 STUN_ROUNDS=${STUN_ROUNDS:-3}
 READY_STARTS=${READY_STARTS:-5}
+BATCH_READ_AHEAD=${BATCH_READ_AHEAD:-65536}
 SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPUS=${LOAD_CPUS:-1}
 RELAY_JVM_OPTS=${RELAY_JVM_OPTS:--Xms128m -Xmx128m -Xmn16m -XX:MaxDirectMemorySize=256m -XX:+UseG1GC -XX:SharedArchiveFile=app-cds.jsa}
@@ -378,12 +385,18 @@ each_round() {
   done
 }
 
+# throughput_load NAME PHASE ROUND [DERPLOAD-FLAGS...]: windowed senders as fast as the server delivers.
 # RECEIVER_URL (default: the same server) is where the receivers connect: node B in the mesh session.
-phase_throughput() {
-  measured "$1" "$2" "$3" "$BIN/derpload" -mode throughput -url "${URL[$1]}" -receiver-url "${RECEIVER_URL:-${URL[$1]}}" \
-    -pairs "$PAIRS" -size "$SIZE" -window "$WINDOW" -duration "$DURATION" -warmup "$WARMUP"
-  log "$1: $2 #$3 $(jq -c '{packets_per_sec, server_cpu_seconds, error}' "$OUT/$1-$2-$3.json")"
+throughput_load() {
+  local name=$1 phase=$2 round=$3
+  shift 3
+  measured "$name" "$phase" "$round" "$BIN/derpload" -mode throughput -url "${URL[$name]}" \
+    -receiver-url "${RECEIVER_URL:-${URL[$name]}}" -pairs "$PAIRS" -size "$SIZE" -window "$WINDOW" \
+    -duration "$DURATION" -warmup "$WARMUP" "$@"
+  log "$name: $phase #$round $(jq -c '{packets_per_sec, server_cpu_seconds, load_cpu_seconds, error}' "$OUT/$name-$phase-$round.json")"
 }
+phase_throughput() { throughput_load "$@"; }
+phase_throughput_batched() { throughput_load "$@" -batch -read-ahead "$BATCH_READ_AHEAD"; }
 phase_overload() {
   measured "$1" "$2" "$3" "$BIN/derpload" -mode throughput -url "${URL[$1]}" \
     -pairs "$PAIRS" -size "$SIZE" -window 0 -duration "$DURATION" -warmup "$WARMUP"
@@ -519,7 +532,7 @@ jq -n --arg date "$(date -u '+%Y-%m-%d %H:%M UTC')" --arg nproc "$(nproc)" \
   --arg idle_sizes "$IDLE_SIZES" --arg loader_conns "$LOADER_CONNS" --arg sources "$SOURCES" --arg fd_limit "$FD_LIMIT" \
   --arg stun_workers "$STUN_WORKERS" --arg stun_window "$STUN_WINDOW" --arg stun_light_window "$STUN_LIGHT_WINDOW" \
   --arg stun_rounds "$STUN_ROUNDS" --arg stun_duration "$STUN_DURATION" --arg ready_starts "$READY_STARTS" \
-  --arg server_cpu "$SERVER_CPU" --arg load_cpus "$LOAD_CPUS" \
+  --arg server_cpu "$SERVER_CPU" --arg load_cpus "$LOAD_CPUS" --arg batch_read_ahead "$BATCH_READ_AHEAD" \
   --arg derp_rs "${DERP_RS_BIN:+$(timeout 5 "$DERP_RS_BIN" --version 2>&1 | head -1 || true) ($DERP_RS_BIN)}" \
   '$ARGS.named' >"$OUT/meta.json"
 
@@ -527,6 +540,7 @@ jq -n --arg date "$(date -u '+%Y-%m-%d %H:%M UTC')" --arg nproc "$(nproc)" \
 if wants plain; then
 session plain plain 0 "${WITH_AA[@]}"
 each_round throughput phase_throughput "$ROUNDS" "${WITH_AA[@]}"
+each_round throughput-batched phase_throughput_batched "$ROUNDS" "${MAIN[@]}"
 # Latency is measured at half of derper's peak (median over the rounds), for every server.
 LATENCY_RATE=$(for r in $(seq "$ROUNDS"); do jq .packets_per_sec "$OUT/derper-plain-throughput-$r.json"; done | median | awk '{ printf "%d", $1 / 2 }')
 echo "$LATENCY_RATE" >"$OUT/latency-rate"
@@ -541,6 +555,7 @@ fi
 if wants pinned; then
 session pinned plain 1 "${WITH_AA[@]}"
 each_round throughput phase_throughput "$ROUNDS" "${WITH_AA[@]}"
+each_round throughput-batched phase_throughput_batched "$ROUNDS" "${WITH_AA[@]}"
 each_round moderate phase_moderate "$ROUNDS" "${WITH_AA[@]}"
 each_round stun phase_stun "$STUN_ROUNDS" "${MAIN[@]}"
 each_round connect phase_connect "$ROUNDS" "${MAIN[@]}"
@@ -549,12 +564,14 @@ fi
 if wants tls; then
 session tls tls 0 "${MAIN[@]}"
 each_round throughput phase_throughput "$ROUNDS" "${MAIN[@]}"
+each_round throughput-batched phase_throughput_batched "$ROUNDS" "${MAIN[@]}"
 each_round connect phase_connect "$ROUNDS" "${MAIN[@]}"
 fi
 
 if wants tls-pinned; then
 session tls-pinned tls 1 "${MAIN[@]}"
 each_round throughput phase_throughput "$ROUNDS" "${MAIN[@]}"
+each_round throughput-batched phase_throughput_batched "$ROUNDS" "${MAIN[@]}"
 each_round connect phase_connect "$ROUNDS" "${MAIN[@]}"
 fi
 
