@@ -104,7 +104,7 @@ stun_rate='if .error then null else .valid_answers_per_sec end'
 stun_raw='if .error then "failed: \(.error)" else .valid_answers_per_sec|floor end'
 # failed_or EXPR: a jq expression showing "failed" for a failed round, else EXPR
 failed_or() { printf 'if .error then "failed" else (%s) end' "$1"; }
-rate=$(cat "$OUT/latency-rate")
+rate=$(cat "$OUT/latency-rate" 2>/dev/null || true) # absent when SESSIONS left out plain
 mod_plain=$(pace_check plain-moderate | sed 's/ $//'); mod_pinned=$(pace_check pinned-moderate | sed 's/ $//')
 lat=$(pace_check plain-latency | sed 's/ $//')
 
