@@ -2,7 +2,8 @@
 # Side-by-side benchmark of Waystation's relay and Tailscale's derper (v1.102.3), optionally derp-rs.
 #
 #   src/bench/run.sh            build, benchmark every goal of the relay, update BENCHMARKS.md (27 min
-#                               measured on 2 cores at load average 30, build excluded; less when quiet)
+#                               measured on 2 cores at load average 30, build excluded; less when quiet;
+#                               the batched-sender throughput phases add about 4)
 #   src/bench/run.sh --quick    short smoke run of every phase (about 5 minutes); BENCHMARKS.md untouched
 #   src/bench/run.sh --no-build skip ./mvnw package and go build (use what is in target/)
 #   src/bench/run.sh --no-write leave BENCHMARKS.md alone (results only in the results folder)
