@@ -25,9 +25,10 @@
 #                 senders), connection set-up
 # "Batched senders" (derpload -batch): the same Tailscale client, frames and handshake, but each
 # sender's frames reach the kernel in batches (at its window wait, 64 KiB or 1 ms), not one write per
-# frame (receivers read BATCH_READ_AHEAD bytes per socket read when set; measured on a loaded machine it
-# did not clearly help). Only the load generator's system calls change, so on 2 cores its pinned core
-# stops being the ceiling.
+# frame, and receivers read BATCH_READ_AHEAD bytes per socket read instead of derphttp's 4 KiB (pinned,
+# quiet: Waystation 518-654k packets/s without it, 755-770k with it, derper 225-260k either way; the
+# load generator's core was saturated in both). Only the load generator's system calls change, so on
+# 2 cores its pinned core stops being the ceiling.
 #   mesh          two-node regions over TLS (a derper pair, a Waystation pair, each node meshed with
 #                 the other), senders on node A, receivers on node B: throughput, latency
 #   memory        a fresh server per measurement: idle connections at each IDLE_SIZES, plain and TLS
@@ -38,7 +39,7 @@
 # MODERATE_RATE=20000 CONNECT_CONNS=1500 CONNECT_DIALERS=4 WARMUP_CONNECTS=20000 IDLE_SIZES="10000 100000" SETTLE=5
 # LOADER_CONNS=15000 (idle connections per load-generator process) SOURCES=8 (source addresses each)
 # STUN_DURATION=6s STUN_WORKERS=4 STUN_WINDOW=64 STUN_LIGHT_WINDOW=8 STUN_ROUNDS=3 READY_STARTS=5
-# BATCH_READ_AHEAD=0 (bytes per receiver socket read with batched senders; 0: derphttp's own 4 KiB reads)
+# BATCH_READ_AHEAD=65536 (bytes per receiver socket read with batched senders; 0: derphttp's own 4 KiB reads)
 # SERVER_CPU=0 LOAD_CPUS=1 POLICY_CLIENTS="10000 50000 100000" (policy fan-out phase; empty skips it)
 # SESSIONS="plain pinned tls tls-pinned mesh memory ready policy" (a subset runs only those; the
 #   report leaves the other rows empty: for A/B runs with --no-write, never for BENCHMARKS.md)
@@ -78,7 +79,7 @@ STUN_WINDOW=${STUN_WINDOW:-64}
 STUN_LIGHT_WINDOW=${STUN_LIGHT_WINDOW:-8}
 STUN_ROUNDS=${STUN_ROUNDS:-3}
 READY_STARTS=${READY_STARTS:-5}
-BATCH_READ_AHEAD=${BATCH_READ_AHEAD:-0}
+BATCH_READ_AHEAD=${BATCH_READ_AHEAD:-65536}
 SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPUS=${LOAD_CPUS:-1}
 RELAY_JVM_OPTS=${RELAY_JVM_OPTS:--Xms128m -Xmx128m -Xmn16m -XX:MaxDirectMemorySize=256m -XX:+UseG1GC -XX:SharedArchiveFile=app-cds.jsa}
