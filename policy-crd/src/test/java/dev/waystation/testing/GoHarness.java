@@ -104,6 +104,19 @@ public final class GoHarness {
         return binary;
     }
 
+    /**
+     * Runs {@code go test -count=1 packages} in one Go module of the repository ({@code moduleDir} relative to
+     * the root); a failing test fails the caller with go's output.
+     */
+    public static void test(String moduleDir, String packages) {
+        Path module = repositoryRoot().resolve(moduleDir);
+        try {
+            run(module, List.of(goExecutable(), "test", "-count=1", packages));
+        } catch (IOException e) {
+            throw new AssertionError("go test " + packages + " in " + moduleDir + " failed: " + e.getMessage(), e);
+        }
+    }
+
     /** The {@code go} command: {@code $GO} if set, else {@code go} on the PATH; fails with install help when absent. */
     public static String goExecutable() {
         String explicit = System.getenv("GO");
