@@ -46,9 +46,13 @@
 # RELAY_JVM_OPTS="-Xms128m -Xmx128m -Xmn16m -XX:MaxDirectMemorySize=256m -XX:+UseG1GC -XX:SharedArchiveFile=app-cds.jsa"
 #   (stated in the report; the relay starts in the jar's directory, as README's run command does, so
 #   the AppCDS archive the build writes there applies)
-# DERP_RS_BIN=/path/to/derp-rs adds a derp-rs column; its command line is DERP_RS_ARGS (plain) and
-# DERP_RS_TLS_ARGS (TLS; empty skips derp-rs there) with {addr} {port} {stun_port} {dir} {key}
-# replaced; the defaults are derper's flags. Its readiness is a 2xx from DERP_RS_READY_PATH.
+# DERP_RS_BIN=/path/to/derper-rs adds a derp-rs column (not on crates.io; without it the column is
+# simply absent). Build it with `src/bench/derp-rs.sh CHECKOUT` from a checkout of
+# github.com/jaisonZheng/derp-rs (prints the binary's path). Its command line is DERP_RS_ARGS (plain)
+# and DERP_RS_TLS_ARGS (TLS; empty skips derp-rs there) with {host} {addr} {port} {stun_port} {dir}
+# (the test certificates) {key} replaced; the defaults are that derper-rs's clap flags (-a,
+# --private-key: created when missing, --stun-addr, --tls-cert/--tls-key). Readiness: a 2xx from
+# DERP_RS_READY_PATH. It takes no part in the mesh session (a derper pair and a Waystation pair only).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -87,8 +91,8 @@ POLICY_CLIENTS=${POLICY_CLIENTS-10000 50000 100000}
 ALL_SESSIONS="plain pinned tls tls-pinned mesh memory ready policy"
 SESSIONS=${SESSIONS:-$ALL_SESSIONS}
 DERP_RS_BIN=${DERP_RS_BIN:-}
-DERP_RS_ARGS=${DERP_RS_ARGS:-"-a {addr} -c {key} -http-port -1 -stun-port {stun_port}"}
-DERP_RS_TLS_ARGS=${DERP_RS_TLS_ARGS-"-a {addr} -c {key} -http-port -1 -stun=false -certmode manual -certdir {dir} -hostname 127.0.0.1"}
+DERP_RS_ARGS=${DERP_RS_ARGS:-"-a {addr} --private-key {key} --stun-addr {host}:{stun_port}"}
+DERP_RS_TLS_ARGS=${DERP_RS_TLS_ARGS-"-a {addr} --private-key {key} --stun-addr off --tls-cert {dir}/{host}.crt --tls-key {dir}/{host}.key"}
 DERP_RS_READY_PATH=${DERP_RS_READY_PATH:-/generate_204}
 
 BUILD=1
@@ -286,7 +290,7 @@ start_server() {
       local args=$DERP_RS_ARGS
       [ "$SECURITY" = tls ] && args=$DERP_RS_TLS_ARGS
       args=${args//\{addr\}/$HOST:$port}; args=${args//\{port\}/$port}; args=${args//\{stun_port\}/$stun}
-      args=${args//\{dir\}/$TLS_DIR}; args=${args//\{key\}/$dir/derper.key}
+      args=${args//\{dir\}/$TLS_DIR}; args=${args//\{key\}/$dir/derp-rs.key}; args=${args//\{host\}/$HOST}
       # shellcheck disable=SC2206 # DERP_RS_ARGS is a word list on purpose
       cmd+=("$DERP_RS_BIN" $args)
       READY[$name]="$scheme://$HOST:$port$DERP_RS_READY_PATH" ;;
