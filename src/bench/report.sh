@@ -303,8 +303,8 @@ $(row "answers/s, $(m .stun_window) in flight per socket, pinned" 0 pinned-stun 
 $(row "server CPU per answer at capacity, shared, µs" 1 plain-stun 'if .error then null else .server_cpu_seconds * 1e6 / .valid_answers end' "(lower)" - -)
 $(row "answers/s, $(m .stun_light_window) in flight per socket, shared" 0 plain-stun-light "$stun_rate" "(higher)" - -)
 
-Raw answers/s, every round, at capacity shared: derper $(all derper plain-stun "$stun_raw"); Waystation $(all waystation plain-stun "$stun_raw").
-Pinned: derper $(all derper pinned-stun "$stun_raw"); Waystation $(all waystation pinned-stun "$stun_raw").
+Raw answers/s, every round, at capacity shared: derper $(all derper plain-stun "$stun_raw"); Waystation $(all waystation plain-stun "$stun_raw")$([ "$HAS_RS" = 1 ] && printf '; derp-rs %s' "$(all derprs plain-stun "$stun_raw")").
+Pinned: derper $(all derper pinned-stun "$stun_raw"); Waystation $(all waystation pinned-stun "$stun_raw")$([ "$HAS_RS" = 1 ] && printf '; derp-rs %s' "$(all derprs pinned-stun "$stun_raw")").
 Invalid, late and timed-out answers over all STUN rounds: derper $(rounds derper plain-stun '(.invalid_answers // 0) + (.late_answers // 0) + (.timeouts // 0)' | awk '{ s += $1 } END { print s + 0 }'), Waystation $(rounds waystation plain-stun '(.invalid_answers // 0) + (.late_answers // 0) + (.timeouts // 0)' | awk '{ s += $1 } END { print s + 0 }').
 EOF
 
