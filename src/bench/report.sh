@@ -193,7 +193,7 @@ $(info_row "pinned throughput, server's core busy, one write per frame" 2 pinned
 $(info_row "pinned throughput, server's core busy, batched senders" 2 pinned-throughput-batched "$server_busy")
 $(info_row "batched senders, pinned: socket writes per frame sent" 3 pinned-throughput-batched "$writes_per_frame")
 $(info_row "relay latency p50 at the latency rate, µs" 0 plain-latency .p50_us)
-$(info_row "server CPU at the latency rate, cores busy" 2 plain-latency '.server_cpu_seconds / .wall_seconds')
+$(info_row "server CPU at the latency rate, cores busy" 2 plain-latency "$server_busy")
 $(info_row "connections set up per second, plain, shared" 0 plain-connect .connects_per_sec)
 $(info_row "connections set up per second, TLS, shared" 0 tls-connect .connects_per_sec)
 $(for sec in plain tls; do for n in $(m .idle_sizes); do

@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark of Waystation's relay and Tailscale's derper (v1.102.3), optionally derp-rs.
 #
-#   src/bench/run.sh            build, benchmark every goal of the relay, update BENCHMARKS.md (27 min
-#                               measured on 2 cores at load average 30, build excluded; less when quiet;
-#                               the batched-sender throughput phases add about 4)
+#   src/bench/run.sh            build, benchmark every goal of the relay, update BENCHMARKS.md (33 min
+#                               on a quiet 2-core machine with derp-rs as the third server, build excluded)
 #   src/bench/run.sh --quick    short smoke run of every phase (about 5 minutes); BENCHMARKS.md untouched
 #   src/bench/run.sh --no-build skip ./mvnw package and go build (use what is in target/)
 #   src/bench/run.sh --no-write leave BENCHMARKS.md alone (results only in the results folder)
@@ -25,10 +24,9 @@
 #                 senders), connection set-up
 # "Batched senders" (derpload -batch): the same Tailscale client, frames and handshake, but each
 # sender's frames reach the kernel in batches (at its window wait, 64 KiB or 1 ms), not one write per
-# frame, and receivers read BATCH_READ_AHEAD bytes per socket read instead of derphttp's 4 KiB (pinned,
-# quiet: Waystation 518-654k packets/s without it, 755-770k with it, derper 225-260k either way; the
-# load generator's core was saturated in both). Only the load generator's system calls change, so on
-# 2 cores its pinned core stops being the ceiling.
+# frame, and receivers read BATCH_READ_AHEAD bytes per socket read instead of derphttp's 4 KiB (without
+# it, 4 KiB reads of a server's large writes kept the load generator's core the ceiling). Only the load
+# generator's system calls change, so on 2 cores its pinned core stops being the ceiling.
 #   mesh          two-node regions over TLS (a derper pair, a Waystation pair, each node meshed with
 #                 the other), senders on node A, receivers on node B: throughput, latency
 #   memory        a fresh server per measurement: idle connections at each IDLE_SIZES, plain and TLS
