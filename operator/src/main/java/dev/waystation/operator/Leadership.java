@@ -18,6 +18,9 @@ import org.jboss.logging.Logger;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.RegisteredController;
 import io.javaoperatorsdk.operator.processing.Controller;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Whether this replica holds the operator's Lease. Work every replica does for itself (serving the DERP
@@ -39,12 +42,19 @@ public class Leadership {
         thread.setDaemon(true);
         return thread;
     });
+    private final Counter processingWaitTimeouts;
     private volatile boolean leader;
 
     /** The Operator is looked up when leadership starts: it is built from beans that need this one. */
     @Inject
-    public Leadership(Instance<Operator> operator) {
+    public Leadership(Instance<Operator> operator, MeterRegistry registry) {
         this.operator = operator;
+        Gauge.builder("waystation.operator.leader", this, l -> l.leader ? 1 : 0)
+                .description("1 while this replica holds the operator's Lease, 0 otherwise").register(registry);
+        this.processingWaitTimeouts = Counter.builder("waystation.operator.leadership.processing.wait.timeouts")
+                .description("times event processing had not started " + PROCESSING_WAIT.toSeconds()
+                        + " s after the Lease was won (every region is reconciled anyway)")
+                .register(registry);
     }
 
     public boolean isLeader() {
@@ -79,6 +89,7 @@ public class Leadership {
             return;
         }
         if (!processing()) {
+            processingWaitTimeouts.increment();
             LOG.warnf("event processing did not start within %s of winning the Lease; reconciling every region anyway",
                     PROCESSING_WAIT);
         }

@@ -28,6 +28,7 @@ class LeaderElectionIT {
     private static final Duration WAIT = Duration.ofSeconds(120);
     private static final int FAILOVER_ROUNDS = 3;
     private static final int REGIONS_PER_PHASE = 4;
+    private static final String LEADER_METRIC = "waystation_operator_leader";
 
     private static TestCluster cluster;
     private static KubernetesClient client;
@@ -62,12 +63,18 @@ class LeaderElectionIT {
         assertThat(reconciles(first)).isPositive();
         assertThat(reconciles(second)).as("the replica without the Lease reconciles nothing").isZero();
         assertThat(holder(lease)).isEqualTo(leader);
+        assertThat(first.metricSum(LEADER_METRIC)).as("the leader's gauge").isEqualTo(1);
+        assertThat(second.metricSum(LEADER_METRIC)).as("the standby's gauge").isZero();
 
         first.close();
         await().atMost(WAIT).until(() -> holder(lease), h -> h != null && !h.equals(leader));
         create("two", "default", 901);
         awaitReconciled("default", "two");
         assertThat(reconciles(second)).isPositive();
+        assertThat(second.metricSum(LEADER_METRIC)).as("the new leader's gauge").isEqualTo(1);
+        String timeouts = "waystation_operator_leadership_processing_wait_timeouts_total";
+        assertThat(second.metrics()).contains(timeouts);
+        assertThat(second.metricSum(timeouts)).as("event processing started before the wait ran out").isZero();
     }
 
     /**
