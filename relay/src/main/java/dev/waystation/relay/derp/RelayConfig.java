@@ -62,8 +62,8 @@ public interface RelayConfig {
     Optional<Path> meshKeyFile();
 
     /**
-     * Event loops serving DERP connections; defaults to the number of processors. Each listener is
-     * bound once per event loop (connections are spread round-robin).
+     * Event loops serving DERP connections; defaults to one per two processors, at least one. Each
+     * listener is bound once per event loop (connections are spread round-robin).
      */
     OptionalInt eventLoops();
 
