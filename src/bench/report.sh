@@ -115,6 +115,9 @@ relay_says() {
 }
 transport=$(relay_says 'epoll|kqueue|io_uring|nio transport|native transport')
 tls=$(relay_says 'openssl|boringssl|tls engine|jdk ssl|ssl engine')
+# ...and how many event loops serve DERP ("listener derp on ... (plain, DERP yes, 1 event loops)")
+loops_in() { grep -ohE '[0-9]+ event loops\)' "$OUT/$1-waystation.log" 2>/dev/null | head -1 | grep -oE '^[0-9]+' || true; }
+loops_shared=$(loops_in plain) loops_pinned=$(loops_in pinned)
 rs_head=""; rs_sep=""
 [ "$HAS_RS" = 1 ] && rs_head=" derp-rs | derp-rs / derper |" rs_sep=" ---: | ---: |"
 
@@ -144,7 +147,8 @@ derper is the A/A self-check, the noise of this machine in that row.
   \`-version\` prints \`$(m .derper)\`: no VCS stamp), Waystation relay at commit \`$(m .commit)\`
   (the last commit touching \`relay/\`), $(m .java), $(m .go)$([ "$HAS_RS" = 1 ] && printf ', derp-rs: `%s`' "$(m .derp_rs)").
 - Relay JVM: \`$(m .jvm)\`. Netty transport, from the relay's log: \`${transport:-"(not reported in the log)"}\`;
-  TLS engine: \`${tls:-"(not reported in the log)"}\`.
+  TLS engine: \`${tls:-"(not reported in the log)"}\`. DERP event loops, from the same log:
+  ${loops_shared:-"(not reported)"} shared, ${loops_pinned:-"(not reported)"} pinned.
 - derper runs what \`-dev\` configures, spelled out so that it binds loopback only (fresh key, no
   port-80 helper); with TLS \`-certmode manual\` and the run's test certificate. Waystation runs dev
   mode, or production mode (TLS) with the same certificate. The load generator trusts the test CA.
