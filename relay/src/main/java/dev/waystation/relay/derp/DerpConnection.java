@@ -538,7 +538,14 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
      * as derper does.
      */
     void enqueue(NodeKey source, ByteBuf buffer, int offset, int length, boolean disco, long receivedAtNanos) {
-        int result = (disco ? discoQueue : dataQueue).offer(source, buffer, offset, length, receivedAtNanos);
+        PacketQueue queue = disco ? discoQueue : dataQueue;
+        if (loop.inEventLoop() && queue.isFull()) {
+            // The sender shares this loop, whose drain task runs only after the pass has read every
+            // ready socket: a flooding sender would fill the queue many times over before it. Writing
+            // now keeps the receiver served; a receiver that cannot take more still drops as derper.
+            drainInline();
+        }
+        int result = queue.offer(source, buffer, offset, length, receivedAtNanos);
         if (result == PacketQueue.QUEUED) {
             scheduleDrain();
         } else if (result == PacketQueue.CLOSED) {
@@ -579,6 +586,17 @@ final class DerpConnection implements DerpTransport.Inbound, FrameReader.Sink {
 
     private void drain() {
         drainScheduled.set(false);
+        writeIfActive();
+    }
+
+    /** A drain on the sender's stack; the scheduled one still runs (and finds less). */
+    private void drainInline() {
+        if (transport.isWritable()) {
+            writeIfActive();
+        }
+    }
+
+    private void writeIfActive() {
         if (state != State.ACTIVE) {
             return;
         }

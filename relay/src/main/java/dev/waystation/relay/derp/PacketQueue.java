@@ -78,6 +78,11 @@ final class PacketQueue {
         return result;
     }
 
+    /** Whether the next {@link #offer} would drop the oldest packet to make room. */
+    synchronized boolean isFull() {
+        return size == capacity;
+    }
+
     /** Receives drained packets. */
     interface Consumer {
         /**
