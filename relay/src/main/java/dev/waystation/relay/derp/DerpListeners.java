@@ -94,10 +94,9 @@ public class DerpListeners {
     /**
      * One event loop per two processors, at least one. Most relayed packets cross from the sender's
      * loop to the receiver's, and each crossing is a task handed to a loop that has often gone to
-     * sleep: on 2 cores shared with a load generator, two loops cost 1.5 µs of relay CPU per packet
-     * where one cost 0.9 µs, with twice the context switches. Processors left over serve the kernel's network stack and
-     * whatever shares the machine; a relay with cores to itself and more traffic than one loop carries
-     * sets {@code waystation.relay.event-loops}.
+     * sleep, paid for in wake-ups and context switches (figures in BENCHMARKS.md). Processors left
+     * over serve the kernel's network stack and whatever shares the machine; a relay with cores to
+     * itself and more traffic than one loop carries sets {@code waystation.relay.event-loops}.
      */
     static int defaultEventLoops(int processors) {
         return Math.max(1, processors / 2);
